@@ -1,0 +1,68 @@
+// ssondo: the command line of S-SONDO Workbench. Every job the GUI runs is one of these commands.
+// Exit codes: 0 success, 1 runtime error, 2 usage error, 130/143 stopped by SIGINT/SIGTERM after
+// saving what was done.
+
+#include "cli/CliContext.h"
+#include "util/Error.h"
+
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <iostream>
+
+namespace {
+
+ssondo::StopToken* g_stop = nullptr;
+volatile std::sig_atomic_t g_signal = 0;
+
+extern "C" void onSignal(int sig)
+{
+    g_signal = sig;
+    if (g_stop)
+        g_stop->request();
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    ssondo::cli::CliContext ctx;
+    for (int i = 0; i < argc; ++i)
+        ctx.commandLine += (i ? " " : "") + std::string(argv[i]);
+    g_stop = &ctx.stop;
+    struct sigaction sa {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+
+    CLI::App app{"ssondo: self-supervised distillation of audio foundation models (S-SONDO Workbench)", "ssondo"};
+    app.set_version_flag("--version", std::string("ssondo ") + SSONDO_VERSION);
+    app.option_defaults()->always_capture_default();
+    app.require_subcommand(1);
+    app.fallthrough();
+    app.add_option("-w,--workspace", ctx.workspaceDir,
+                   "Workspace folder (default: $SSONDO_WORKSPACE, else the current folder)");
+    app.add_flag("--json", ctx.json, "Machine-readable output: JSON on stdout (JSON lines for jobs)");
+    app.add_flag("-q,--quiet", ctx.quiet, "No progress output on stderr");
+
+    ssondo::cli::addWorkspaceCommands(app, ctx);
+    ssondo::cli::addDatasetCommands(app, ctx);
+    ssondo::cli::addDemoCommand(app, ctx);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);
+        return rc == 0 ? 0 : 2;
+    } catch (const ssondo::InputError& e) {
+        std::cerr << "ssondo: " << e.what() << std::endl;
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "ssondo: error: " << e.what() << std::endl;
+        return 1;
+    }
+    if (g_signal)
+        return 128 + g_signal;
+    return 0;
+}

@@ -1,0 +1,164 @@
+#include "audio/AudioFile.h"
+
+#include "audio/Resampler.h"
+#include "util/Error.h"
+
+#include <sndfile.h>
+
+#include <cmath>
+#include <filesystem>
+#include <memory>
+
+namespace ssondo {
+
+namespace {
+
+struct SndfileCloser {
+    void operator()(SNDFILE* f) const { sf_close(f); }
+};
+using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
+
+std::string formatName(int format)
+{
+    const int major = format & SF_FORMAT_TYPEMASK;
+    const int sub = format & SF_FORMAT_SUBMASK;
+    std::string name;
+    switch (major) {
+    case SF_FORMAT_WAV: case SF_FORMAT_WAVEX: case SF_FORMAT_RF64: name = "wav"; break;
+    case SF_FORMAT_AIFF: name = "aiff"; break;
+    case SF_FORMAT_FLAC: return "flac";
+    case SF_FORMAT_OGG: name = "ogg"; break;
+    case SF_FORMAT_MPEG: return "mp3";
+    case SF_FORMAT_CAF: name = "caf"; break;
+    case SF_FORMAT_AU: name = "au"; break;
+    case SF_FORMAT_W64: name = "w64"; break;
+    default: name = "other"; break;
+    }
+    switch (sub) {
+    case SF_FORMAT_PCM_S8: case SF_FORMAT_PCM_U8: return name + "/pcm8";
+    case SF_FORMAT_PCM_16: return name + "/pcm16";
+    case SF_FORMAT_PCM_24: return name + "/pcm24";
+    case SF_FORMAT_PCM_32: return name + "/pcm32";
+    case SF_FORMAT_FLOAT: return name + "/float";
+    case SF_FORMAT_DOUBLE: return name + "/double";
+    case SF_FORMAT_VORBIS: return name + "/vorbis";
+    case SF_FORMAT_OPUS: return name + "/opus";
+    default: return name;
+    }
+}
+
+SndfilePtr openForRead(const std::string& path, SF_INFO& info)
+{
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        throw AudioError(path, "file does not exist");
+    if (std::filesystem::is_directory(path, ec))
+        throw AudioError(path, "is a directory, not an audio file");
+    if (std::filesystem::file_size(path, ec) == 0)
+        throw AudioError(path, "empty file (0 bytes)");
+    info = SF_INFO{};
+    SNDFILE* f = sf_open(path.c_str(), SFM_READ, &info);
+    if (!f)
+        throw AudioError(path, std::string("cannot decode: ") + sf_strerror(nullptr));
+    SndfilePtr handle(f);
+    if (info.channels <= 0)
+        throw AudioError(path, "header declares no channels");
+    if (info.samplerate <= 0)
+        throw AudioError(path, "header declares an invalid sample rate " + std::to_string(info.samplerate));
+    if (info.frames == 0)
+        throw AudioError(path, "no audio frames (zero-length audio)");
+    return handle;
+}
+
+} // namespace
+
+const std::vector<std::string>& AudioFile::audioExtensions()
+{
+    static const std::vector<std::string> exts{".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3",
+                                               ".aif", ".aiff", ".au", ".caf", ".w64"};
+    return exts;
+}
+
+AudioInfo AudioFile::probe(const std::string& path)
+{
+    SF_INFO info;
+    SndfilePtr f = openForRead(path, info);
+    AudioInfo out;
+    out.frames = info.frames;
+    out.sampleRate = info.samplerate;
+    out.channels = info.channels;
+    out.format = formatName(info.format);
+    return out;
+}
+
+MonoAudio AudioFile::readMono(const std::string& path, int targetRate)
+{
+    SF_INFO info;
+    SndfilePtr f = openForRead(path, info);
+    const int channels = info.channels;
+
+    // Decode in blocks: mp3 and some truncated files report an inexact frame count.
+    constexpr sf_count_t kBlock = 16384;
+    std::vector<float> block(static_cast<size_t>(kBlock) * channels);
+    MonoAudio out;
+    out.sampleRate = info.samplerate;
+    if (info.frames > 0 && info.frames < (sf_count_t(1) << 34))
+        out.samples.reserve(static_cast<size_t>(info.frames));
+    const float scale = 1.0f / float(channels);
+    bool nonFinite = false;
+    for (;;) {
+        const sf_count_t got = sf_readf_float(f.get(), block.data(), kBlock);
+        if (got <= 0)
+            break;
+        for (sf_count_t i = 0; i < got; ++i) {
+            float acc = 0.f;
+            const float* frame = block.data() + i * channels;
+            for (int c = 0; c < channels; ++c)
+                acc += frame[c];
+            acc *= scale;
+            nonFinite |= !std::isfinite(acc);
+            out.samples.push_back(acc);
+        }
+    }
+    if (sf_error(f.get()) != SF_ERR_NO_ERROR)
+        throw AudioError(path, std::string("decoding failed: ") + sf_strerror(f.get()));
+    if (out.samples.empty())
+        throw AudioError(path, "no audio frames could be decoded (truncated or corrupt)");
+    if (nonFinite)
+        throw AudioError(path, "contains NaN or infinite samples");
+    if (targetRate > 0 && targetRate != out.sampleRate) {
+        out.samples = Resampler::resample(out.samples, out.sampleRate, targetRate);
+        out.sampleRate = targetRate;
+    }
+    return out;
+}
+
+void AudioFile::write(const std::string& path, const std::vector<float>& interleaved, int sampleRate,
+                      int channels)
+{
+    if (channels <= 0 || sampleRate <= 0 || interleaved.size() % size_t(channels) != 0)
+        throw Error(path + ": invalid channel count or sample rate for writing");
+    const std::string ext = std::filesystem::path(path).extension().string();
+    SF_INFO info{};
+    info.samplerate = sampleRate;
+    info.channels = channels;
+    if (ext == ".flac")
+        info.format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+    else if (ext == ".ogg")
+        info.format = SF_FORMAT_OGG | SF_FORMAT_VORBIS;
+    else if (ext == ".opus")
+        info.format = SF_FORMAT_OGG | SF_FORMAT_OPUS;
+    else
+        info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+    SNDFILE* raw = sf_open(path.c_str(), SFM_WRITE, &info);
+    if (!raw)
+        throw Error(path + ": cannot write audio: " + sf_strerror(nullptr));
+    SndfilePtr f(raw);
+    // Clip to full scale rather than let the PCM encoder wrap around.
+    sf_command(f.get(), SFC_SET_CLIPPING, nullptr, SF_TRUE);
+    const sf_count_t frames = sf_count_t(interleaved.size() / size_t(channels));
+    if (sf_writef_float(f.get(), interleaved.data(), frames) != frames)
+        throw Error(path + ": short write: " + sf_strerror(f.get()));
+}
+
+} // namespace ssondo

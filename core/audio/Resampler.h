@@ -1,0 +1,15 @@
+#pragma once
+
+#include <vector>
+
+namespace ssondo {
+
+/// Sample-rate conversion with libsoxr (very high quality preset; linear phase). Thread-safe.
+class Resampler
+{
+public:
+    /// in: [T] mono samples at inRate Hz → [round(T * outRate / inRate)] samples at outRate Hz.
+    static std::vector<float> resample(const std::vector<float>& in, double inRate, double outRate);
+};
+
+} // namespace ssondo

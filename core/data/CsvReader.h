@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ssondo {
+
+/// Minimal RFC 4180 reader: comma-separated, double-quoted fields with "" escapes, CRLF or LF.
+/// Enough for label files; throws InputError naming the file and line on an unterminated quote.
+class CsvReader
+{
+public:
+    static std::vector<std::vector<std::string>> readFile(const std::string& path);
+    static std::vector<std::vector<std::string>> parse(const std::string& text, const std::string& name);
+};
+
+} // namespace ssondo

@@ -1,0 +1,276 @@
+#include "data/DatasetScanner.h"
+
+#include "audio/AudioFile.h"
+#include "data/CsvReader.h"
+#include "util/Error.h"
+#include "util/Hash.h"
+#include "util/ProgressSink.h"
+#include "util/StopToken.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <filesystem>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+namespace fs = std::filesystem;
+
+namespace ssondo {
+
+namespace {
+
+std::string lower(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return s;
+}
+
+bool isAudio(const fs::path& p)
+{
+    const std::string ext = lower(p.extension().string());
+    const auto& exts = AudioFile::audioExtensions();
+    return std::find(exts.begin(), exts.end(), ext) != exts.end();
+}
+
+// Folder names that mean a split rather than a label ("train/dog/x.wav").
+std::string splitOfFolder(const std::string& name)
+{
+    const std::string n = lower(name);
+    if (n == "train" || n == "training")
+        return "train";
+    if (n == "valid" || n == "validation" || n == "val" || n == "dev")
+        return "valid";
+    if (n == "test" || n == "eval" || n == "evaluation")
+        return "test";
+    return {};
+}
+
+std::string trim(const std::string& s)
+{
+    const auto b = s.find_first_not_of(" \t");
+    if (b == std::string::npos)
+        return {};
+    const auto e = s.find_last_not_of(" \t");
+    return s.substr(b, e - b + 1);
+}
+
+void applyCsvLabels(const std::string& csvPath, std::vector<ClipInfo>& clips, std::vector<std::string>& warnings)
+{
+    const auto rows = CsvReader::readFile(csvPath);
+    std::unordered_map<std::string, size_t> byPath, byName;
+    std::unordered_map<std::string, int> nameCount;
+    for (size_t i = 0; i < clips.size(); ++i) {
+        byPath[clips[i].path] = i;
+        const std::string name = fs::path(clips[i].path).filename().string();
+        byName[name] = i;
+        ++nameCount[name];
+    }
+    size_t unmatched = 0;
+    for (size_t r = 0; r < rows.size(); ++r) {
+        const auto& row = rows[r];
+        if (row.empty() || (row.size() == 1 && trim(row[0]).empty()))
+            continue;
+        const std::string key = trim(row[0]);
+        if (r == 0 && (lower(key) == "path" || lower(key) == "filename" || lower(key) == "file"))
+            continue;  // header
+        if (row.size() < 2) {
+            warnings.push_back(csvPath + ":" + std::to_string(r + 1) + ": expected path,label[,fold[,split]]");
+            continue;
+        }
+        auto it = byPath.find(key);
+        if (it == byPath.end()) {
+            // Also accept a bare file name when it is unique in the dataset.
+            const std::string name = fs::path(key).filename().string();
+            auto jt = byName.find(name);
+            if (jt != byName.end() && nameCount[name] == 1)
+                it = byPath.find(clips[jt->second].path);
+        }
+        if (it == byPath.end()) {
+            if (++unmatched <= 20)
+                warnings.push_back(csvPath + ":" + std::to_string(r + 1) + ": no audio file '" + key + "' in the dataset");
+            continue;
+        }
+        ClipInfo& clip = clips[it->second];
+        clip.label = trim(row[1]);
+        if (row.size() >= 3 && !trim(row[2]).empty()) {
+            try {
+                clip.fold = std::stoi(trim(row[2]));
+            } catch (const std::logic_error&) {
+                warnings.push_back(csvPath + ":" + std::to_string(r + 1) + ": fold '" + row[2] + "' is not an integer");
+            }
+        }
+        if (row.size() >= 4)
+            clip.split = splitOfFolder(trim(row[3])).empty() ? trim(row[3]) : splitOfFolder(trim(row[3]));
+    }
+    if (unmatched > 20)
+        warnings.push_back(csvPath + ": " + std::to_string(unmatched - 20) + " more rows match no audio file");
+}
+
+} // namespace
+
+std::string labelSourceName(LabelSource s)
+{
+    switch (s) {
+    case LabelSource::None: return "none";
+    case LabelSource::Folders: return "folders";
+    case LabelSource::Csv: return "csv";
+    }
+    return "none";
+}
+
+LabelSource labelSourceFromName(const std::string& name)
+{
+    if (name == "none") return LabelSource::None;
+    if (name == "folders") return LabelSource::Folders;
+    if (name == "csv") return LabelSource::Csv;
+    throw InputError("unknown label source '" + name + "' (expected none, folders or csv)");
+}
+
+DatasetSummary DatasetSummary::of(const std::vector<ClipInfo>& clips)
+{
+    DatasetSummary s;
+    bool first = true;
+    for (const auto& c : clips) {
+        if (!c.readable()) {
+            ++s.unreadable;
+            continue;
+        }
+        ++s.clips;
+        const double d = c.durationSeconds();
+        s.totalSeconds += d;
+        s.minSeconds = first ? d : std::min(s.minSeconds, d);
+        s.maxSeconds = first ? d : std::max(s.maxSeconds, d);
+        first = false;
+        ++s.sampleRates[c.sampleRate];
+        ++s.channelCounts[c.channels];
+        ++s.formats[c.format];
+        if (c.fold >= 0)
+            ++s.folds[c.fold];
+        if (!c.label.empty()) {
+            size_t start = 0;
+            int n = 0;
+            while (start <= c.label.size()) {
+                const size_t end = c.label.find(';', start);
+                const std::string one = trim(c.label.substr(start, end == std::string::npos ? std::string::npos : end - start));
+                if (!one.empty()) {
+                    ++s.labels[one];
+                    ++n;
+                }
+                if (end == std::string::npos)
+                    break;
+                start = end + 1;
+            }
+            s.multiLabel |= n > 1;
+        }
+    }
+    return s;
+}
+
+DatasetScan DatasetScanner::scan(const std::string& rootIn, const ScanOptions& options, ProgressSink* sinkIn,
+                                 const StopToken* stop)
+{
+    ProgressSink& sink = sinkIn ? *sinkIn : nullProgressSink();
+    std::error_code ec;
+    const fs::path root = fs::weakly_canonical(fs::absolute(rootIn), ec);
+    if (ec || !fs::is_directory(root))
+        throw InputError(rootIn + ": not a folder");
+
+    DatasetScan scan;
+    scan.root = root.string();
+    // 1. List files (sorted, so ids and versions are reproducible).
+    std::vector<fs::path> files;
+    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec) {
+            scan.warnings.push_back(it->path().string() + ": " + ec.message());
+            ec.clear();
+            continue;
+        }
+        if (it->is_regular_file(ec) && isAudio(it->path()))
+            files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+    scan.clips.resize(files.size());
+
+    // 2. Probe (or decode) in parallel; every failure is recorded on its clip.
+    std::atomic<size_t> next{0}, done{0};
+    const int nThreads = std::max(1, options.threads > 0 ? options.threads : int(std::thread::hardware_concurrency()));
+    auto worker = [&]() {
+        for (;;) {
+            if (stop && stop->requested())
+                return;
+            const size_t i = next.fetch_add(1);
+            if (i >= files.size())
+                return;
+            ClipInfo& c = scan.clips[i];
+            c.path = fs::relative(files[i], root).generic_string();
+            std::error_code fec;
+            c.bytes = std::int64_t(fs::file_size(files[i], fec));
+            try {
+                const AudioInfo info = AudioFile::probe(files[i].string());
+                c.frames = info.frames;
+                c.sampleRate = info.sampleRate;
+                c.channels = info.channels;
+                c.format = info.format;
+                if (options.verify) {
+                    const MonoAudio a = AudioFile::readMono(files[i].string());
+                    c.frames = std::int64_t(a.samples.size());
+                }
+            } catch (const AudioError& e) {
+                c.error = e.reason();
+            } catch (const std::exception& e) {
+                c.error = e.what();
+            }
+            sink.progress("scan", std::int64_t(done.fetch_add(1) + 1), std::int64_t(files.size()));
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < nThreads; ++t)
+        pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool)
+        t.join();
+    if (stop && stop->requested()) {
+        scan.stopped = true;
+        scan.clips.resize(std::min(scan.clips.size(), size_t(done.load())));
+    }
+
+    // 3. Labels, folds, splits.
+    for (auto& c : scan.clips) {
+        const fs::path rel(c.path);
+        std::vector<std::string> parts;
+        for (const auto& p : rel.parent_path())
+            parts.push_back(p.string());
+        size_t first = 0;
+        if (!parts.empty() && !splitOfFolder(parts[0]).empty()) {
+            c.split = splitOfFolder(parts[0]);
+            first = 1;
+        }
+        if (options.labels == LabelSource::Folders && parts.size() > first)
+            c.label = parts[first];
+    }
+    if (options.labels == LabelSource::Csv)
+        applyCsvLabels(options.csvPath, scan.clips, scan.warnings);
+
+    // 4. Version: any added, removed, resized or touched file changes it.
+    Fnv1a64 h;
+    for (size_t i = 0; i < scan.clips.size(); ++i) {
+        const auto& c = scan.clips[i];
+        std::error_code tec;
+        const auto mtime = fs::last_write_time(files[i], tec).time_since_epoch().count();
+        h.add(c.path);
+        h.add(&c.bytes, sizeof c.bytes);
+        h.add(&mtime, sizeof mtime);
+        h.add(c.label);
+        h.add(&c.fold, sizeof c.fold);
+    }
+    scan.version = h.hex();
+    for (const auto& c : scan.clips)
+        if (!c.readable())
+            sink.warning(c.error, c.path);
+    return scan;
+}
+
+} // namespace ssondo

@@ -1,0 +1,176 @@
+#include "data/NpyFile.h"
+
+#include "util/Error.h"
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <numeric>
+#include <regex>
+#include <sstream>
+
+namespace ssondo {
+
+std::int64_t NpyArray::size() const
+{
+    return std::accumulate(shape.begin(), shape.end(), std::int64_t(1), std::multiplies<>());
+}
+
+namespace {
+
+float halfToFloat(std::uint16_t h)
+{
+    const std::uint32_t sign = std::uint32_t(h & 0x8000u) << 16;
+    std::uint32_t exp = (h >> 10) & 0x1fu;
+    std::uint32_t mant = h & 0x3ffu;
+    std::uint32_t bits;
+    if (exp == 0) {
+        if (mant == 0) {
+            bits = sign;
+        } else {  // subnormal: renormalise
+            exp = 127 - 15 + 1;
+            while ((mant & 0x400u) == 0) {
+                mant <<= 1;
+                --exp;
+            }
+            mant &= 0x3ffu;
+            bits = sign | (exp << 23) | (mant << 13);
+        }
+    } else if (exp == 0x1f) {
+        bits = sign | 0x7f800000u | (mant << 13);
+    } else {
+        bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
+    }
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
+}
+
+template <typename T>
+void convert(const std::uint8_t* src, std::size_t n, std::vector<float>& dst)
+{
+    dst.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        T v;
+        std::memcpy(&v, src + i * sizeof(T), sizeof(T));
+        dst[i] = static_cast<float>(v);
+    }
+}
+
+} // namespace
+
+NpyArray NpyFile::parse(const std::uint8_t* bytes, std::size_t size, const std::string& name)
+{
+    auto fail = [&](const std::string& why) -> InputError { return InputError(name + ": not a valid .npy array: " + why); };
+    static const char kMagic[] = "\x93NUMPY";
+    if (size < 10 || std::memcmp(bytes, kMagic, 6) != 0)
+        throw fail("missing the \\x93NUMPY magic");
+    const int major = bytes[6];
+    std::size_t headerLen = 0, offset = 0;
+    if (major == 1) {
+        headerLen = bytes[8] | (std::size_t(bytes[9]) << 8);
+        offset = 10;
+    } else if (major == 2 || major == 3) {
+        if (size < 12)
+            throw fail("truncated header");
+        headerLen = bytes[8] | (std::size_t(bytes[9]) << 8) | (std::size_t(bytes[10]) << 16) |
+                    (std::size_t(bytes[11]) << 24);
+        offset = 12;
+    } else {
+        throw fail("unsupported format version " + std::to_string(major));
+    }
+    if (offset + headerLen > size)
+        throw fail("truncated header");
+    const std::string header(reinterpret_cast<const char*>(bytes + offset), headerLen);
+
+    std::smatch m;
+    NpyArray arr;
+    if (!std::regex_search(header, m, std::regex("'descr'\\s*:\\s*'([^']+)'")))
+        throw fail("no 'descr' in header");
+    arr.dtype = m[1];
+    if (std::regex_search(header, m, std::regex("'fortran_order'\\s*:\\s*True")))
+        throw fail("Fortran-ordered arrays are not supported; save with np.ascontiguousarray");
+    if (!std::regex_search(header, m, std::regex("'shape'\\s*:\\s*\\(([^)]*)\\)")))
+        throw fail("no 'shape' in header");
+    {
+        std::string dims = m[1];
+        std::stringstream ss(dims);
+        std::string item;
+        while (std::getline(ss, item, ',')) {
+            if (item.find_first_not_of(" \t") == std::string::npos)
+                continue;
+            try {
+                const long long d = std::stoll(item);
+                if (d < 0)
+                    throw fail("negative dimension");
+                arr.shape.push_back(d);
+            } catch (const std::logic_error&) {
+                throw fail("bad shape '" + dims + "'");
+            }
+        }
+    }
+    const std::size_t n = std::size_t(arr.size());
+    const std::uint8_t* data = bytes + offset + headerLen;
+    const std::size_t avail = size - offset - headerLen;
+    auto need = [&](std::size_t itemSize) {
+        if (n > avail / itemSize)
+            throw fail("data is truncated (" + std::to_string(avail) + " bytes for " + std::to_string(n) +
+                       " items of " + std::to_string(itemSize) + " bytes)");
+    };
+    const std::string& d = arr.dtype;
+    if (d == "<f4" || d == "|f4") { need(4); convert<float>(data, n, arr.data); }
+    else if (d == "<f8") { need(8); convert<double>(data, n, arr.data); }
+    else if (d == "<f2") {
+        need(2);
+        arr.data.resize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            std::uint16_t h;
+            std::memcpy(&h, data + 2 * i, 2);
+            arr.data[i] = halfToFloat(h);
+        }
+    }
+    else if (d == "<i4") { need(4); convert<std::int32_t>(data, n, arr.data); }
+    else if (d == "<i8") { need(8); convert<std::int64_t>(data, n, arr.data); }
+    else
+        throw fail("unsupported dtype '" + d + "' (expected little-endian float16/32/64 or int32/64)");
+    return arr;
+}
+
+NpyArray NpyFile::read(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw InputError(path + ": cannot open for reading");
+    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return parse(bytes.data(), bytes.size(), path);
+}
+
+void NpyFile::write(const std::string& path, const std::vector<std::int64_t>& shape, const float* data)
+{
+    std::string dims;
+    std::int64_t n = 1;
+    for (auto d : shape) {
+        dims += std::to_string(d) + ",";
+        n *= d;
+    }
+    if (shape.size() > 1)
+        dims.pop_back();  // (3,) for 1-D, (2, 3) otherwise
+    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
+    // Pad so that the data starts on a 64-byte boundary, ending with '\n' (format spec).
+    const std::size_t total = 10 + header.size() + 1;
+    header.append((64 - total % 64) % 64, ' ');
+    header.push_back('\n');
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out)
+        throw Error(path + ": cannot open for writing");
+    out.write("\x93NUMPY\x01\x00", 8);
+    const std::uint16_t len = std::uint16_t(header.size());
+    const char lenBytes[2] = {char(len & 0xff), char(len >> 8)};
+    out.write(lenBytes, 2);
+    out.write(header.data(), std::streamsize(header.size()));
+    out.write(reinterpret_cast<const char*>(data), std::streamsize(n * 4));
+    if (!out)
+        throw Error(path + ": write failed");
+}
+
+} // namespace ssondo

@@ -1,0 +1,112 @@
+#include "jobs/JobLog.h"
+
+#include "experiments/Database.h"
+
+#include <cerrno>
+#include <csignal>
+#include <unistd.h>
+
+namespace ssondo {
+
+namespace {
+
+std::string hostName()
+{
+    char buf[256] = {0};
+    if (gethostname(buf, sizeof buf - 1) != 0)
+        return "localhost";
+    return buf;
+}
+
+constexpr const char* kSelect =
+    "SELECT id, kind, target, command, state, pid, host, progress_done, progress_total, rate, message, log_path, "
+    "started_at, updated_at, finished_at FROM jobs";
+
+JobRecord readJob(const Statement& s)
+{
+    JobRecord j;
+    j.id = s.columnInt(0);
+    j.kind = s.columnText(1);
+    j.target = s.columnText(2);
+    j.command = s.columnText(3);
+    j.state = s.columnText(4);
+    j.pid = s.columnInt(5);
+    j.host = s.columnText(6);
+    j.done = s.columnInt(7);
+    j.total = s.columnInt(8);
+    j.rate = s.columnOptDouble(9);
+    j.message = s.columnText(10);
+    j.logPath = s.columnText(11);
+    j.startedAt = s.columnText(12);
+    j.updatedAt = s.columnText(13);
+    j.finishedAt = s.columnText(14);
+    return j;
+}
+
+} // namespace
+
+std::int64_t JobLog::start(const std::string& kind, const std::string& target, const std::string& command,
+                           const std::string& logPath)
+{
+    const std::string now = utcNow();
+    auto s = m_db.prepare(
+        "INSERT INTO jobs(kind, target, command, state, pid, host, log_path, started_at, updated_at) "
+        "VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7, ?7)");
+    s.bind(1, kind).bind(2, target).bind(3, command).bind(4, std::int64_t(getpid())).bind(5, hostName())
+        .bind(6, logPath).bind(7, now).run();
+    return m_db.lastInsertId();
+}
+
+void JobLog::progress(std::int64_t id, std::int64_t done, std::int64_t total, std::optional<double> rate)
+{
+    auto s = m_db.prepare(
+        "UPDATE jobs SET progress_done = ?2, progress_total = ?3, rate = ?4, updated_at = ?5 WHERE id = ?1");
+    s.bind(1, id).bind(2, done).bind(3, total).bind(4, rate).bind(5, utcNow()).run();
+}
+
+void JobLog::finish(std::int64_t id, const std::string& state, const std::string& message)
+{
+    const std::string now = utcNow();
+    auto s = m_db.prepare(
+        "UPDATE jobs SET state = ?2, message = ?3, updated_at = ?4, finished_at = ?4 WHERE id = ?1");
+    s.bind(1, id).bind(2, state).bind(3, message).bind(4, now).run();
+}
+
+std::vector<JobRecord> JobLog::list(int limit)
+{
+    std::vector<JobRecord> out;
+    auto s = m_db.prepare(std::string(kSelect) + " ORDER BY id DESC LIMIT ?1");
+    s.bind(1, std::int64_t(limit));
+    while (s.step())
+        out.push_back(readJob(s));
+    return out;
+}
+
+std::optional<JobRecord> JobLog::get(std::int64_t id)
+{
+    auto s = m_db.prepare(std::string(kSelect) + " WHERE id = ?1");
+    s.bind(1, id);
+    if (s.step())
+        return readJob(s);
+    return std::nullopt;
+}
+
+int JobLog::reapDead()
+{
+    const std::string host = hostName();
+    std::vector<std::int64_t> dead;
+    {
+        auto s = m_db.prepare("SELECT id, pid FROM jobs WHERE state = 'running' AND host = ?1 AND slurm_job_id IS NULL");
+        s.bind(1, host);
+        while (s.step()) {
+            const auto pid = pid_t(s.columnInt(1));
+            if (pid > 0 && kill(pid, 0) != 0 && errno == ESRCH)
+                dead.push_back(s.columnInt(0));
+        }
+    }
+    for (auto id : dead)
+        finish(id, "failed", "the job's process ended without reporting (crashed or killed)");
+    return int(dead.size());
+}
+
+} // namespace ssondo

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace ssondo {
+
+/// Base of every error the core throws. what() is a complete, user-facing sentence that names the
+/// offending file or value; callers print it as is.
+class Error : public std::runtime_error
+{
+public:
+    explicit Error(const std::string& message) : std::runtime_error(message) {}
+};
+
+/// A bad user input (config value, flag, file content): the CLI maps it to exit code 2 when it comes
+/// from the command line itself, 1 otherwise.
+class InputError : public Error
+{
+public:
+    using Error::Error;
+};
+
+/// An audio file that cannot be decoded; path() names it.
+class AudioError : public Error
+{
+public:
+    AudioError(std::string path, const std::string& reason)
+        : Error(path + ": " + reason), m_path(std::move(path)), m_reason(reason)
+    {
+    }
+    const std::string& path() const { return m_path; }
+    const std::string& reason() const { return m_reason; }
+
+private:
+    std::string m_path;
+    std::string m_reason;
+};
+
+/// A database that is locked, read-only, damaged or from a newer schema.
+class DatabaseError : public Error
+{
+public:
+    using Error::Error;
+};
+
+} // namespace ssondo
