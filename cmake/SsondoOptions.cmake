@@ -13,7 +13,7 @@ add_library(ssondo_warnings INTERFACE)
 add_library(ssondo::warnings ALIAS ssondo_warnings)
 target_compile_options(ssondo_warnings INTERFACE
   $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor
-     -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough>
+     -Wcast-align -Woverloaded-virtual -Wformat=2 -Wimplicit-fallthrough>
   $<$<AND:$<CXX_COMPILER_ID:GNU,Clang>,$<BOOL:${SSONDO_WERROR}>>:-Werror>)
 
 add_library(ssondo_options INTERFACE)

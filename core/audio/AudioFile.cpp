@@ -148,6 +148,8 @@ void AudioFile::write(const std::string& path, const std::vector<float>& interle
         info.format = SF_FORMAT_OGG | SF_FORMAT_VORBIS;
     else if (ext == ".opus")
         info.format = SF_FORMAT_OGG | SF_FORMAT_OPUS;
+    else if (ext == ".mp3")
+        info.format = SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III;
     else
         info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
     SNDFILE* raw = sf_open(path.c_str(), SFM_WRITE, &info);

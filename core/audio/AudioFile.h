@@ -38,7 +38,7 @@ public:
     static MonoAudio readMono(const std::string& path, int targetRate = 0);
 
     /// Writes mono or interleaved multi-channel float samples as 16-bit PCM wav, FLAC or Ogg/Vorbis
-    /// (chosen from the extension: .wav, .flac, .ogg). Used by the demo generator and tests.
+    /// (chosen from the extension: .wav, .flac, .ogg (Vorbis), .opus (Ogg Opus), .mp3). Used by the demo generator and tests.
     static void write(const std::string& path, const std::vector<float>& interleaved, int sampleRate,
                       int channels);
 

@@ -4,9 +4,7 @@
 
 #include <ATen/ATen.h>
 
-#include <algorithm>
 #include <cmath>
-#include <vector>
 
 namespace ssondo {
 
@@ -43,30 +41,28 @@ at::Tensor melFilterBank(int nFreqs, double fMin, double fMax, int nMels, int sa
         throw InputError("mel filter bank: need 0 <= f_min < f_max <= sample_rate/2 and n_mels >= 1 (got f_min " +
                          std::to_string(fMin) + ", f_max " + std::to_string(fMax) + ", sample rate " +
                          std::to_string(sampleRate) + ", n_mels " + std::to_string(nMels) + ")");
-    // Corner frequencies of the triangles (nMels + 2 points, evenly spaced in mel).
-    const double mMin = hzToMel(fMin, scale);
-    const double mMax = hzToMel(fMax, scale);
-    std::vector<double> fPts(size_t(nMels) + 2);
-    for (int i = 0; i < nMels + 2; ++i)
-        fPts[size_t(i)] = melToHz(mMin + (mMax - mMin) * i / double(nMels + 1), scale);
-
-    // torchaudio uses linspace(0, sample_rate // 2, n_freqs) (integer Nyquist).
-    const double nyquist = double(sampleRate / 2);
-    at::Tensor fb = at::zeros({nFreqs, nMels}, at::kFloat);
-    auto acc = fb.accessor<float, 2>();
-    for (int f = 0; f < nFreqs; ++f) {
-        const double hz = nyquist * f / double(nFreqs - 1);
-        for (int m = 0; m < nMels; ++m) {
-            const double lo = fPts[size_t(m)], mid = fPts[size_t(m) + 1], hi = fPts[size_t(m) + 2];
-            const double down = (hz - lo) / (mid - lo);
-            const double up = (hi - hz) / (hi - mid);
-            double w = std::max(0.0, std::min(down, up));
-            if (slaneyNorm)
-                w *= 2.0 / (hi - lo);
-            acc[f][m] = float(w);
-        }
+    // Computed in float32 with the same operations, in the same order, as torchaudio 0.13's
+    // melscale_fbanks, so that the weights agree to the last bit: at the edges of a triangle a
+    // weight is a small difference of large frequencies, where float32 rounding shows.
+    const auto f32 = at::TensorOptions().dtype(at::kFloat);
+    const at::Tensor allFreqs = at::linspace(0, sampleRate / 2, nFreqs, f32);  // integer Nyquist, as torchaudio
+    const at::Tensor mPts = at::linspace(hzToMel(fMin, scale), hzToMel(fMax, scale), nMels + 2, f32);
+    at::Tensor fPts;
+    if (scale == MelScale::Htk) {
+        fPts = 700.0 * (at::pow(10.0, mPts / 2595.0) - 1.0);
+    } else {
+        fPts = kFSp * mPts;  // f_min of the Slaney scale is 0
+        const at::Tensor logPart = kMinLogHz * at::exp(kLogStep * (mPts - kMinLogMel));
+        fPts = at::where(mPts >= kMinLogMel, logPart, fPts);
     }
-    return fb;
+    const at::Tensor fDiff = fPts.slice(0, 1) - fPts.slice(0, 0, -1);          // [nMels + 1]
+    const at::Tensor slopes = fPts.unsqueeze(0) - allFreqs.unsqueeze(1);         // [nFreqs, nMels + 2]
+    const at::Tensor down = (-1.0 * slopes.slice(1, 0, -2)) / fDiff.slice(0, 0, -1);
+    const at::Tensor up = slopes.slice(1, 2) / fDiff.slice(0, 1);
+    at::Tensor fb = at::clamp_min(at::minimum(down, up), 0.0);
+    if (slaneyNorm)
+        fb = fb * (2.0 / (fPts.slice(0, 2, nMels + 2) - fPts.slice(0, 0, nMels))).unsqueeze(0);
+    return fb.contiguous();
 }
 
 } // namespace ssondo

@@ -88,8 +88,7 @@ NpyArray NpyFile::parse(const std::uint8_t* bytes, std::size_t size, const std::
     if (!std::regex_search(header, m, std::regex("'descr'\\s*:\\s*'([^']+)'")))
         throw fail("no 'descr' in header");
     arr.dtype = m[1];
-    if (std::regex_search(header, m, std::regex("'fortran_order'\\s*:\\s*True")))
-        throw fail("Fortran-ordered arrays are not supported; save with np.ascontiguousarray");
+    const bool fortran = std::regex_search(header, m, std::regex("'fortran_order'\\s*:\\s*True"));
     if (!std::regex_search(header, m, std::regex("'shape'\\s*:\\s*\\(([^)]*)\\)")))
         throw fail("no 'shape' in header");
     {
@@ -133,6 +132,27 @@ NpyArray NpyFile::parse(const std::uint8_t* bytes, std::size_t size, const std::
     else if (d == "<i8") { need(8); convert<std::int64_t>(data, n, arr.data); }
     else
         throw fail("unsupported dtype '" + d + "' (expected little-endian float16/32/64 or int32/64)");
+    if (fortran && arr.shape.size() > 1) {
+        // Column-major on disk (e.g. a transposed NumPy view): reorder to row-major.
+        const size_t dims = arr.shape.size();
+        std::vector<std::int64_t> fStride(dims, 1);
+        for (size_t k = 1; k < dims; ++k)
+            fStride[k] = fStride[k - 1] * arr.shape[k - 1];
+        std::vector<float> c(n);
+        std::vector<std::int64_t> idx(dims, 0);
+        for (size_t i = 0; i < n; ++i) {
+            std::int64_t off = 0;
+            for (size_t k = 0; k < dims; ++k)
+                off += idx[k] * fStride[k];
+            c[i] = arr.data[size_t(off)];
+            for (size_t k = dims; k-- > 0;) {  // advance the C-order index
+                if (++idx[k] < arr.shape[k])
+                    break;
+                idx[k] = 0;
+            }
+        }
+        arr.data = std::move(c);
+    }
     return arr;
 }
 

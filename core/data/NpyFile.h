@@ -17,7 +17,8 @@ struct NpyArray
 
 /// Reads and writes NumPy .npy files (format versions 1-3) so that fixtures and embeddings move
 /// between this workbench and Python. Little-endian float16/32/64 and int32/64 are read and
-/// converted to float32; Fortran order and big-endian data are refused with a clear message.
+/// converted to float32; Fortran-ordered arrays are reordered to C order; big-endian and object
+/// arrays are refused with a clear message.
 class NpyFile
 {
 public:

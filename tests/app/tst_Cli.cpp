@@ -1,0 +1,121 @@
+// The ssondo command line as a user types it: exit codes, --json output, dataset add/show.
+
+#include <QtTest/QtTest>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+class tst_Cli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void exitCodes_data();
+    void exitCodes();
+    void datasetAddAndShow();
+    void jsonLinesStream();
+
+private:
+    struct Result { int code; QByteArray out, err; };
+    Result run(const QStringList& args, const QString& cwd = {});
+    QTemporaryDir m_dir;
+    QString m_ws, m_data;
+};
+
+tst_Cli::Result tst_Cli::run(const QStringList& args, const QString& cwd)
+{
+    QProcess p;
+    if (!cwd.isEmpty())
+        p.setWorkingDirectory(cwd);
+    p.start(QStringLiteral(SSONDO_CLI_PATH), args);
+    if (!p.waitForFinished(120000))
+        qFatal("ssondo did not finish");
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+void tst_Cli::initTestCase()
+{
+    m_ws = m_dir.path() + "/ws";
+    m_data = m_dir.path() + "/data";
+    QCOMPARE(run({"workspace", "init", m_ws}).code, 0);
+    const auto r = run({"--quiet", "dataset", "synth", m_data, "--clips-per-class", "3", "--min-seconds", "0.5", "--max-seconds", "1"});
+    QCOMPARE(r.code, 0);
+    QFile(m_data + "/organ/corrupt.wav").open(QIODevice::WriteOnly);  // an empty file among good ones
+}
+
+void tst_Cli::exitCodes_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("stderrHas");
+    QTest::newRow("help") << QStringList{"--help"} << 0 << "";
+    QTest::newRow("dataset add --help") << QStringList{"dataset", "add", "--help"} << 0 << "";
+    QTest::newRow("version") << QStringList{"--version"} << 0 << "";
+    QTest::newRow("no subcommand") << QStringList{} << 2 << "subcommand";
+    QTest::newRow("unknown flag") << QStringList{"dataset", "list", "--bogus"} << 2 << "bogus";
+    QTest::newRow("bad --labels value") << QStringList{"-w", "WS", "dataset", "add", "DATA", "--labels", "tags"} << 2 << "tags";
+    QTest::newRow("missing folder") << QStringList{"-w", "WS", "dataset", "add", "/no/such/folder"} << 2 << "/no/such/folder";
+    QTest::newRow("no workspace") << QStringList{"-w", "/tmp/definitely-not-a-workspace", "dataset", "list"} << 1 << "not a workspace";
+    QTest::newRow("unknown dataset") << QStringList{"-w", "WS", "dataset", "show", "nope"} << 1 << "no dataset 'nope'";
+}
+
+void tst_Cli::exitCodes()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, code);
+    QFETCH(QString, stderrHas);
+    args.replaceInStrings("WS", m_ws);
+    args.replaceInStrings("DATA", m_data);
+    const auto r = run(args);
+    QVERIFY2(r.code == code, qPrintable(QString("exit %1, stderr: %2").arg(r.code).arg(QString(r.err))));
+    QVERIFY2(QString(r.err + r.out).contains(stderrHas), r.err.constData());
+}
+
+void tst_Cli::datasetAddAndShow()
+{
+    const auto add = run({"-w", m_ws, "--quiet", "dataset", "add", m_data, "--name", "synth", "--csv", m_data + "/labels.csv"});
+    QVERIFY2(add.code == 0, add.err.constData());
+    QVERIFY(add.out.contains("Dataset 'synth'"));
+    QVERIFY(add.out.contains("1 unreadable"));
+    QVERIFY(add.out.contains("organ/corrupt.wav"));
+
+    const auto show = run({"-w", m_ws, "--json", "dataset", "show", "synth"});
+    QCOMPARE(show.code, 0);
+    const QJsonObject j = QJsonDocument::fromJson(show.out).object();
+    QCOMPARE(j["name"].toString(), QString("synth"));
+    QCOMPARE(j["clips"].toInt(), 13 * 3);
+    QCOMPARE(j["unreadable_count"].toInt(), 1);
+    QCOMPARE(j["labels"].toObject().size(), 13);
+    QCOMPARE(j["unreadable"].toArray().at(0).toObject()["path"].toString(), QString("organ/corrupt.wav"));
+    QVERIFY(j["total_seconds"].toDouble() > 13 * 3 * 0.5);
+
+    // The workspace is found from $SSONDO_WORKSPACE or the current folder too.
+    const auto list = run({"--json", "dataset", "list"}, m_ws);
+    QCOMPARE(list.code, 0);
+    QCOMPARE(QJsonDocument::fromJson(list.out).array().at(0).toObject()["name"].toString(), QString("synth"));
+}
+
+void tst_Cli::jsonLinesStream()
+{
+    const auto r = run({"-w", m_ws, "--json", "dataset", "add", m_data, "--name", "again"});
+    QCOMPARE(r.code, 0);
+    const auto lines = r.out.trimmed().split('\n');
+    QVERIFY(lines.size() >= 2);
+    bool sawProgress = false;
+    for (const auto& line : lines) {
+        QJsonParseError err;
+        const QJsonObject o = QJsonDocument::fromJson(line, &err).object();
+        QVERIFY2(err.error == QJsonParseError::NoError, line.constData());
+        sawProgress |= o["type"].toString() == "progress";
+    }
+    QVERIFY(sawProgress);
+    const QJsonObject result = QJsonDocument::fromJson(lines.last()).object();
+    QCOMPARE(result["type"].toString(), QString("result"));
+    QCOMPARE(result["name"].toString(), QString("again"));
+}
+
+QTEST_GUILESS_MAIN(tst_Cli)
+#include "tst_Cli.moc"

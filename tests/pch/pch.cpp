@@ -1,0 +1,1 @@
+// Host for the tests' shared precompiled header (see tests/CMakeLists.txt).
