@@ -39,13 +39,14 @@ std::unique_ptr<Workspace> Workspace::create(const std::string& dirIn)
     return std::unique_ptr<Workspace>(new Workspace(fs::weakly_canonical(dir).string(), std::move(db)));
 }
 
-std::unique_ptr<Workspace> Workspace::open(const std::string& dirIn, bool readOnly)
+std::unique_ptr<Workspace> Workspace::open(const std::string& dirIn, bool readOnly, int busyTimeoutMs)
 {
     const fs::path dir = fs::absolute(dirIn);
     if (!isWorkspace(dir.string()))
         throw InputError(dir.string() + ": not a workspace (no " + kDbName + "); create one with `ssondo workspace init " +
                          dirIn + "`");
-    auto db = Database::open((dir / kDbName).string(), readOnly ? Database::Mode::ReadOnly : Database::Mode::ReadWrite);
+    auto db = Database::open((dir / kDbName).string(), readOnly ? Database::Mode::ReadOnly : Database::Mode::ReadWrite,
+                             busyTimeoutMs);
     return std::unique_ptr<Workspace>(new Workspace(fs::weakly_canonical(dir).string(), std::move(db)));
 }
 

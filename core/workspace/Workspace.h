@@ -15,8 +15,9 @@ public:
     /// Creates the folder layout and the database; opening an existing workspace is not an error.
     static std::unique_ptr<Workspace> create(const std::string& dir);
     /// Opens an existing workspace. Throws InputError when `dir` has no workspace.db,
-    /// DatabaseError when the database cannot be used.
-    static std::unique_ptr<Workspace> open(const std::string& dir, bool readOnly = false);
+    /// DatabaseError when the database cannot be used. busyTimeoutMs: how long to wait for a lock
+    /// held by another process before reporting it.
+    static std::unique_ptr<Workspace> open(const std::string& dir, bool readOnly = false, int busyTimeoutMs = 10000);
     static bool isWorkspace(const std::string& dir);
 
     ~Workspace();

@@ -84,7 +84,7 @@ void tst_Database::unusableDatabases()
         chmod(db.c_str(), 0444);
     }
     try {
-        auto ws = Workspace::open(d);
+        auto ws = Workspace::open(d, false, 300);
         if (kind == "readonly") {
             JobLog(ws->database()).start("x", "y", "z");  // the write is what fails
         }

@@ -1,0 +1,59 @@
+// ssondo-workbench: the desktop workbench. Usage:
+//   ssondo-workbench [WORKSPACE] [--page ID] [--language system|en|fr] [--screenshot FILE.png]
+// --screenshot renders the window once the page has loaded, saves it and exits (for docs and CI).
+
+#include "MainWindow.h"
+#include "Translations.h"
+#include "pages/Page.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QSettings>
+#include <QTimer>
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("S-SONDO"));
+    QApplication::setApplicationName(QStringLiteral("ssondo-workbench"));
+    QApplication::setApplicationDisplayName(QStringLiteral("S-SONDO Workbench"));
+    QApplication::setApplicationVersion(QStringLiteral(SSONDO_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("S-SONDO Workbench: distil audio foundation models"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("workspace"), QStringLiteral("Workspace folder to open"));
+    QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Page to show (data, teacher, clusters, train, experiments)"),
+                            QStringLiteral("id"));
+    QCommandLineOption language(QStringLiteral("language"), QStringLiteral("Interface language: system, en, fr"),
+                                QStringLiteral("lang"));
+    QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a screenshot to FILE and exit"),
+                                  QStringLiteral("file"));
+    parser.addOptions({page, language, screenshot});
+    parser.process(app);
+
+    const QString lang = parser.isSet(language) ? parser.value(language)
+                                                : QSettings().value(QStringLiteral("language"), QStringLiteral("system")).toString();
+    ssondo::ui::installTranslations(lang);
+
+    ssondo::ui::MainWindow window;
+    window.show();
+    QString ws = parser.positionalArguments().value(0);
+    if (ws.isEmpty() && !parser.isSet(screenshot))
+        ws = window.recentWorkspaces().value(0);
+    if (!ws.isEmpty() && QDir(ws).exists())
+        window.openWorkspace(QDir(ws).absolutePath());
+    if (parser.isSet(page))
+        window.setCurrentPage(parser.value(page));
+
+    if (parser.isSet(screenshot)) {
+        const QString file = parser.value(screenshot);
+        QTimer::singleShot(1500, &window, [&window, file]() {
+            const bool ok = window.grab().save(file);
+            QApplication::exit(ok ? 0 : 1);
+        });
+    }
+    return app.exec();
+}

@@ -1,0 +1,200 @@
+#include "jobs/JobsDock.h"
+
+#include "WorkspaceController.h"
+#include "jobs/JobLog.h"
+#include "jobs/JobRunner.h"
+#include "models/JobTableModel.h"
+#include "workspace/Workspace.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QSysInfo>
+#include <QPainter>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStyledItemDelegate>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <csignal>
+#include <unistd.h>
+
+namespace ssondo::ui {
+
+namespace {
+
+/// Paints the Progress column as a progress bar (fraction in Qt::UserRole).
+class ProgressDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void paint(QPainter* p, const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        const double f = index.data(Qt::UserRole).toDouble();
+        if (f < 0) {
+            QStyledItemDelegate::paint(p, option, index);
+            return;
+        }
+        QStyleOptionProgressBar bar;
+        bar.rect = option.rect.adjusted(2, 3, -2, -3);
+        bar.minimum = 0;
+        bar.maximum = 1000;
+        bar.progress = int(f * 1000);
+        bar.text = index.data().toString();
+        bar.textVisible = true;
+        bar.state = option.state | QStyle::State_Horizontal;
+        QApplication::style()->drawControl(QStyle::CE_ProgressBar, &bar, p);
+    }
+};
+
+} // namespace
+
+JobsDock::JobsDock(WorkspaceController* controller, QWidget* parent)
+    : QDockWidget(tr("Jobs"), parent),
+      m_controller(controller),
+      m_model(new JobTableModel(this)),
+      m_view(new QTableView(this)),
+      m_log(new QPlainTextEdit(this)),
+      m_stop(new QPushButton(tr("Stop"), this)),
+      m_copy(new QPushButton(tr("Copy command"), this))
+{
+    setObjectName(QStringLiteral("jobsDock"));
+    m_view->setModel(m_model);
+    m_view->setItemDelegateForColumn(JobTableModel::Progress, new ProgressDelegate(m_view));
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->verticalHeader()->setVisible(false);
+    m_view->verticalHeader()->setDefaultSectionSize(22);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setColumnWidth(JobTableModel::Id, 36);
+    m_view->setColumnWidth(JobTableModel::Kind, 70);
+    m_view->setColumnWidth(JobTableModel::Target, 110);
+    m_view->setColumnWidth(JobTableModel::State, 70);
+    m_view->setColumnWidth(JobTableModel::Rate, 60);
+    m_view->setColumnWidth(JobTableModel::Progress, 160);
+    m_view->setColumnWidth(JobTableModel::Started, 150);
+    m_log->setReadOnly(true);
+    m_log->setPlaceholderText(tr("Select a job to see its command and log."));
+    m_log->setMaximumBlockCount(5000);
+    m_stop->setToolTip(tr("Ask the job to stop: it saves a checkpoint and exits (SIGTERM)"));
+
+    auto* buttons = new QVBoxLayout;
+    buttons->addWidget(m_stop);
+    buttons->addWidget(m_copy);
+    buttons->addStretch(1);
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_view);
+    split->addWidget(m_log);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    auto* body = new QWidget(this);
+    auto* layout = new QHBoxLayout(body);
+    layout->setContentsMargins(4, 2, 4, 2);
+    layout->addWidget(split, 1);
+    layout->addLayout(buttons);
+    setWidget(body);
+
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &JobsDock::showSelected);
+    connect(m_stop, &QPushButton::clicked, this, &JobsDock::stopSelected);
+    connect(m_copy, &QPushButton::clicked, this, &JobsDock::copySelected);
+    connect(controller, &WorkspaceController::changed, this, &JobsDock::refresh);
+    connect(controller, &WorkspaceController::opened, this, &JobsDock::refresh);
+    connect(controller, &WorkspaceController::closed, this, &JobsDock::refresh);
+    showSelected();
+}
+
+int JobsDock::runningCount() const
+{
+    int n = 0;
+    for (int r = 0; r < m_model->rowCount(); ++r)
+        n += m_model->job(r)->state == "running";
+    return n;
+}
+
+void JobsDock::refresh()
+{
+    const JobRecord* sel = m_model->job(m_view->currentIndex().row());
+    const qint64 selectedId = sel ? sel->id : -1;
+    std::vector<JobRecord> jobs;
+    if (Workspace* ws = m_controller->workspace()) {
+        try {
+            jobs = JobLog(ws->database()).list(500);
+        } catch (const std::exception& e) {
+            Q_EMIT statusMessage(QString::fromStdString(e.what()));
+        }
+    }
+    m_model->setJobs(std::move(jobs));
+    const int row = m_model->rowOfJob(selectedId);
+    if (row >= 0 && m_view->currentIndex().row() != row)
+        m_view->selectRow(row);
+    showSelected();
+}
+
+JobRunner* JobsDock::runCommand(const QStringList& args)
+{
+    auto* runner = new JobRunner(this);
+    connect(runner, &JobRunner::logLine, this, [this]() { showSelected(); });
+    connect(runner, &JobRunner::finished, this, [this, runner](bool ok, const QString& message) {
+        // The job wrote its final state; re-read it, keep the log for the finished job's row.
+        m_controller->poll();
+        refresh();
+        Q_EMIT jobFinished(ok, message);
+        if (!ok)
+            Q_EMIT statusMessage(tr("Job failed: %1").arg(message.section(QLatin1Char('\n'), -1)));
+    });
+    connect(runner, &JobRunner::progress, this, [this]() { m_controller->poll(); });
+    // The process inserts its own row (with its pid); the pid links that row to this runner's live log.
+    connect(runner, &JobRunner::started, this, [this, runner](qint64 pid) { m_runnersByPid.insert(pid, runner); });
+    runner->start(m_controller->dir(), args);
+    return runner;
+}
+
+void JobsDock::showSelected()
+{
+    const JobRecord* j = m_model->job(m_view->currentIndex().row());
+    m_stop->setEnabled(j && j->state == "running");
+    m_copy->setEnabled(j != nullptr);
+    if (!j) {
+        m_log->clear();
+        return;
+    }
+    QString text = QStringLiteral("$ %1\n").arg(QString::fromStdString(j->command));
+    text += tr("state: %1   host: %2   pid: %3\n").arg(QString::fromStdString(j->state), QString::fromStdString(j->host)).arg(j->pid);
+    if (!j->message.empty())
+        text += QStringLiteral("\n%1\n").arg(QString::fromStdString(j->message));
+    if (JobRunner* r = m_runnersByPid.value(j->pid)) {
+        const QString log = r->log();
+        if (!log.isEmpty())
+            text += QStringLiteral("\n") + log;
+    }
+    if (m_log->toPlainText() != text)
+        m_log->setPlainText(text);
+}
+
+void JobsDock::stopSelected()
+{
+    const JobRecord* j = m_model->job(m_view->currentIndex().row());
+    if (!j || j->state != "running")
+        return;
+    if (JobRunner* r = m_runnersByPid.value(j->pid)) {
+        r->stop();
+        return;
+    }
+    if (QString::fromStdString(j->host) != QSysInfo::machineHostName() || j->pid <= 0) {
+        Q_EMIT statusMessage(tr("Job %1 runs on %2; stop it there.").arg(j->id).arg(QString::fromStdString(j->host)));
+        return;
+    }
+    if (::kill(pid_t(j->pid), SIGTERM) != 0)
+        Q_EMIT statusMessage(tr("Could not signal process %1").arg(j->pid));
+}
+
+void JobsDock::copySelected()
+{
+    if (const JobRecord* j = m_model->job(m_view->currentIndex().row()))
+        QApplication::clipboard()->setText(QString::fromStdString(j->command));
+}
+
+} // namespace ssondo::ui

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <QDockWidget>
+#include <QHash>
+
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QTableView;
+
+namespace ssondo::ui {
+
+class JobRunner;
+class JobTableModel;
+class WorkspaceController;
+
+/// Every job of the workspace, running or finished, whoever started it: kind, target, state,
+/// progress bar with rate, start time, message; the selected job's command and log; Stop and
+/// Copy command. Jobs started by this window stream their log live.
+class JobsDock : public QDockWidget
+{
+    Q_OBJECT
+
+public:
+    JobsDock(WorkspaceController* controller, QWidget* parent = nullptr);
+
+    /// Runs `ssondo -w <workspace> --json args...` as a job.
+    JobRunner* runCommand(const QStringList& args);
+    /// Re-reads the jobs table.
+    void refresh();
+
+    JobTableModel* model() const { return m_model; }
+    QTableView* view() const { return m_view; }
+    int runningCount() const;
+
+Q_SIGNALS:
+    void jobFinished(bool ok, const QString& message);
+    void statusMessage(const QString& message);
+
+private:
+    void showSelected();
+    void stopSelected();
+    void copySelected();
+
+    WorkspaceController* m_controller;
+    JobTableModel* m_model;
+    QTableView* m_view;
+    QPlainTextEdit* m_log;
+    QPushButton* m_stop;
+    QPushButton* m_copy;
+    QHash<qint64, JobRunner*> m_runnersByPid;
+};
+
+} // namespace ssondo::ui
