@@ -78,7 +78,7 @@ int main(int argc, char** argv)
         DemoDataset::generate(dir.string(), o);
     std::vector<std::string> files;
     for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.path().extension() != ".csv")
+        if (e.is_regular_file() && e.path().extension() != ".csv")
             files.push_back(e.path().string());
     std::sort(files.begin(), files.end());
     std::printf("bench_frontend: %zu clips of %.0f s (wav/flac/ogg, 16-48 kHz, mono/stereo) -> [128 x 624] log-mel\n",

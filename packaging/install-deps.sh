@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages S-SONDO Workbench needs to build, test and run.
 # Only what is missing is installed; safe to run again. Needs root or sudo.
-#   --runtime-only   skip the test-only packages (python3-torch & co, xvfb, slurm)
+#   --no-test-deps   skip the packages only the tests and benchmarks use (python3-torch & co, xvfb)
 set -euo pipefail
 
 BUILD_PKGS=(
@@ -18,7 +18,7 @@ TEST_PKGS=(
 )
 
 want=("${BUILD_PKGS[@]}")
-if [[ "${1:-}" != "--runtime-only" ]]; then want+=("${TEST_PKGS[@]}"); fi
+if [[ "${1:-}" != "--no-test-deps" ]]; then want+=("${TEST_PKGS[@]}"); fi
 
 missing=()
 for p in "${want[@]}"; do

@@ -97,29 +97,38 @@ MonoAudio AudioFile::readMono(const std::string& path, int targetRate)
     SndfilePtr f = openForRead(path, info);
     const int channels = info.channels;
 
-    // Decode in blocks: mp3 and some truncated files report an inexact frame count.
-    constexpr sf_count_t kBlock = 16384;
-    std::vector<float> block(static_cast<size_t>(kBlock) * channels);
+    // Decode in large blocks straight into the output (mono) or a block buffer (downmix). Blocks,
+    // not one read of info.frames: mp3 and truncated files report an inexact frame count.
+    constexpr sf_count_t kBlock = 1 << 16;
     MonoAudio out;
     out.sampleRate = info.samplerate;
     if (info.frames > 0 && info.frames < (sf_count_t(1) << 34))
         out.samples.reserve(static_cast<size_t>(info.frames));
+    std::vector<float> block(channels > 1 ? static_cast<size_t>(kBlock) * size_t(channels) : 0);
     const float scale = 1.0f / float(channels);
-    bool nonFinite = false;
     for (;;) {
-        const sf_count_t got = sf_readf_float(f.get(), block.data(), kBlock);
+        const size_t at = out.samples.size();
+        out.samples.resize(at + size_t(kBlock));
+        float* dst = out.samples.data() + at;
+        const sf_count_t got = sf_readf_float(f.get(), channels == 1 ? dst : block.data(), kBlock);
+        out.samples.resize(at + size_t(std::max<sf_count_t>(got, 0)));
         if (got <= 0)
             break;
-        for (sf_count_t i = 0; i < got; ++i) {
-            float acc = 0.f;
-            const float* frame = block.data() + i * channels;
-            for (int c = 0; c < channels; ++c)
-                acc += frame[c];
-            acc *= scale;
-            nonFinite |= !std::isfinite(acc);
-            out.samples.push_back(acc);
+        if (channels > 1) {
+            for (sf_count_t i = 0; i < got; ++i) {
+                const float* frame = block.data() + i * channels;
+                float acc = 0.f;
+                for (int c = 0; c < channels; ++c)
+                    acc += frame[c];
+                dst[i] = acc * scale;
+            }
         }
+        if (got < kBlock)
+            break;
     }
+    bool nonFinite = false;
+    for (float v : out.samples)
+        nonFinite |= !std::isfinite(v);
     if (sf_error(f.get()) != SF_ERR_NO_ERROR)
         throw AudioError(path, std::string("decoding failed: ") + sf_strerror(f.get()));
     if (out.samples.empty())

@@ -40,14 +40,30 @@ at::Tensor LogMelFrontEnd::forward(const at::Tensor& wavIn) const
     // The 8-argument overload is torch.stft with center=False (no padding), as in the reference.
     at::Tensor spec = at::stft(wav, m_options.n_fft(), m_options.hop_length(), m_options.win_length(), window,
                                /*normalized=*/false, /*onesided=*/true, /*return_complex=*/true);
-    at::Tensor power = at::abs(spec);  // [B, F, frames]
-    if (m_options.power() == 2.0)
-        power = power.square();
-    else if (m_options.power() != 1.0)
-        power = power.pow(m_options.power());
-    // [B, frames, F] x [F, M] -> [B, frames, M] -> [B, M, frames]
-    at::Tensor mel = at::matmul(power.transpose(1, 2), m_fb.to(wav.device())).transpose(1, 2);
-    return at::log(mel + m_options.log_offset()).unsqueeze(1).contiguous();
+    // torch.stft returns [B, F, frames] as a transposed view of [B, frames, F] storage; work in
+    // that [B, frames, F] layout so nothing is copied before the mel projection.
+    at::Tensor specT = spec.transpose(1, 2);
+    at::Tensor power;  // [B, frames, F]
+    if (m_options.power() == 2.0 && specT.device().is_cpu()) {
+        // |z|^2 = re^2 + im^2 in one pass: at::abs would take a square root (hypot) only to square it.
+        specT = specT.contiguous();
+        power = at::empty(specT.sizes(), wav.options());
+        const auto* z = reinterpret_cast<const float*>(specT.data_ptr());
+        float* p = power.data_ptr<float>();
+        const std::int64_t n = power.numel();
+        for (std::int64_t i = 0; i < n; ++i)
+            p[i] = z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1];
+    } else {
+        power = at::abs(specT);
+        if (m_options.power() == 2.0)
+            power = power.square();
+        else if (m_options.power() != 1.0)
+            power = power.pow(m_options.power());
+    }
+    // [B, frames, F] x [F, M] -> [B, frames, M]; log in place; then [B, 1, M, frames].
+    at::Tensor mel = at::matmul(power, m_fb.to(wav.device()));
+    mel.add_(m_options.log_offset()).log_();
+    return mel.transpose(1, 2).unsqueeze(1).contiguous();
 }
 
 } // namespace ssondo

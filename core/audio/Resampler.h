@@ -4,7 +4,8 @@
 
 namespace ssondo {
 
-/// Sample-rate conversion with libsoxr (very high quality preset; linear phase). Thread-safe.
+/// Sample-rate conversion with libsoxr (medium-quality preset: 16-bit precision, linear phase).
+/// Thread-safe.
 class Resampler
 {
 public:
