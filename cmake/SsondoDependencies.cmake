@@ -29,6 +29,7 @@ pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 find_package(tomlplusplus REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)
+find_package(ZLIB REQUIRED)
 
 # Qt: Core + Test for the test suites (also in a server build), Widgets & co for the workbench.
 if(SSONDO_BUILD_TESTS OR SSONDO_BUILD_UI OR SSONDO_BUILD_BENCH)

@@ -42,6 +42,7 @@ struct CliContext
 void addWorkspaceCommands(CLI::App& app, CliContext& ctx);
 void addDatasetCommands(CLI::App& app, CliContext& ctx);
 void addDemoCommand(CLI::App& app, CliContext& ctx);
+void addExtractCommands(CLI::App& app, CliContext& ctx);
 
 } // namespace cli
 } // namespace ssondo

@@ -72,6 +72,71 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_state ON jobs(state);
 )SQL",
+        // v2: embedding sets, runs, metric points, artifacts.
+        R"SQL(
+CREATE TABLE embedding_sets (
+  id                  INTEGER PRIMARY KEY,
+  dataset_id          INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  dataset_version     TEXT NOT NULL,
+  teacher_identity    TEXT NOT NULL,
+  teacher_kind        TEXT NOT NULL,
+  teacher_source      TEXT NOT NULL,
+  teacher_description TEXT NOT NULL,
+  teacher_parameters  INTEGER NOT NULL DEFAULT 0,
+  teacher_sample_rate INTEGER NOT NULL DEFAULT 0,
+  teacher_window      REAL NOT NULL DEFAULT 0,
+  dim                 INTEGER NOT NULL,
+  dtype               TEXT NOT NULL CHECK (dtype IN ('float32', 'float16')),
+  rows                INTEGER NOT NULL,
+  done                INTEGER NOT NULL DEFAULT 0,
+  failed              INTEGER NOT NULL DEFAULT 0,
+  path                TEXT NOT NULL,
+  created_at          TEXT NOT NULL,
+  updated_at          TEXT NOT NULL,
+  UNIQUE (dataset_id, dataset_version, teacher_identity, dtype)
+);
+CREATE TABLE runs (
+  id               INTEGER PRIMARY KEY,
+  name             TEXT NOT NULL,
+  status           TEXT NOT NULL CHECK (status IN ('created', 'running', 'stopped', 'failed', 'done')),
+  embedding_set_id INTEGER REFERENCES embedding_sets(id) ON DELETE SET NULL,
+  clustering_id    INTEGER,
+  teacher          TEXT NOT NULL DEFAULT '',
+  student          TEXT NOT NULL,
+  sampler          TEXT NOT NULL,
+  loss             TEXT NOT NULL,
+  seed             INTEGER NOT NULL,
+  config_toml      TEXT NOT NULL,
+  tags             TEXT NOT NULL DEFAULT '',
+  notes            TEXT NOT NULL DEFAULT '',
+  dir              TEXT NOT NULL DEFAULT '',
+  backbone_params  INTEGER NOT NULL DEFAULT 0,
+  head_params      INTEGER NOT NULL DEFAULT 0,
+  message          TEXT NOT NULL DEFAULT '',
+  created_at       TEXT NOT NULL,
+  started_at       TEXT,
+  finished_at      TEXT,
+  updated_at       TEXT NOT NULL
+);
+CREATE TABLE metric_points (
+  run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  step      INTEGER NOT NULL,
+  epoch     INTEGER NOT NULL,
+  wall_time REAL NOT NULL,
+  name      TEXT NOT NULL,
+  value     REAL
+);
+CREATE INDEX metric_points_run ON metric_points(run_id, name, step);
+CREATE TABLE artifacts (
+  id         INTEGER PRIMARY KEY,
+  run_id     INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+  kind       TEXT NOT NULL,
+  path       TEXT NOT NULL,
+  sha256     TEXT NOT NULL DEFAULT '',
+  bytes      INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL
+);
+)SQL",
     };
     return m;
 }

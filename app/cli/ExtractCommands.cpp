@@ -1,0 +1,127 @@
+#include "cli/CliContext.h"
+
+#include "data/EmbeddingCatalog.h"
+#include "data/EmbeddingStore.h"
+#include "jobs/ExtractJob.h"
+#include "teachers/Teacher.h"
+#include "util/JsonLinesSink.h"
+#include "workspace/Workspace.h"
+
+#include <ATen/ATen.h>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+namespace fs = std::filesystem;
+
+namespace ssondo::cli {
+
+namespace {
+
+nlohmann::json setJson(const EmbeddingSetRecord& e)
+{
+    return {{"id", e.id}, {"dataset", e.datasetName}, {"dataset_version", e.datasetVersion},
+            {"teacher", e.teacherDescription}, {"teacher_kind", e.teacherKind}, {"teacher_source", e.teacherSource},
+            {"teacher_identity", e.teacherIdentity}, {"teacher_parameters", e.teacherParameters}, {"dim", e.dim},
+            {"dtype", e.dtype}, {"rows", e.rows}, {"done", e.done}, {"failed", e.failed}, {"path", e.path},
+            {"updated_at", e.updatedAt}};
+}
+
+} // namespace
+
+void addExtractCommands(CLI::App& app, CliContext& ctx)
+{
+    auto cfg = std::make_shared<ExtractConfig>();
+    auto* ex = app.add_subcommand("extract", "Embed every clip of a dataset with a teacher (cached, resumable)");
+    ex->add_option("--teacher", cfg->teacher.source,
+                   "demo (built-in random-feature network, not pretrained), a TorchScript .pt file, a folder of "
+                   "reference .npz embeddings, or a .npy matrix")
+        ->default_val("demo");
+    ex->add_option("--dataset", cfg->dataset, "Dataset name or id")->required();
+    ex->add_option("--teacher-sample-rate", cfg->teacher.sampleRate, "Sample rate for a TorchScript file without a sample_rate attribute (Hz)")
+        ->check(CLI::PositiveNumber);
+    ex->add_option("--teacher-window", cfg->teacher.windowSeconds, "Window for a TorchScript file without a window_seconds attribute (s)")
+        ->check(CLI::PositiveNumber);
+    ex->add_option("--teacher-index", cfg->teacher.indexCsv, "Index CSV of a .npy matrix (one clip path per row)")
+        ->check(CLI::ExistingFile);
+    ex->add_option("--dtype", cfg->dtype, "Storage precision")->check(CLI::IsMember({"float32", "float16"}));
+    ex->add_option("--batch-size", cfg->batchSize, "Segments per teacher forward")->check(CLI::Range(1, 4096));
+    ex->add_option("--device", cfg->device, "auto, cpu, cuda or cuda:N");
+    ex->add_option("--workers", cfg->workers, "Decoding threads (0: cores - 1)")->check(CLI::NonNegativeNumber);
+    ex->add_flag("--retry-failed", cfg->retryFailed, "Try the clips that failed last time again");
+    ex->callback([&ctx, cfg]() {
+        auto ws = ctx.openWorkspace();
+        cfg->commandLine = ctx.commandLine;
+        auto sink = ctx.makeSink();
+        const ExtractResult r = ExtractJob::run(*ws, *cfg, *sink, ctx.stop);
+        nlohmann::json j{{"embedding_set", r.embeddingSetId}, {"path", r.path}, {"rows", r.rows}, {"done", r.done},
+                         {"failed", r.failed}, {"computed_now", r.computedNow}, {"teacher_forwards", r.forwards},
+                         {"segments", r.segments}, {"seconds", r.seconds}, {"stopped", r.stopped},
+                         {"clips_per_s", r.seconds > 0 ? r.computedNow / r.seconds : 0.0}, {"teacher", r.teacherDescription}};
+        if (ctx.json) {
+            static_cast<JsonLinesSink*>(sink.get())->writeResult(j.dump());
+            return;
+        }
+        sink.reset();
+        std::printf("Embedding set %lld: %lld of %lld clips embedded, %lld failed (%s)\n", (long long)r.embeddingSetId,
+                    (long long)r.done, (long long)r.rows, (long long)r.failed, r.path.c_str());
+        std::printf("This run: %lld clips, %lld segments, %lld teacher forward passes in %.1f s%s\n",
+                    (long long)r.computedNow, (long long)r.segments, (long long)r.forwards, r.seconds,
+                    r.stopped ? " (stopped; run the same command again to continue)" : "");
+    });
+
+    auto* emb = app.add_subcommand("embeddings", "List and inspect the workspace's embedding sets");
+    emb->require_subcommand(1);
+    auto* list = emb->add_subcommand("list", "Embedding sets: teacher, dataset, rows, state");
+    list->callback([&ctx]() {
+        auto ws = ctx.openWorkspace(true);
+        const auto sets = EmbeddingCatalog(ws->database()).list();
+        if (ctx.json) {
+            nlohmann::json j = nlohmann::json::array();
+            for (const auto& e : sets)
+                j.push_back(setJson(e));
+            ctx.printJson(j);
+            return;
+        }
+        if (sets.empty())
+            std::cout << "No embedding sets yet; run `ssondo extract --dataset NAME`.\n";
+        for (const auto& e : sets)
+            std::printf("%3lld  %-12s %6lld/%lld rows (%lld failed)  %5lld-d %s  %s\n", (long long)e.id,
+                        e.datasetName.c_str(), (long long)e.done, (long long)e.rows, (long long)e.failed,
+                        (long long)e.dim, e.dtype.c_str(), e.teacherDescription.c_str());
+    });
+    auto showId = std::make_shared<std::int64_t>(0);
+    auto* show = emb->add_subcommand("show", "One embedding set with its statistics and failures");
+    show->add_option("id", *showId, "Embedding set id")->required();
+    show->callback([&ctx, showId]() {
+        auto ws = ctx.openWorkspace(true);
+        const auto e = EmbeddingCatalog(ws->database()).get(*showId);
+        auto store = EmbeddingStore::open((fs::path(ws->dir()) / e.path).string());
+        nlohmann::json j = setJson(e);
+        const auto done = store->rowsIn(EmbeddingStore::RowState::Done);
+        if (!done.empty()) {
+            const at::Tensor x = store->rowsAt(done);
+            const at::Tensor norms = x.norm(2, 1);
+            j["norm_mean"] = norms.mean().item<double>();
+            j["norm_std"] = norms.std().item<double>();
+            j["dim_variance_mean"] = x.var(0).mean().item<double>();
+            // Mean cosine to the mean embedding: how much of the space is a common direction.
+            const at::Tensor mean = x.mean(0, true);
+            j["mean_cosine_to_centroid"] = at::cosine_similarity(x, mean.expand_as(x), 1).mean().item<double>();
+        }
+        j["errors"] = nlohmann::json::array();
+        for (const auto& [row, why] : store->errors())
+            j["errors"].push_back({{"clip", store->info().clipPaths[size_t(row)]}, {"error", why}});
+        if (ctx.json) {
+            ctx.printJson(j);
+            return;
+        }
+        std::cout << j.dump(2) << "\n";
+    });
+}
+
+} // namespace ssondo::cli

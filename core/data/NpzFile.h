@@ -1,0 +1,19 @@
+#pragma once
+
+#include "data/NpyFile.h"
+
+#include <map>
+#include <string>
+
+namespace ssondo {
+
+/// Reads NumPy .npz archives (np.savez: stored; np.savez_compressed: deflate) into float32 arrays
+/// keyed by array name (the member name without ".npy"). Throws InputError naming the file on a
+/// damaged archive or member.
+class NpzFile
+{
+public:
+    static std::map<std::string, NpyArray> read(const std::string& path);
+};
+
+} // namespace ssondo

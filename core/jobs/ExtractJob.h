@@ -1,0 +1,50 @@
+#pragma once
+
+#include "teachers/Teacher.h"
+
+#include <cstdint>
+#include <string>
+
+namespace ssondo {
+
+class ProgressSink;
+class StopToken;
+class Workspace;
+
+struct ExtractConfig
+{
+    TeacherSpec teacher;            ///< "demo", a TorchScript file, or precomputed embeddings
+    std::string dataset;            ///< dataset name or id in the workspace
+    std::string dtype = "float32";  ///< on-disk rows: float32 or float16
+    int batchSize = 16;             ///< segments per teacher forward
+    std::string device = "auto";
+    int workers = 0;                ///< decoding threads (0: cores - 1, at least 1)
+    bool retryFailed = false;       ///< try the clips that failed last time again
+    std::string commandLine;        ///< recorded with the job
+};
+
+struct ExtractResult
+{
+    std::int64_t embeddingSetId = 0;
+    std::string path;               ///< store folder
+    std::int64_t rows = 0, done = 0, failed = 0;
+    std::int64_t computedNow = 0;   ///< rows embedded by this run
+    std::int64_t forwards = 0;      ///< teacher forward calls made by this run
+    std::int64_t segments = 0;      ///< segments embedded by this run
+    double seconds = 0;
+    bool stopped = false;
+    std::string teacherDescription;
+};
+
+/// Embeds every clip of a dataset with a teacher into the workspace's embedding store: clips are
+/// decoded, resampled and cut into the teacher's windows on worker threads, embedded in batches,
+/// averaged over segments, and written row by row. Resumable: rows already done are skipped (a
+/// second run with nothing new makes no forward pass), failed clips are recorded and skipped.
+/// Stops cleanly at the stop token after flushing what is done.
+class ExtractJob
+{
+public:
+    static ExtractResult run(Workspace& workspace, const ExtractConfig& config, ProgressSink& sink, const StopToken& stop);
+};
+
+} // namespace ssondo
