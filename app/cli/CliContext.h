@@ -43,6 +43,7 @@ void addWorkspaceCommands(CLI::App& app, CliContext& ctx);
 void addDatasetCommands(CLI::App& app, CliContext& ctx);
 void addDemoCommand(CLI::App& app, CliContext& ctx);
 void addExtractCommands(CLI::App& app, CliContext& ctx);
+void addTrainCommands(CLI::App& app, CliContext& ctx);
 
 } // namespace cli
 } // namespace ssondo

@@ -107,6 +107,7 @@ CREATE TABLE runs (
   loss             TEXT NOT NULL,
   seed             INTEGER NOT NULL,
   config_toml      TEXT NOT NULL,
+  config_hash      TEXT NOT NULL DEFAULT '',
   tags             TEXT NOT NULL DEFAULT '',
   notes            TEXT NOT NULL DEFAULT '',
   dir              TEXT NOT NULL DEFAULT '',

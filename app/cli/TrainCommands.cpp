@@ -1,0 +1,127 @@
+#include "cli/CliContext.h"
+
+#include "distill/TrainConfig.h"
+#include "jobs/TrainJob.h"
+#include "students/StudentRegistry.h"
+#include "util/Error.h"
+#include "util/JsonLinesSink.h"
+#include "workspace/Workspace.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+namespace ssondo::cli {
+
+void addTrainCommands(CLI::App& app, CliContext& ctx)
+{
+    // ---- students
+    auto* students = app.add_subcommand("students", "The student architectures: parameters, embedding, input shape");
+    students->callback([&ctx]() {
+        const auto list = StudentRegistry::instance().list();
+        if (ctx.json) {
+            nlohmann::json j = nlohmann::json::array();
+            for (const auto& s : list)
+                j.push_back({{"name", s.name}, {"family", s.family}, {"parameters", s.parameters},
+                             {"embedding_dim", s.embeddingDim}, {"input_shape", s.inputShape},
+                             {"description", s.description}, {"reference", s.reference}});
+            ctx.printJson(j);
+            return;
+        }
+        for (const auto& s : list)
+            std::printf("%-10s %-12s %10lld parameters  %5lld-d embedding  input [%lld, %lld, %lld]  %s\n", s.name.c_str(),
+                        s.family.c_str(), (long long)s.parameters, (long long)s.embeddingDim, (long long)s.inputShape[0],
+                        (long long)s.inputShape[1], (long long)s.inputShape[2], s.description.c_str());
+    });
+
+    // ---- train
+    struct Args
+    {
+        std::string configFile;
+        std::vector<std::string> sets;
+        std::int64_t resume = 0;
+        bool printConfig = false;
+        std::vector<std::pair<std::string, std::string>> flags;  // (config key, value)
+    };
+    auto a = std::make_shared<Args>();
+    auto* train = app.add_subcommand("train", "Distil a student from teacher embeddings (resumes an unfinished run of the same config)");
+    train->add_option("-c,--config", a->configFile, "TOML run config (see --print-config)")->check(CLI::ExistingFile);
+    train->add_option("--set", a->sets, "Override any config key: --set optim.lr=1e-3 (repeatable)");
+    train->add_option("--resume", a->resume, "Continue this run id from its last checkpoint");
+    train->add_flag("--print-config", a->printConfig, "Print the documented config (defaults merged with flags) and exit");
+    // Flags for the common keys; each maps onto one config key.
+    static const std::vector<std::tuple<const char*, const char*, const char*>> kFlags{
+        {"--dataset", "data.dataset", "Dataset whose latest embedding set to use"},
+        {"--embeddings", "data.embeddings", "Embedding set id"},
+        {"--student", "student.arch", "Student architecture (ssondo students)"},
+        {"--width", "student.width", "Width multiplier"},
+        {"--init", "student.init", "Start from a PyTorch state dict"},
+        {"--loss", "loss.kind", "cosine | mse | l1 | kl | clap | cluster_contrastive"},
+        {"--temperature", "loss.temperature", "Temperature of kl / clap / cluster_contrastive"},
+        {"--sampler", "sampler.kind", "uniform | balanced"},
+        {"--clustering", "sampler.clustering", "Clustering id for the balanced sampler"},
+        {"--optimizer", "optim.optimizer", "adam | adamw"},
+        {"--lr", "optim.lr", "Peak learning rate"},
+        {"--schedule", "optim.schedule", "reference | cosine | constant"},
+        {"--epochs", "train.epochs", "Epochs"},
+        {"--batch-size", "train.batch_size", "Clips per step"},
+        {"--samples-per-epoch", "train.samples_per_epoch", "Clips drawn per epoch (0: the training set size)"},
+        {"--seed", "train.seed", "Random seed"},
+        {"--device", "train.device", "auto | cpu | cuda | cuda:N"},
+        {"--mixup", "train.mixup", "Mixup alpha (0: off)"},
+        {"--specaugment", "train.specaugment", "true | false"},
+        {"--val-fraction", "data.val_fraction", "Share of clips held out for validation"},
+        {"--clip-seconds", "data.clip_seconds", "Training clip length"},
+        {"--workers", "data.workers", "Data-loading threads"},
+        {"--name", "name", "Run name"},
+        {"--tags", "tags", "Comma-separated tags"},
+    };
+    for (const auto& [flag, key, help] : kFlags) {
+        const std::string k = key;
+        train->add_option_function<std::string>(
+            flag, [a, k](const std::string& v) { a->flags.emplace_back(k, v); }, help);
+    }
+    train->callback([&ctx, a]() {
+        TrainConfig cfg;
+        if (!a->configFile.empty())
+            cfg = TrainConfig::fromFile(a->configFile);
+        for (const auto& [k, v] : a->flags)
+            cfg.set(k, v);
+        for (const auto& s : a->sets) {
+            const auto eq = s.find('=');
+            if (eq == std::string::npos)
+                throw InputError("--set expects KEY=VALUE, got '" + s + "'");
+            cfg.set(s.substr(0, eq), s.substr(eq + 1));
+        }
+        if (a->printConfig) {
+            std::cout << cfg.toToml();
+            return;
+        }
+        auto ws = ctx.openWorkspace();
+        auto sink = ctx.makeSink();
+        const TrainResult r = TrainJob::run(*ws, cfg, ctx.commandLine, *sink, ctx.stop, a->resume);
+        nlohmann::json j{{"run", r.runId}, {"name", r.runName}, {"dir", r.runDir}, {"resumed", r.resumed},
+                         {"stopped", r.stopped}, {"epochs_done", r.epochsDone}, {"steps", r.steps},
+                         {"train_clips", r.trainClips}, {"val_clips", r.valClips},
+                         {"baseline_val_cosine", r.baselineValCosine}, {"val_cosine", r.lastValCosine},
+                         {"best_val_cosine", r.bestValCosine}, {"val_loss", r.lastValLoss}, {"seconds", r.seconds},
+                         {"clips_per_s", r.clipsPerSecond}, {"data_wait_share", r.dataWaitShare},
+                         {"backbone_params", r.backboneParams}, {"head_params", r.headParams}};
+        if (ctx.json) {
+            static_cast<JsonLinesSink*>(sink.get())->writeResult(j.dump());
+            return;
+        }
+        sink.reset();
+        std::printf("Run %lld '%s' %s after %lld epochs (%lld steps) in %.1f s, %.1f clips/s\n", (long long)r.runId,
+                    r.runName.c_str(), r.stopped ? "stopped" : "finished", (long long)r.epochsDone, (long long)r.steps,
+                    r.seconds, r.clipsPerSecond);
+        std::printf("Validation teacher-student cosine %.4f (best %.4f); baseline of predicting the mean teacher "
+                    "embedding %.4f\n", r.lastValCosine, r.bestValCosine, r.baselineValCosine);
+        if (r.stopped)
+            std::printf("Run the same command again (or ssondo train --resume %lld) to continue.\n", (long long)r.runId);
+    });
+}
+
+} // namespace ssondo::cli

@@ -1,0 +1,148 @@
+#include "experiments/RunLog.h"
+
+#include "experiments/Database.h"
+#include "util/Error.h"
+
+#include <cmath>
+
+namespace ssondo {
+
+namespace {
+
+constexpr const char* kSelect =
+    "SELECT id, name, status, IFNULL(embedding_set_id, 0), IFNULL(clustering_id, 0), teacher, student, sampler, loss, "
+    "seed, config_toml, config_hash, tags, notes, dir, message, backbone_params, head_params, created_at, "
+    "IFNULL(started_at, ''), IFNULL(finished_at, ''), updated_at FROM runs";
+
+RunRecord readRun(const Statement& s)
+{
+    RunRecord r;
+    r.id = s.columnInt(0);
+    r.name = s.columnText(1);
+    r.status = s.columnText(2);
+    r.embeddingSetId = s.columnInt(3);
+    r.clusteringId = s.columnInt(4);
+    r.teacher = s.columnText(5);
+    r.student = s.columnText(6);
+    r.sampler = s.columnText(7);
+    r.loss = s.columnText(8);
+    r.seed = s.columnInt(9);
+    r.configToml = s.columnText(10);
+    r.configHash = s.columnText(11);
+    r.tags = s.columnText(12);
+    r.notes = s.columnText(13);
+    r.dir = s.columnText(14);
+    r.message = s.columnText(15);
+    r.backboneParams = s.columnInt(16);
+    r.headParams = s.columnInt(17);
+    r.createdAt = s.columnText(18);
+    r.startedAt = s.columnText(19);
+    r.finishedAt = s.columnText(20);
+    r.updatedAt = s.columnText(21);
+    return r;
+}
+
+} // namespace
+
+std::int64_t RunLog::create(const RunRecord& r)
+{
+    const std::string now = utcNow();
+    auto s = m_db.prepare(
+        "INSERT INTO runs(name, status, embedding_set_id, clustering_id, teacher, student, sampler, loss, seed, "
+        "config_toml, config_hash, tags, notes, dir, backbone_params, head_params, created_at, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)");
+    s.bind(1, r.name).bind(2, r.status.empty() ? std::string("created") : r.status);
+    if (r.embeddingSetId > 0) s.bind(3, r.embeddingSetId); else s.bindNull(3);
+    if (r.clusteringId > 0) s.bind(4, r.clusteringId); else s.bindNull(4);
+    s.bind(5, r.teacher).bind(6, r.student).bind(7, r.sampler).bind(8, r.loss).bind(9, r.seed).bind(10, r.configToml)
+        .bind(11, r.configHash).bind(12, r.tags).bind(13, r.notes).bind(14, r.dir).bind(15, r.backboneParams)
+        .bind(16, r.headParams).bind(17, now).run();
+    return m_db.lastInsertId();
+}
+
+void RunLog::update(const RunRecord& r)
+{
+    auto s = m_db.prepare(
+        "UPDATE runs SET name = ?2, status = COALESCE(NULLIF(?3, ''), status), message = ?4, dir = ?5, backbone_params = ?6, head_params = ?7, "
+        "started_at = NULLIF(?8, ''), finished_at = NULLIF(?9, ''), updated_at = ?10 WHERE id = ?1");
+    s.bind(1, r.id).bind(2, r.name).bind(3, r.status).bind(4, r.message).bind(5, r.dir).bind(6, r.backboneParams)
+        .bind(7, r.headParams).bind(8, r.startedAt).bind(9, r.finishedAt).bind(10, utcNow()).run();
+}
+
+void RunLog::setStatus(std::int64_t id, const std::string& status, const std::string& message)
+{
+    const std::string now = utcNow();
+    const bool finished = status == "done" || status == "failed" || status == "stopped";
+    auto s = m_db.prepare(
+        "UPDATE runs SET status = ?2, message = ?3, updated_at = ?4, "
+        "started_at = CASE WHEN ?2 = 'running' AND started_at IS NULL THEN ?4 ELSE started_at END, "
+        "finished_at = CASE WHEN ?5 THEN ?4 ELSE NULL END WHERE id = ?1");
+    s.bind(1, id).bind(2, status).bind(3, message).bind(4, now).bind(5, std::int64_t(finished)).run();
+}
+
+std::optional<RunRecord> RunLog::find(std::int64_t id)
+{
+    auto s = m_db.prepare(std::string(kSelect) + " WHERE id = ?1");
+    s.bind(1, id);
+    if (s.step())
+        return readRun(s);
+    return std::nullopt;
+}
+
+RunRecord RunLog::get(std::int64_t id)
+{
+    if (auto r = find(id))
+        return *r;
+    throw InputError("no run " + std::to_string(id) + " in this workspace (see `ssondo runs list`)");
+}
+
+std::vector<RunRecord> RunLog::list()
+{
+    std::vector<RunRecord> out;
+    auto s = m_db.prepare(std::string(kSelect) + " ORDER BY id");
+    while (s.step())
+        out.push_back(readRun(s));
+    return out;
+}
+
+std::optional<RunRecord> RunLog::resumable(const std::string& hash)
+{
+    auto s = m_db.prepare(std::string(kSelect) + " WHERE config_hash = ?1 AND status != 'done' ORDER BY id DESC LIMIT 1");
+    s.bind(1, hash);
+    if (s.step())
+        return readRun(s);
+    return std::nullopt;
+}
+
+void RunLog::addMetrics(std::int64_t runId, const std::vector<MetricPoint>& points)
+{
+    if (points.empty())
+        return;
+    Database::Transaction tx(m_db);
+    auto s = m_db.prepare("INSERT INTO metric_points(run_id, step, epoch, wall_time, name, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    for (const auto& p : points) {
+        s.bind(1, runId).bind(2, p.step).bind(3, p.epoch).bind(4, p.wallTime).bind(5, p.name);
+        if (std::isfinite(p.value)) s.bind(6, p.value); else s.bindNull(6);
+        s.run();
+    }
+    tx.commit();
+}
+
+void RunLog::truncateMetrics(std::int64_t runId, std::int64_t afterStep)
+{
+    m_db.prepare("DELETE FROM metric_points WHERE run_id = ?1 AND step > ?2").bind(1, runId).bind(2, afterStep).run();
+}
+
+std::vector<MetricPoint> RunLog::metrics(std::int64_t runId, const std::string& name)
+{
+    std::vector<MetricPoint> out;
+    auto s = m_db.prepare("SELECT step, epoch, wall_time, name, value FROM metric_points WHERE run_id = ?1 "
+                          "AND (?2 = '' OR name = ?2) ORDER BY rowid");
+    s.bind(1, runId).bind(2, name);
+    while (s.step())
+        out.push_back({s.columnInt(0), s.columnInt(1), s.columnDouble(2), s.columnText(3),
+                       s.columnOptDouble(4).value_or(std::nan(""))});
+    return out;
+}
+
+} // namespace ssondo

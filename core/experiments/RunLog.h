@@ -1,0 +1,59 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ssondo {
+
+class Database;
+
+/// A training run as recorded in the experiment log.
+struct RunRecord
+{
+    std::int64_t id = 0;
+    std::string name, status;
+    std::int64_t embeddingSetId = 0, clusteringId = 0;
+    std::string teacher, student, sampler, loss;
+    std::int64_t seed = 0;
+    std::string configToml, configHash, tags, notes, dir, message;
+    std::int64_t backboneParams = 0, headParams = 0;
+    std::string createdAt, startedAt, finishedAt, updatedAt;
+};
+
+/// One metric point.
+struct MetricPoint
+{
+    std::int64_t step = 0, epoch = 0;
+    double wallTime = 0;
+    std::string name;
+    double value = 0;
+};
+
+/// Runs and their metric points in the workspace database.
+class RunLog
+{
+public:
+    explicit RunLog(Database& db) : m_db(db) {}
+
+    std::int64_t create(const RunRecord& r);
+    void update(const RunRecord& r);  ///< status, message, dir, params, times (by id)
+    void setStatus(std::int64_t id, const std::string& status, const std::string& message = {});
+    std::optional<RunRecord> find(std::int64_t id);
+    RunRecord get(std::int64_t id);  ///< throws InputError
+    std::vector<RunRecord> list();
+    /// The newest unfinished run (created, running, stopped, failed) with this config hash.
+    std::optional<RunRecord> resumable(const std::string& configHash);
+
+    /// Appends points in one transaction (fast: prepared statement, batched).
+    void addMetrics(std::int64_t runId, const std::vector<MetricPoint>& points);
+    /// Removes points logged after `step` (a resumed run redoes them).
+    void truncateMetrics(std::int64_t runId, std::int64_t afterStep);
+    std::vector<MetricPoint> metrics(std::int64_t runId, const std::string& name = {});
+
+private:
+    Database& m_db;
+};
+
+} // namespace ssondo

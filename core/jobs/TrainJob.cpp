@@ -1,0 +1,409 @@
+#include "jobs/TrainJob.h"
+
+#include "data/DatasetCatalog.h"
+#include "data/EmbeddingCatalog.h"
+#include "data/EmbeddingStore.h"
+#include "data/Sampler.h"
+#include "distill/Checkpoint.h"
+#include "distill/DataPipeline.h"
+#include "distill/Losses.h"
+#include "distill/LrSchedule.h"
+#include "experiments/Database.h"
+#include "experiments/RunLog.h"
+#include "jobs/JobLog.h"
+#include "students/MappingHead.h"
+#include "students/StudentRegistry.h"
+#include "util/AtomicFile.h"
+#include "util/Device.h"
+#include "util/Error.h"
+#include "util/ProgressSink.h"
+#include "util/StopToken.h"
+#include "workspace/Workspace.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+namespace fs = std::filesystem;
+
+namespace ssondo {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::uint64_t mix(std::uint64_t a, std::uint64_t b)
+{
+    std::uint64_t z = a + 0x9e3779b97f4a7c15ull * (b + 1);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/// Consecutive batches of `size`, without the first `skip` (already done before a resume).
+std::vector<std::vector<std::int64_t>> chunk(const std::vector<std::int64_t>& v, std::int64_t size, std::int64_t skip = 0)
+{
+    std::vector<std::vector<std::int64_t>> out;
+    for (std::size_t i = 0; i < v.size(); i += std::size_t(size))
+        out.emplace_back(v.begin() + long(i), v.begin() + long(std::min(v.size(), i + std::size_t(size))));
+    out.erase(out.begin(), out.begin() + long(std::min<std::size_t>(out.size(), std::size_t(std::max<std::int64_t>(0, skip)))));
+    return out;
+}
+
+/// Mean of the given rows of a store, in chunks (the set may not fit in memory).
+at::Tensor meanRows(const EmbeddingStore& store, const std::vector<std::int64_t>& rows)
+{
+    at::Tensor sum = at::zeros({store.dim()}, at::kDouble);
+    for (std::size_t i = 0; i < rows.size(); i += 4096) {
+        std::vector<std::int64_t> part(rows.begin() + long(i), rows.begin() + long(std::min(rows.size(), i + 4096)));
+        sum += store.rowsAt(part).to(at::kDouble).sum(0);
+    }
+    return (sum / double(std::max<std::size_t>(1, rows.size()))).to(at::kFloat);
+}
+
+void specAugment(at::Tensor& mel, std::int64_t freqMask, std::int64_t timeMask, std::mt19937_64& rng)
+{
+    // Per sample, one frequency band and one time span set to 0, widths uniform in [0, mask).
+    const std::int64_t F = mel.size(2), T = mel.size(3);
+    for (std::int64_t b = 0; b < mel.size(0); ++b) {
+        if (freqMask > 0) {
+            const std::int64_t w = std::int64_t(rng() % std::uint64_t(std::min(freqMask, F)));
+            const std::int64_t f0 = std::int64_t(rng() % std::uint64_t(std::max<std::int64_t>(1, F - w)));
+            mel[b].slice(1, f0, f0 + w).zero_();
+        }
+        if (timeMask > 0) {
+            const std::int64_t w = std::int64_t(rng() % std::uint64_t(std::min(timeMask, T)));
+            const std::int64_t t0 = std::int64_t(rng() % std::uint64_t(std::max<std::int64_t>(1, T - w)));
+            mel[b].slice(2, t0, t0 + w).zero_();
+        }
+    }
+}
+
+} // namespace
+
+TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& commandLine, ProgressSink& sink,
+                          const StopToken& stop, std::int64_t resumeRunId)
+{
+    const auto wallStart = Clock::now();
+    cfg.validate();
+    Database& db = ws.database();
+    RunLog runs(db);
+    if (resumeRunId > 0) {
+        const RunRecord r = runs.get(resumeRunId);
+        if (r.status == "done")
+            throw InputError("run " + std::to_string(r.id) + " is finished; nothing to resume");
+        cfg = TrainConfig::fromToml(r.configToml, "run " + std::to_string(r.id) + " config");
+    }
+
+    // --- teacher embeddings and clips
+    EmbeddingCatalog embeddings(db);
+    EmbeddingSetRecord es;
+    if (cfg.embeddings > 0) {
+        es = embeddings.get(cfg.embeddings);
+    } else {
+        auto latest = embeddings.latestFor(cfg.dataset);
+        if (!latest)
+            throw InputError("no teacher embeddings for dataset '" + cfg.dataset + "'; run `ssondo extract --dataset " +
+                             cfg.dataset + "` first");
+        es = *latest;
+    }
+    cfg.embeddings = es.id;
+    cfg.dataset = es.datasetName;
+    if (cfg.sampler == "balanced" || cfg.loss == "cluster_contrastive")
+        throw InputError("the balanced sampler and the cluster_contrastive loss need a clustering of the teacher "
+                         "embeddings, which this version cannot make yet (`ssondo cluster` comes with the clustering "
+                         "issue); use sampler.kind = \"uniform\" and another loss");
+    auto store = EmbeddingStore::open((fs::path(ws.dir()) / es.path).string());
+    DatasetCatalog datasets(db);
+    const DatasetRecord ds = datasets.get(es.datasetName);
+    if (ds.version != es.datasetVersion)
+        throw InputError("dataset '" + ds.name + "' changed since embedding set " + std::to_string(es.id) +
+                         " was extracted; run `ssondo extract --dataset " + ds.name + "` again");
+    const auto clips = datasets.clips(ds.id);
+    std::vector<std::string> paths;
+    for (const auto& c : clips)
+        paths.push_back((fs::path(ds.root) / c.path).string());
+    std::vector<std::int64_t> pool = store->rowsIn(EmbeddingStore::RowState::Done);
+    if (pool.size() < 4)
+        throw InputError("embedding set " + std::to_string(es.id) + " has only " + std::to_string(pool.size()) +
+                         " embedded clips; at least 4 are needed to train");
+
+    // --- deterministic train / validation split
+    std::vector<std::int64_t> shuffled = pool;
+    std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937_64(mix(std::uint64_t(cfg.seed), 0x5eed)));
+    const std::size_t nVal = cfg.valFraction > 0 ? std::max<std::size_t>(1, std::size_t(std::llround(cfg.valFraction * double(pool.size())))) : 0;
+    std::vector<std::int64_t> val(shuffled.begin(), shuffled.begin() + long(nVal));
+    std::vector<std::int64_t> train(shuffled.begin() + long(nVal), shuffled.end());
+    std::sort(val.begin(), val.end());
+    std::sort(train.begin(), train.end());
+    const Sampler sampler = Sampler::uniform(train, std::uint64_t(cfg.seed));
+
+    // --- the run record
+    const std::string hash = cfg.hash();
+    RunRecord run;
+    bool existing = false;
+    if (resumeRunId > 0) {
+        run = runs.get(resumeRunId);
+        existing = true;
+    } else if (auto r = runs.resumable(hash)) {
+        run = *r;
+        existing = true;
+    } else {
+        run.name = cfg.name.empty() ? cfg.arch + "-" + cfg.loss + "-" + cfg.sampler : cfg.name;
+        run.embeddingSetId = es.id;
+        run.teacher = es.teacherDescription;
+        run.student = cfg.arch + (cfg.width != 1.0 ? " x" + std::to_string(cfg.width).substr(0, 4) : "");
+        run.sampler = cfg.sampler;
+        run.loss = cfg.loss;
+        run.seed = cfg.seed;
+        run.configToml = cfg.toToml();
+        run.configHash = hash;
+        for (const auto& t : cfg.tags)
+            run.tags += (run.tags.empty() ? "" : ",") + t;
+        run.id = runs.create(run);
+        if (cfg.name.empty()) {
+            run.name += "-" + std::to_string(run.id);
+        }
+    }
+    const fs::path runDir = fs::path(ws.runsDir()) / std::to_string(run.id);
+    fs::create_directories(runDir);
+    writeFileAtomic((runDir / "config.toml").string(), run.configToml.empty() ? cfg.toToml() : run.configToml);
+    run.dir = fs::relative(runDir, ws.dir()).string();
+
+    // --- models and optimizer (seeded before construction: same seed, same initial weights)
+    const std::string device = resolveDevice(cfg.device);
+    torch::manual_seed(std::uint64_t(cfg.seed));
+    auto student = StudentRegistry::instance().create(cfg.arch, StudentOptions{cfg.width, 16});
+    MappingHead head(MappingHeadOptions(student->embeddingDim(), es.dim).hidden(cfg.headHidden).dropout(cfg.headDropout));
+    student->to(torch::Device(device));
+    head->to(torch::Device(device));
+    std::vector<at::Tensor> params = student->parameters();
+    for (auto& p : head->parameters())
+        params.push_back(p);
+    std::unique_ptr<torch::optim::Optimizer> optimizer;
+    if (cfg.optimizer == "adamw")
+        optimizer = std::make_unique<torch::optim::AdamW>(params, torch::optim::AdamWOptions(cfg.lr).weight_decay(cfg.weightDecay));
+    else
+        optimizer = std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(cfg.lr).weight_decay(cfg.weightDecay));
+    run.backboneParams = parameterCount(*student);
+    run.headParams = parameterCount(*head);
+
+    TrainState state;
+    const std::string checkpoint = (runDir / "checkpoint.pt").string();
+    TrainResult res;
+    if (fs::exists(checkpoint)) {
+        state = loadCheckpoint(checkpoint, *student, *head, *optimizer);
+        res.resumed = true;
+        sink.info("Resuming run " + std::to_string(run.id) + " at epoch " + std::to_string(state.epoch + 1) + ", step " +
+                  std::to_string(state.globalStep));
+    } else if (existing) {
+        sink.info("Restarting run " + std::to_string(run.id) + " (it stopped before its first checkpoint)");
+    }
+    runs.truncateMetrics(run.id, res.resumed ? state.globalStep : -1);
+    runs.update(run);
+    runs.setStatus(run.id, "running");
+    JobLog jobs(db);
+    const std::int64_t jobId = jobs.start("train", run.name, commandLine);
+
+    // --- data
+    const LogMelOptions frontEnd;  // the S-SONDO student front end
+    std::unique_ptr<EmbeddingStore> cache;
+    const std::int64_t clipSamples = std::llround(cfg.clipSeconds * frontEnd.sample_rate());
+    const std::int64_t frames = LogMelFrontEnd(frontEnd).numFrames(clipSamples);
+    if (cfg.cache) {
+        EmbeddingStoreInfo ci;
+        ci.teacherIdentity = "logmel-v1-" + std::to_string(frontEnd.sample_rate()) + "-" + std::to_string(frontEnd.n_mels()) +
+                             "-" + std::to_string(frames);
+        ci.teacherKind = "cache";
+        ci.datasetName = ds.name;
+        ci.datasetVersion = ds.version;
+        ci.dim = frontEnd.n_mels() * frames;
+        ci.dtype = "float16";
+        for (const auto& c : clips)
+            ci.clipPaths.push_back(c.path);
+        cache = EmbeddingStore::openOrCreate(
+            (fs::path(ws.dir()) / "cache" / (ds.name + "-" + ds.version + "__" + ci.teacherIdentity)).string(), ci);
+    }
+    const int workers = cfg.workers > 0 ? int(cfg.workers) : std::max(1, int(std::thread::hardware_concurrency()) - 1);
+    DataPipeline pipeline({paths, store.get(), cache.get(), cfg.clipSeconds}, frontEnd, workers, &sink);
+
+    // --- baseline: predict the mean training embedding for every validation clip
+    const at::Tensor meanTrain = meanRows(*store, train);
+    if (!val.empty()) {
+        const at::Tensor valTargets = store->rowsAt(val);
+        res.baselineValCosine = at::cosine_similarity(valTargets, meanTrain.unsqueeze(0).expand_as(valTargets), 1)
+                                    .mean().item<double>();
+    }
+    std::vector<MetricPoint> buffer;
+    double trainSeconds = state.elapsedSeconds;
+    auto wall = [&]() { return trainSeconds + std::chrono::duration<double>(Clock::now() - wallStart).count(); };
+    if (state.globalStep == 0 && !val.empty())
+        buffer.push_back({0, 0, 0.0, "baseline_val_cosine", res.baselineValCosine});
+    sink.info("Run " + std::to_string(run.id) + " '" + run.name + "': " + cfg.arch + " (" + std::to_string(run.backboneParams) +
+              " backbone + " + std::to_string(run.headParams) + " head parameters) on " + device + ", " +
+              std::to_string(train.size()) + " training / " + std::to_string(val.size()) + " validation clips, baseline val cosine " +
+              std::to_string(res.baselineValCosine));
+
+    const LossKind lossKind = lossFromName(cfg.loss);
+    const std::int64_t perEpoch = cfg.samplesPerEpoch > 0 ? cfg.samplesPerEpoch : std::int64_t(train.size());
+    const std::int64_t stepsPerEpoch = (perEpoch + cfg.batchSize - 1) / cfg.batchSize;
+    const std::int64_t totalSteps = stepsPerEpoch * cfg.epochs;
+    auto lastFlush = Clock::now();
+    std::int64_t clipsThisProcess = 0;
+    double stepSeconds = 0, waitSeconds = 0;
+    auto flush = [&](bool force) {
+        if (!force && Clock::now() - lastFlush < std::chrono::seconds(2))
+            return;
+        runs.addMetrics(run.id, buffer);
+        buffer.clear();
+        jobs.progress(jobId, state.globalStep, totalSteps, stepSeconds > 0 ? clipsThisProcess / stepSeconds : 0.0);
+        lastFlush = Clock::now();
+    };
+    auto emit = [&](const std::string& name, double value) {
+        buffer.push_back({state.globalStep, state.epoch, wall(), name, value});
+        sink.metric(name, value, state.globalStep, state.epoch);
+    };
+    auto save = [&]() {
+        TrainState s = state;
+        s.elapsedSeconds = wall();
+        flush(true);  // metrics first: a checkpoint never points past the logged curve
+        saveCheckpoint(checkpoint, *student, *head, *optimizer, s);
+    };
+
+    try {
+        for (; state.epoch < cfg.epochs && !stop.requested(); ) {
+            const double lr = cfg.lr * lrFactor(cfg, double(state.epoch));
+            for (auto& group : optimizer->param_groups())
+                group.options().set_lr(lr);
+            if (state.stepInEpoch == 0)
+                emit("lr", lr);
+            const auto draws = sampler.epoch(state.epoch, stepsPerEpoch * cfg.batchSize);
+            pipeline.start(chunk(draws, cfg.batchSize, state.stepInEpoch));
+            student->train();
+            head->train();
+            double lossSum = 0;
+            std::int64_t lossCount = 0;
+            while (!stop.requested()) {
+                const auto tWait = Clock::now();
+                auto batch = pipeline.next();
+                if (!batch)
+                    break;
+                const auto tStep = Clock::now();
+                waitSeconds += std::chrono::duration<double>(tStep - tWait).count();
+                // Everything random in a step is seeded by (seed, step): dropout, mixup, masks.
+                const std::uint64_t stepSeed = mix(std::uint64_t(cfg.seed), std::uint64_t(state.globalStep));
+                torch::manual_seed(stepSeed);
+                std::mt19937_64 rng(stepSeed);
+                at::Tensor mel = batch->mel.to(torch::Device(device));
+                at::Tensor target = batch->target.to(torch::Device(device));
+                if (cfg.specAugment)
+                    specAugment(mel, cfg.freqMask, cfg.timeMask, rng);
+                if (cfg.mixup > 0 && mel.size(0) > 1) {
+                    std::gamma_distribution<double> g(cfg.mixup, 1.0);
+                    const double x = g(rng), y = g(rng);
+                    const double lam = x / std::max(1e-12, x + y);
+                    const at::Tensor perm = torch::randperm(mel.size(0), torch::TensorOptions().dtype(torch::kLong).device(mel.device()));
+                    mel = lam * mel + (1 - lam) * mel.index_select(0, perm);
+                    target = lam * target + (1 - lam) * target.index_select(0, perm);
+                }
+                const at::Tensor pred = head->forward(student->forward(mel));
+                at::Tensor loss = distillationLoss(lossKind, pred, target, cfg.temperature);
+                optimizer->zero_grad();
+                loss.backward();
+                if (cfg.gradClip > 0)
+                    torch::nn::utils::clip_grad_norm_(params, cfg.gradClip);
+                optimizer->step();
+                const double l = loss.item<double>();
+                if (!std::isfinite(l))
+                    throw Error("the training loss became " + std::to_string(l) + " at step " +
+                                std::to_string(state.globalStep) + "; lower optim.lr or check the teacher embeddings");
+                lossSum += l;
+                ++lossCount;
+                ++state.globalStep;
+                ++state.stepInEpoch;
+                clipsThisProcess += mel.size(0);
+                stepSeconds += std::chrono::duration<double>(Clock::now() - tStep).count() +
+                               std::chrono::duration<double>(tStep - tWait).count();
+                if (state.globalStep % cfg.logEvery == 0) {
+                    emit("train_loss", lossSum / double(lossCount));
+                    lossSum = 0;
+                    lossCount = 0;
+                }
+                sink.progress("train", state.globalStep, totalSteps);
+                if (state.globalStep % cfg.checkpointEvery == 0)
+                    save();
+                flush(false);
+            }
+            pipeline.stop();
+            if (stop.requested())
+                break;
+            if (lossCount > 0)
+                emit("train_loss", lossSum / double(lossCount));
+
+            // --- validation
+            if (!val.empty()) {
+                student->eval();
+                head->eval();
+                torch::NoGradGuard ng;
+                double lossTotal = 0, cosTotal = 0;
+                std::int64_t n = 0;
+                pipeline.start(chunk(val, cfg.batchSize));
+                while (auto batch = pipeline.next()) {
+                    const at::Tensor pred = head->forward(student->forward(batch->mel.to(torch::Device(device))));
+                    const at::Tensor target = batch->target.to(torch::Device(device));
+                    const std::int64_t b = pred.size(0);
+                    lossTotal += distillationLoss(lossKind, pred, target, cfg.temperature).item<double>() * double(b);
+                    cosTotal += at::cosine_similarity(pred, target, 1).sum().item<double>();
+                    n += b;
+                }
+                pipeline.stop();
+                res.lastValLoss = lossTotal / double(std::max<std::int64_t>(1, n));
+                res.lastValCosine = cosTotal / double(std::max<std::int64_t>(1, n));
+                state.bestValCosine = std::max(state.bestValCosine, res.lastValCosine);
+                emit("val_loss", res.lastValLoss);
+                emit("val_cosine", res.lastValCosine);
+            }
+            ++state.epoch;
+            state.stepInEpoch = 0;
+            save();
+        }
+        if (stop.requested())
+            save();
+    } catch (const std::exception& e) {
+        pipeline.stop();
+        try {
+            flush(true);
+        } catch (...) {
+        }
+        runs.setStatus(run.id, "failed", e.what());
+        jobs.finish(jobId, "failed", e.what());
+        throw;
+    }
+    flush(true);
+    res.runId = run.id;
+    res.runName = run.name;
+    res.runDir = run.dir;
+    res.stopped = state.epoch < cfg.epochs;
+    res.epochsDone = state.epoch;
+    res.steps = state.globalStep;
+    res.bestValCosine = state.bestValCosine;
+    res.trainClips = std::int64_t(train.size());
+    res.valClips = std::int64_t(val.size());
+    res.seconds = std::chrono::duration<double>(Clock::now() - wallStart).count();
+    res.clipsPerSecond = stepSeconds > 0 ? double(clipsThisProcess) / stepSeconds : 0;
+    res.dataWaitShare = stepSeconds > 0 ? waitSeconds / stepSeconds : 0;
+    res.backboneParams = run.backboneParams;
+    res.headParams = run.headParams;
+    const std::string summary = "epoch " + std::to_string(state.epoch) + "/" + std::to_string(cfg.epochs) +
+                                ", val cosine " + std::to_string(res.lastValCosine) + " (baseline " +
+                                std::to_string(res.baselineValCosine) + ")";
+    runs.setStatus(run.id, res.stopped ? "stopped" : "done", summary);
+    jobs.finish(jobId, res.stopped ? "stopped" : "done", summary);
+    return res;
+}
+
+} // namespace ssondo

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "distill/TrainConfig.h"
+
+#include <cstdint>
+#include <string>
+
+namespace ssondo {
+
+class ProgressSink;
+class StopToken;
+class Workspace;
+
+struct TrainResult
+{
+    std::int64_t runId = 0;
+    std::string runName, runDir;
+    bool resumed = false;          ///< continued from a checkpoint
+    bool stopped = false;          ///< stopped before the last epoch (checkpoint written)
+    std::int64_t epochsDone = 0, steps = 0;
+    std::int64_t trainClips = 0, valClips = 0;
+    double baselineValCosine = 0;  ///< cosine of predicting the mean training teacher embedding
+    double lastValCosine = 0, bestValCosine = 0, lastValLoss = 0;
+    double seconds = 0;            ///< wall time of this process
+    double clipsPerSecond = 0;     ///< training throughput of this process
+    double dataWaitShare = 0;      ///< share of the step time spent waiting for data
+    std::int64_t backboneParams = 0, headParams = 0;
+};
+
+/// Distils a student from teacher embeddings (S-SONDO): loads the embedding set, splits off a
+/// validation set, draws training clips with the sampler, trains student + mapping head with the
+/// chosen loss, optimizer and schedule, validates every epoch (loss, mean teacher–student cosine,
+/// against the mean-embedding baseline), logs every metric to the workspace and writes atomic
+/// checkpoints. Running the same config again — or `resumeRunId` — continues an unfinished run
+/// from its last checkpoint; draws and augmentation depend only on (seed, epoch, step), so the
+/// curve after a resume is the one the uninterrupted run would have drawn.
+class TrainJob
+{
+public:
+    static TrainResult run(Workspace& workspace, TrainConfig config, const std::string& commandLine, ProgressSink& sink,
+                           const StopToken& stop, std::int64_t resumeRunId = 0);
+};
+
+} // namespace ssondo
