@@ -36,8 +36,13 @@ at::Tensor DataPipeline::melOf(std::int64_t pos)
     const at::Tensor wav = at::from_blob(a.samples.data(), {1, m_clipSamples}, at::kFloat);
     at::Tensor mel = m_frontEnd.forward(wav)[0].contiguous();  // [1, mels, frames]
     if (m_source.cache) {
-        std::lock_guard<std::mutex> lock(m_cacheMutex);
-        m_source.cache->write(pos, mel.data_ptr<float>());
+        {
+            std::lock_guard<std::mutex> lock(m_cacheMutex);
+            m_source.cache->write(pos, mel.data_ptr<float>());
+        }
+        // Give back exactly what the cache will give next time (float16-rounded), so a run does
+        // not depend on whether a clip was cached already.
+        mel = mel.to(at::kHalf).to(at::kFloat);
     }
     return mel;
 }

@@ -1,0 +1,143 @@
+// `ssondo extract` and `ssondo train` as processes: SIGTERM stops a run cleanly (checkpoint,
+// status "stopped", exit 143); kill -9 mid-run and the same command again resumes from the last
+// checkpoint and ends on the same curve as an uninterrupted run.
+
+#include "experiments/RunLog.h"
+#include "workspace/Workspace.h"
+
+#include <QtTest/QtTest>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <csignal>
+#include <filesystem>
+
+using namespace ssondo;
+
+class tst_CliTrain : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void sigtermStopsCleanly();
+    void killNineResumesOnSameCurve();
+
+private:
+    QString makeWorkspace(const QString& name);
+    QStringList trainArgs(const QString& ws) const;
+    int run(const QStringList& args, QByteArray* err = nullptr);
+    std::int64_t stepsLogged(const QString& ws);
+    std::vector<std::pair<std::int64_t, double>> curve(const QString& ws, std::int64_t run);
+    QTemporaryDir m_dir;
+    QString m_data;
+};
+
+int tst_CliTrain::run(const QStringList& args, QByteArray* err)
+{
+    QProcess p;
+    p.start(QStringLiteral(SSONDO_CLI_PATH), args);
+    p.waitForFinished(600000);
+    if (err)
+        *err = p.readAllStandardError();
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+void tst_CliTrain::initTestCase()
+{
+    m_data = m_dir.path() + "/data";
+    QCOMPARE(run({"-q", "dataset", "synth", m_data, "--clips-per-class", "2", "--min-seconds", "1", "--max-seconds", "2"}), 0);
+}
+
+QString tst_CliTrain::makeWorkspace(const QString& name)
+{
+    const QString ws = m_dir.path() + "/" + name;
+    [&] {
+        QCOMPARE(run({"workspace", "init", ws}), 0);
+        QCOMPARE(run({"-w", ws, "-q", "dataset", "add", m_data, "--name", "tiny"}), 0);
+        QCOMPARE(run({"-w", ws, "-q", "extract", "--dataset", "tiny"}), 0);
+    }();
+    return ws;
+}
+
+QStringList tst_CliTrain::trainArgs(const QString& ws) const
+{
+    return {"-w", ws, "-q", "train", "--dataset", "tiny", "--width", "0.4", "--clip-seconds", "2", "--batch-size", "4",
+            "--epochs", "4", "--schedule", "constant", "--lr", "1e-3", "--workers", "1",
+            "--set", "train.log_every=1", "--set", "train.checkpoint_every=2"};
+}
+
+std::int64_t tst_CliTrain::stepsLogged(const QString& ws)
+{
+    try {
+        auto w = Workspace::open(ws.toStdString(), true);
+        auto runs = RunLog(w->database()).list();
+        if (runs.empty())
+            return 0;
+        return std::int64_t(RunLog(w->database()).metrics(runs.back().id, "train_loss").size());
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+std::vector<std::pair<std::int64_t, double>> tst_CliTrain::curve(const QString& ws, std::int64_t runId)
+{
+    auto w = Workspace::open(ws.toStdString(), true);
+    std::vector<std::pair<std::int64_t, double>> out;
+    for (const auto& p : RunLog(w->database()).metrics(runId, "train_loss"))
+        out.emplace_back(p.step, p.value);
+    return out;
+}
+
+void tst_CliTrain::sigtermStopsCleanly()
+{
+    const QString ws = makeWorkspace("term");
+    QProcess p;
+    p.start(QStringLiteral(SSONDO_CLI_PATH), trainArgs(ws));
+    QVERIFY(p.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(stepsLogged(ws) >= 3, 120000);
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 128 + SIGTERM);
+    auto w = Workspace::open(ws.toStdString(), true);
+    const RunRecord r = RunLog(w->database()).list().back();
+    QCOMPARE(r.status, std::string("stopped"));
+    QVERIFY(std::filesystem::exists(std::filesystem::path(w->dir()) / r.dir / "checkpoint.pt"));
+}
+
+void tst_CliTrain::killNineResumesOnSameCurve()
+{
+    const QString ref = makeWorkspace("ref");
+    QByteArray err;
+    QVERIFY2(run(trainArgs(ref), &err) == 0, err.constData());
+    const auto expected = curve(ref, 1);
+    QVERIFY(expected.size() >= 8);
+
+    const QString ws = makeWorkspace("nine");
+    QProcess p;
+    p.start(QStringLiteral(SSONDO_CLI_PATH), trainArgs(ws));
+    QVERIFY(p.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(stepsLogged(ws) >= 5, 120000);
+    ::kill(pid_t(p.processId()), SIGKILL);
+    QVERIFY(p.waitForFinished(30000));
+    QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+    {
+        auto w = Workspace::open(ws.toStdString(), true);
+        QCOMPARE(RunLog(w->database()).list().back().status, std::string("running"));  // it had no chance to say
+    }
+    QVERIFY2(run(trainArgs(ws), &err) == 0, err.constData());  // the same command again
+    auto w = Workspace::open(ws.toStdString(), true);
+    const auto runs = RunLog(w->database()).list();
+    QCOMPARE(runs.size(), size_t(1));  // resumed, not a new run
+    QCOMPARE(runs[0].status, std::string("done"));
+    const auto got = curve(ws, runs[0].id);
+    QCOMPARE(got.size(), expected.size());  // points after the checkpoint were redone, not duplicated
+    for (size_t i = 0; i < got.size(); ++i) {
+        QCOMPARE(got[i].first, expected[i].first);
+        QVERIFY2(std::abs(got[i].second - expected[i].second) < 1e-5,
+                 qPrintable(QString("step %1: %2 vs %3").arg(got[i].first).arg(got[i].second).arg(expected[i].second)));
+    }
+}
+
+QTEST_GUILESS_MAIN(tst_CliTrain)
+#include "tst_CliTrain.moc"
