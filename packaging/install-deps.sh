@@ -13,7 +13,7 @@ BUILD_PKGS=(
   libgl-dev libqt6svg6 zlib1g-dev
 )
 TEST_PKGS=(
-  xvfb xauth python3 python3-numpy python3-torch python3-torchaudio python3-sklearn
+  xvfb xauth python3 python3-numpy python3-torch python3-torchaudio python3-torchvision python3-sklearn
   qt6-qpa-plugins fonts-dejavu-core
 )
 
