@@ -44,6 +44,7 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx);
 void addDemoCommand(CLI::App& app, CliContext& ctx);
 void addExtractCommands(CLI::App& app, CliContext& ctx);
 void addTrainCommands(CLI::App& app, CliContext& ctx);
+void addExportCommand(CLI::App& app, CliContext& ctx);
 
 } // namespace cli
 } // namespace ssondo

@@ -3,6 +3,7 @@
 #include "data/DatasetCatalog.h"
 #include "data/DatasetScanner.h"
 #include "data/DemoDataset.h"
+#include "jobs/ExtractJob.h"
 #include "jobs/JobLog.h"
 #include "util/JsonLinesSink.h"
 #include "workspace/Workspace.h"
@@ -21,7 +22,7 @@ void addDemoCommand(CLI::App& app, CliContext& ctx)
 {
     struct DemoArgs { std::string dir = "demo-workspace"; bool headless = false; int perClass = 25; std::uint64_t seed = 42; };
     auto a = std::make_shared<DemoArgs>();
-    auto* demo = app.add_subcommand("demo", "Create a demo workspace with a synthetic labelled dataset, end to end");
+    auto* demo = app.add_subcommand("demo", "Create a demo workspace: a synthetic labelled dataset and its demo-teacher embeddings");
     demo->add_option("dir", a->dir, "Workspace folder to create (or --workspace)");
     demo->add_flag("--headless", a->headless, "Accepted for scripts; the CLI never opens a window");
     demo->add_option("--clips-per-class", a->perClass, "Clips per class (13 classes)")->check(CLI::Range(2, 10000));
@@ -56,15 +57,26 @@ void addDemoCommand(CLI::App& app, CliContext& ctx)
             DatasetCatalog catalog(w->database());
             const auto id = catalog.save("demo", scan, so);
             const auto summary = DatasetSummary::of(scan.clips);
-            jobs.finish(jobId, "done", "dataset 'demo': " + std::to_string(summary.clips) + " clips");
+            // 3. Teacher embeddings with the demo teacher (a few seconds; cached on later runs).
+            ExtractConfig ec;
+            ec.dataset = "demo";
+            ec.commandLine = "ssondo -w " + w->dir() + " extract --dataset demo --teacher demo";
+            const ExtractResult ex = ExtractJob::run(*w, ec, *sink, ctx.stop);
+            jobs.finish(jobId, ex.stopped ? "stopped" : "done",
+                        "dataset 'demo': " + std::to_string(summary.clips) + " clips; embedding set " +
+                            std::to_string(ex.embeddingSetId) + ": " + std::to_string(ex.done) + " clips embedded");
             nlohmann::json result{{"workspace", w->dir()}, {"dataset_id", id}, {"dataset", "demo"},
                                   {"clips", summary.clips}, {"classes", summary.labels.size()},
-                                  {"total_seconds", summary.totalSeconds}};
+                                  {"total_seconds", summary.totalSeconds}, {"embedding_set", ex.embeddingSetId},
+                                  {"embedded", ex.done}, {"teacher", ex.teacherDescription}};
             if (ctx.json)
                 static_cast<JsonLinesSink*>(sink.get())->writeResult(result.dump());
             else
                 sink->info("Dataset 'demo' recorded: " + std::to_string(summary.clips) + " clips, " +
-                           std::to_string(summary.labels.size()) + " labels.\nOpen it with: ssondo-workbench " + w->dir());
+                           std::to_string(summary.labels.size()) + " labels; embedding set " +
+                           std::to_string(ex.embeddingSetId) + " by the " + ex.teacherDescription + ".\n" +
+                           "Next: ssondo -w " + w->dir() + " train --dataset demo --epochs 12 --schedule cosine\n" +
+                           "Open it with: ssondo-workbench " + w->dir());
         } catch (const std::exception& e) {
             jobs.finish(jobId, "failed", e.what());
             throw;

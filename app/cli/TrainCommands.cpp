@@ -18,9 +18,19 @@ namespace ssondo::cli {
 void addTrainCommands(CLI::App& app, CliContext& ctx)
 {
     // ---- students
+    auto sopts = std::make_shared<StudentOptions>();
     auto* students = app.add_subcommand("students", "The student architectures: parameters, embedding, input shape");
-    students->callback([&ctx]() {
-        const auto list = StudentRegistry::instance().list();
+    students->add_option("--width", sopts->widthMult, "Count parameters at this width multiplier")->check(CLI::Range(0.05, 8.0));
+    students->add_option("--m-channels", sopts->mChannels, "Count ERes2Net parameters at these base channels")->check(CLI::Range(2, 256));
+    students->callback([&ctx, sopts]() {
+        auto list = StudentRegistry::instance().list();
+        if (sopts->widthMult != 1.0 || sopts->mChannels != 16)
+            for (auto& s : list) {
+                auto m = StudentRegistry::instance().create(s.name, *sopts);
+                s.parameters = parameterCount(*m);
+                s.embeddingDim = m->embeddingDim();
+                s.name = m->architecture();
+            }
         if (ctx.json) {
             nlohmann::json j = nlohmann::json::array();
             for (const auto& s : list)
@@ -57,6 +67,7 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
         {"--embeddings", "data.embeddings", "Embedding set id"},
         {"--student", "student.arch", "Student architecture (ssondo students)"},
         {"--width", "student.width", "Width multiplier"},
+        {"--m-channels", "student.m_channels", "ERes2Net base channels"},
         {"--init", "student.init", "Start from a PyTorch state dict"},
         {"--loss", "loss.kind", "cosine | mse | l1 | kl | clap | cluster_contrastive"},
         {"--temperature", "loss.temperature", "Temperature of kl / clap / cluster_contrastive"},

@@ -63,4 +63,18 @@ TrainState loadCheckpoint(const std::string& path, torch::nn::Module& student, t
     return s;
 }
 
+void loadCheckpointWeights(const std::string& path, torch::nn::Module& student, torch::nn::Module& head)
+{
+    try {
+        torch::serialize::InputArchive archive, studentArchive, headArchive;
+        archive.load_from(path);
+        archive.read("student", studentArchive);
+        archive.read("head", headArchive);
+        student.load(studentArchive);
+        head.load(headArchive);
+    } catch (const std::exception& e) {
+        throw InputError(path + ": damaged or incompatible checkpoint (" + std::string(e.what()).substr(0, 200) + ")");
+    }
+}
+
 } // namespace ssondo

@@ -27,4 +27,7 @@ void saveCheckpoint(const std::string& path, torch::nn::Module& student, torch::
 TrainState loadCheckpoint(const std::string& path, torch::nn::Module& student, torch::nn::Module& head,
                           torch::optim::Optimizer& optimizer);
 
+/// Loads only the student and head weights of a checkpoint (for evaluation and export).
+void loadCheckpointWeights(const std::string& path, torch::nn::Module& student, torch::nn::Module& head);
+
 } // namespace ssondo

@@ -41,6 +41,7 @@ const std::vector<Field>& fields()
         {"data", "workers", &TrainConfig::workers, "data-loading threads (0: cores - 1)", false},
         {"student", "arch", &TrainConfig::arch, "student architecture (see `ssondo students`)", true},
         {"student", "width", &TrainConfig::width, "width multiplier (mn10 = 1.0)", true},
+        {"student", "m_channels", &TrainConfig::mChannels, "ERes2Net base channels (reference: 16)", true},
         {"student", "init", &TrainConfig::init, "PyTorch state dict with reference key names to start from", true},
         {"head", "hidden", &TrainConfig::headHidden, "mapping head hidden width (reference: 1280)", true},
         {"head", "dropout", &TrainConfig::headDropout, "mapping head dropout (reference: 0.2)", true},
@@ -68,6 +69,9 @@ const std::vector<Field>& fields()
         {"train", "time_mask", &TrainConfig::timeMask, "SpecAugment time mask width (frames)", true},
         {"train", "checkpoint_every", &TrainConfig::checkpointEvery, "steps between checkpoints (also at each epoch end)", false},
         {"train", "log_every", &TrainConfig::logEvery, "steps between logged training-loss points", false},
+        {"train", "precise_bn", &TrainConfig::preciseBn,
+         "training clips used to re-estimate batch-norm statistics before each validation, 0 = off (reference: off; "
+         "with BN momentum 0.01, short runs need it for a faithful validation)", true},
     };
     return f;
 }
@@ -229,6 +233,7 @@ void TrainConfig::validate() const
     if (clipSeconds < 1 || clipSeconds > 60) fail("data.clip_seconds must be in [1, 60], got " + std::to_string(clipSeconds));
     if (workers < 0 || workers > 64) fail("data.workers must be in [0, 64]");
     if (width <= 0 || width > 8) fail("student.width must be in (0, 8], got " + std::to_string(width));
+    if (mChannels < 2 || mChannels > 256 || mChannels % 2 != 0) fail("student.m_channels must be even, in [2, 256]");
     if (headHidden < 1) fail("head.hidden must be positive");
     if (headDropout < 0 || headDropout >= 1) fail("head.dropout must be in [0, 1)");
     static const std::vector<std::string> losses{"cosine", "mse", "l1", "kl", "clap", "cluster_contrastive"};
@@ -254,6 +259,7 @@ void TrainConfig::validate() const
     if (mixup < 0) fail("train.mixup must be >= 0");
     if (freqMask < 0 || timeMask < 0) fail("train.freq_mask and train.time_mask must be >= 0");
     if (checkpointEvery < 1 || logEvery < 1) fail("train.checkpoint_every and train.log_every must be >= 1");
+    if (preciseBn < 0) fail("train.precise_bn must be >= 0");
     if (embeddings <= 0 && dataset.empty()) fail("name the teacher embeddings: data.embeddings = ID or data.dataset = NAME");
 }
 

@@ -25,6 +25,7 @@ struct TrainConfig
     // [student]
     std::string arch = "mn10";
     double width = 1.0;
+    std::int64_t mChannels = 16;      ///< ERes2Net base channels
     std::string init;                 ///< PyTorch state dict to start from
 
     // [head]
@@ -62,6 +63,7 @@ struct TrainConfig
     std::int64_t timeMask = 192;
     std::int64_t checkpointEvery = 200;  ///< steps between checkpoints (also at every epoch end)
     std::int64_t logEvery = 10;          ///< steps between train-loss points
+    std::int64_t preciseBn = 0;          ///< training clips used to re-estimate BN statistics before validation (0: off)
 
     /// Parses TOML text; throws InputError naming `where`, the key and what is wrong.
     static TrainConfig fromToml(const std::string& text, const std::string& where = "config");

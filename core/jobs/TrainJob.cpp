@@ -12,6 +12,7 @@
 #include "experiments/RunLog.h"
 #include "jobs/JobLog.h"
 #include "students/MappingHead.h"
+#include "students/StateDict.h"
 #include "students/StudentRegistry.h"
 #include "util/AtomicFile.h"
 #include "util/Device.h"
@@ -81,6 +82,33 @@ void specAugment(at::Tensor& mel, std::int64_t freqMask, std::int64_t timeMask, 
             mel[b].slice(2, t0, t0 + w).zero_();
         }
     }
+}
+
+/// Precise BN (Wu & Johnson, "Rethinking batch in BatchNorm", 2021): replaces the running
+/// statistics by their exact average over some training batches. With the reference's momentum of
+/// 0.01 the running averages lag far behind the weights in short runs, and evaluation mode would
+/// then measure a different network from the one being trained.
+void recomputeBatchNorm(torch::nn::Module& model, DataPipeline& pipeline, std::vector<std::vector<std::int64_t>> batches,
+                        const std::string& device)
+{
+    std::vector<torch::nn::BatchNorm2dImpl*> bns;
+    for (auto& m : model.modules(false))
+        if (auto* bn = m->as<torch::nn::BatchNorm2d>())
+            bns.push_back(bn);
+    std::vector<c10::optional<double>> momenta;
+    for (auto* bn : bns) {
+        momenta.push_back(bn->options.momentum());
+        bn->options.momentum(c10::nullopt);  // cumulative average over the batches below
+        bn->reset_running_stats();
+    }
+    model.train();
+    torch::NoGradGuard ng;
+    pipeline.start(std::move(batches));
+    while (auto b = pipeline.next())
+        model.as<StudentBackbone>()->forward(b->mel.to(torch::Device(device)));
+    pipeline.stop();
+    for (std::size_t i = 0; i < bns.size(); ++i)
+        bns[i]->options.momentum(momenta[i]);
 }
 
 } // namespace
@@ -177,7 +205,41 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     // --- models and optimizer (seeded before construction: same seed, same initial weights)
     const std::string device = resolveDevice(cfg.device);
     torch::manual_seed(std::uint64_t(cfg.seed));
-    auto student = StudentRegistry::instance().create(cfg.arch, StudentOptions{cfg.width, 16});
+    auto student = StudentRegistry::instance().create(cfg.arch, StudentOptions{cfg.width, cfg.mChannels});
+    if (!cfg.init.empty()) {
+        // Start from a PyTorch state dict with the reference key names (EfficientAT's ImageNet
+        // mn10/dymn10 files, an exported run...). Classifier keys are dropped as the reference does;
+        // the prefixes of the reference's wrappers are stripped.
+        std::map<std::string, at::Tensor> tensors;
+        std::size_t dropped = 0;
+        for (auto& [key, t] : readPyTorchStateDict(cfg.init)) {
+            std::string k = key;
+            for (const char* prefix : {"student_model.model.", "model.", "module."})
+                if (k.rfind(prefix, 0) == 0) {
+                    k = k.substr(std::string(prefix).size());
+                    break;
+                }
+            if (k.rfind("classifier.", 0) == 0 || k.rfind("classification_head.", 0) == 0 ||
+                k.rfind("student_model.classification_head.", 0) == 0) {
+                ++dropped;
+                continue;
+            }
+            tensors[k] = t;
+        }
+        const LoadReport r = loadStateDict(*student, tensors, false, cfg.init);
+        sink.info("Initialised from " + cfg.init + ": " + std::to_string(r.loaded.size()) + " tensors loaded, " +
+                  std::to_string(dropped) + " classifier tensors dropped, " + std::to_string(r.missing.size()) +
+                  " missing, " + std::to_string(r.unexpected.size()) + " unexpected, " +
+                  std::to_string(r.mismatched.size()) + " with another shape");
+        for (const auto& k : r.missing)
+            sink.warning("not in the init file; keeps its fresh initialisation", k);
+        for (const auto& k : r.unexpected)
+            sink.warning("in the init file but not in the model; ignored", k);
+        for (const auto& k : r.mismatched)
+            sink.warning("shape differs; keeps its fresh initialisation", k);
+        if (r.loaded.empty())
+            throw InputError(cfg.init + ": no tensor matches the " + cfg.arch + " student (are these the reference key names?)");
+    }
     MappingHead head(MappingHeadOptions(student->embeddingDim(), es.dim).hidden(cfg.headHidden).dropout(cfg.headDropout));
     student->to(torch::Device(device));
     head->to(torch::Device(device));
@@ -346,6 +408,10 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
 
             // --- validation
             if (!val.empty()) {
+                if (cfg.preciseBn > 0) {
+                    auto sample = sampler.epoch(1000003 + state.epoch, cfg.preciseBn);
+                    recomputeBatchNorm(*student, pipeline, chunk(sample, cfg.batchSize), device);
+                }
                 student->eval();
                 head->eval();
                 torch::NoGradGuard ng;

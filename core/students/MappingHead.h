@@ -21,6 +21,7 @@ struct MappingHeadOptions
 
 /// The S-SONDO mapping head: Linear(emb → 1280) → hardswish → dropout → Linear(1280 → teacher dim);
 /// 6,149,120 parameters for 960 → 3840. Used only during distillation and thrown away after.
+/// Keys `mlp.0.*`, `mlp.3.*` as the reference's `classification_head.mlp`.
 class MappingHeadImpl : public torch::nn::Module
 {
 public:
@@ -30,7 +31,7 @@ public:
     at::Tensor forward(const at::Tensor& emb);
     const MappingHeadOptions& options() const { return m_options; }
 
-    torch::nn::Sequential net{nullptr};
+    torch::nn::Sequential mlp{nullptr};
 
 private:
     MappingHeadOptions m_options;

@@ -15,6 +15,15 @@ std::int64_t parameterCount(const torch::nn::Module& module)
     return n;
 }
 
+at::Tensor embedSegments(StudentBackbone& student, const at::Tensor& mel)
+{
+    if (mel.dim() == 4)
+        return student.forward(mel);
+    TORCH_CHECK(mel.dim() == 5, "embedSegments expects [B, S, 1, mels, frames], got ", mel.sizes());
+    const std::int64_t b = mel.size(0), s = mel.size(1);
+    return student.forward(mel.reshape({b * s, mel.size(2), mel.size(3), mel.size(4)})).reshape({b, s, -1}).mean(1);
+}
+
 namespace {
 
 enum class Act { ReLU, Hardswish, None };

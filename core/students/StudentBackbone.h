@@ -23,3 +23,12 @@ public:
 std::int64_t parameterCount(const torch::nn::Module& module);
 
 } // namespace ssondo
+
+namespace ssondo {
+
+/// Embeds clips cut into segments the S-SONDO way, the same for every student: the segments are
+/// folded into the batch, embedded, and averaged per clip.
+/// mel: [B, S, 1, mels, frames] (or [B, 1, mels, frames] for one segment) → [B, embeddingDim()].
+at::Tensor embedSegments(StudentBackbone& student, const at::Tensor& mel);
+
+} // namespace ssondo

@@ -1,5 +1,7 @@
 #include "students/StudentRegistry.h"
 
+#include "students/DyMN.h"
+#include "students/ERes2Net.h"
 #include "students/MobileNetV3.h"
 #include "util/Error.h"
 
@@ -18,6 +20,20 @@ StudentRegistry::StudentRegistry()
         [](const StudentOptions& o) {
             return std::static_pointer_cast<StudentBackbone>(
                 std::make_shared<MobileNetV3Impl>(MobileNetV3Options().width_mult(o.widthMult)));
+        });
+    add({"dymn10", "DyMN", "Dynamic MobileNet (EfficientAT dymn10, width 1.0): dynamic convolutions, Dynamic ReLU, "
+         "coordinate attention; --width sets the multiplier", 0, 0, {1, 128, 624},
+         "Schmid et al., TASLP 2024 (EfficientAT DyMN)"},
+        [](const StudentOptions& o) {
+            return std::static_pointer_cast<StudentBackbone>(
+                std::make_shared<DyMNImpl>(DyMNOptions().width_mult(o.widthMult)));
+        });
+    add({"eres2net", "ERes2Net", "ERes2Net (S-SONDO variant: 5 layers, AFF fusion, statistics pooling); "
+         "--m-channels sets the width", 0, 0, {1, 128, 624},
+         "Chen et al., Interspeech 2023 (ERes2Net); S-SONDO, ICASSP 2026"},
+        [](const StudentOptions& o) {
+            return std::static_pointer_cast<StudentBackbone>(
+                std::make_shared<ERes2NetImpl>(ERes2NetOptions().m_channels(o.mChannels)));
         });
 }
 

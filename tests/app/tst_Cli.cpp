@@ -13,10 +13,11 @@ class tst_Cli : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void datasetAddAndShow();
     void exitCodes_data();
     void exitCodes();
-    void datasetAddAndShow();
     void jsonLinesStream();
+    void studentsJson();
 
 private:
     struct Result { int code; QByteArray out, err; };
@@ -60,6 +61,13 @@ void tst_Cli::exitCodes_data()
     QTest::newRow("missing folder") << QStringList{"-w", "WS", "dataset", "add", "/no/such/folder"} << 2 << "/no/such/folder";
     QTest::newRow("no workspace") << QStringList{"-w", "/tmp/definitely-not-a-workspace", "dataset", "list"} << 1 << "not a workspace";
     QTest::newRow("unknown dataset") << QStringList{"-w", "WS", "dataset", "show", "nope"} << 1 << "no dataset 'nope'";
+    QTest::newRow("extract unknown teacher") << QStringList{"-w", "WS", "extract", "--dataset", "synth", "--teacher", "/no/teacher.pt"}
+                                             << 1 << "/no/teacher.pt: no such teacher";
+    QTest::newRow("train unknown key") << QStringList{"-w", "WS", "train", "--dataset", "synth", "--set", "optim.learning_rate=1"}
+                                       << 1 << "unknown config key 'optim.learning_rate'";
+    QTest::newRow("train bad value") << QStringList{"-w", "WS", "train", "--dataset", "synth", "--lr", "7"} << 1 << "optim.lr must be in (0, 1)";
+    QTest::newRow("train without embeddings") << QStringList{"-w", "WS", "train", "--dataset", "nodata"} << 1 << "no teacher embeddings for dataset 'nodata'";
+    QTest::newRow("train print-config") << QStringList{"train", "--dataset", "x", "--print-config"} << 0 << "rampdown_start = 80";
 }
 
 void tst_Cli::exitCodes()
@@ -96,6 +104,17 @@ void tst_Cli::datasetAddAndShow()
     const auto list = run({"--json", "dataset", "list"}, m_ws);
     QCOMPARE(list.code, 0);
     QCOMPARE(QJsonDocument::fromJson(list.out).array().at(0).toObject()["name"].toString(), QString("synth"));
+}
+
+void tst_Cli::studentsJson()
+{
+    const auto r = run({"--json", "students"});
+    QCOMPARE(r.code, 0);
+    const QJsonObject mn10 = QJsonDocument::fromJson(r.out).array().at(0).toObject();
+    QCOMPARE(mn10["name"].toString(), QString("mn10"));
+    QCOMPARE(mn10["parameters"].toInteger(), qint64(2971664));
+    QCOMPARE(mn10["embedding_dim"].toInt(), 960);
+    QCOMPARE(mn10["input_shape"].toArray().at(2).toInt(), 624);
 }
 
 void tst_Cli::jsonLinesStream()

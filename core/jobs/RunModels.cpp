@@ -1,0 +1,35 @@
+#include "jobs/RunModels.h"
+
+#include "data/EmbeddingCatalog.h"
+#include "distill/Checkpoint.h"
+#include "students/StudentRegistry.h"
+#include "util/Error.h"
+#include "workspace/Workspace.h"
+
+#include <torch/torch.h>
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace ssondo {
+
+RunModels loadRunModels(Workspace& ws, std::int64_t runId)
+{
+    RunModels m;
+    m.run = RunLog(ws.database()).get(runId);
+    m.config = TrainConfig::fromToml(m.run.configToml, "run " + std::to_string(runId) + " config");
+    m.teacherDim = EmbeddingCatalog(ws.database()).get(m.config.embeddings).dim;
+    m.student = StudentRegistry::instance().create(m.config.arch, StudentOptions{m.config.width, m.config.mChannels});
+    m.head = MappingHead(MappingHeadOptions(m.student->embeddingDim(), m.teacherDim)
+                             .hidden(m.config.headHidden).dropout(m.config.headDropout));
+    m.checkpointPath = (fs::path(ws.dir()) / m.run.dir / "checkpoint.pt").string();
+    if (!fs::exists(m.checkpointPath))
+        throw InputError("run " + std::to_string(runId) + " has no checkpoint yet (" + m.checkpointPath + ")");
+    loadCheckpointWeights(m.checkpointPath, *m.student, *m.head);
+    m.student->eval();
+    m.head->eval();
+    return m;
+}
+
+} // namespace ssondo

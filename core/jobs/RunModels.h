@@ -1,0 +1,29 @@
+#pragma once
+
+#include "distill/TrainConfig.h"
+#include "experiments/RunLog.h"
+#include "students/MappingHead.h"
+#include "students/StudentBackbone.h"
+
+#include <memory>
+
+namespace ssondo {
+
+class Workspace;
+
+/// A run's trained student and mapping head, rebuilt from its config and loaded from its last
+/// checkpoint, in evaluation mode on the CPU.
+struct RunModels
+{
+    RunRecord run;
+    TrainConfig config;
+    std::shared_ptr<StudentBackbone> student;
+    MappingHead head{nullptr};
+    std::int64_t teacherDim = 0;
+    std::string checkpointPath;
+};
+
+/// Throws InputError when the run has no checkpoint yet or its files are damaged.
+RunModels loadRunModels(Workspace& workspace, std::int64_t runId);
+
+} // namespace ssondo

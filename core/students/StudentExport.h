@@ -1,0 +1,28 @@
+#pragma once
+
+#include "students/MappingHead.h"
+#include "students/StudentBackbone.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ssondo {
+
+/// Writes a trained student for use elsewhere, in `dir`:
+///  backbone.pt            PyTorch state dict (torch.load) with the reference key names and shapes
+///  mapping_head.pt        the mapping head, keys mlp.0.* / mlp.3.*
+///  ssondo_wrapper.pt      both as the reference's ModelWrapper: model.* and classification_head.mlp.*
+///  model.json             architecture, options, embedding size, front end, provenance (`info`)
+///  backbone_libtorch.pt   a LibTorch archive of the backbone, for loadExportedStudent()
+/// `info` is merged into model.json. Returns the paths written. TorchScript export is not possible
+/// from LibTorch's C++ frontend (modules are not scriptable); Python users load backbone.pt.
+std::vector<std::string> exportStudent(const std::string& dir, StudentBackbone& student, MappingHeadImpl& head,
+                                       const nlohmann::json& info);
+
+/// Rebuilds an exported backbone (from model.json and backbone_libtorch.pt), in eval mode.
+std::shared_ptr<StudentBackbone> loadExportedStudent(const std::string& dir);
+
+} // namespace ssondo
