@@ -2,6 +2,7 @@
 
 #include "audio/AudioFile.h"
 #include "util/Error.h"
+#include "util/Hash.h"
 #include "util/ProgressSink.h"
 
 #include <algorithm>
@@ -39,13 +40,6 @@ private:
     std::mt19937_64 m_gen;
 };
 
-std::uint64_t mix(std::uint64_t a, std::uint64_t b)
-{
-    std::uint64_t z = a + 0x9e3779b97f4a7c15ull * (b + 1);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
 
 // Attack/release envelope so clips start and end without clicks.
 void fade(std::vector<float>& x, int sr, double attack = 0.01, double release = 0.05)
@@ -247,8 +241,8 @@ int DemoDataset::generate(const std::string& outDir, const DemoDatasetOptions& o
             const size_t j = next.fetch_add(1);
             if (j >= jobs.size()) return;
             const Job& job = jobs[j];
-            const std::uint64_t clipSeed = mix(mix(o.seed, std::uint64_t(job.cls)), std::uint64_t(job.idx));
-            Rng rng(mix(clipSeed, 7));
+            const std::uint64_t clipSeed = mixSeed(mixSeed(o.seed, std::uint64_t(job.cls)), std::uint64_t(job.idx));
+            Rng rng(mixSeed(clipSeed, 7));
             const int sr = o.mixedFormats ? kRates[rng.integer(5)] : 32000;
             const int channels = (o.mixedFormats && rng.uniform() < 0.3) ? 2 : 1;
             const double seconds = rng.uniform(o.minSeconds, o.maxSeconds);

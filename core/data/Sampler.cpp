@@ -1,6 +1,7 @@
 #include "data/Sampler.h"
 
 #include "util/Error.h"
+#include "util/Hash.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,15 +10,6 @@
 
 namespace ssondo {
 
-namespace {
-std::uint64_t mix(std::uint64_t a, std::uint64_t b)
-{
-    std::uint64_t z = a + 0x9e3779b97f4a7c15ull * (b + 1);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-} // namespace
 
 Sampler::Sampler(std::vector<std::int64_t> pool, std::vector<double> weights, std::uint64_t seed, std::string name)
     : m_pool(std::move(pool)), m_seed(seed), m_name(std::move(name))
@@ -67,7 +59,7 @@ double Sampler::probability(std::size_t i) const
 
 std::vector<std::int64_t> Sampler::epoch(std::int64_t e, std::int64_t count) const
 {
-    std::mt19937_64 gen(mix(m_seed, std::uint64_t(e)));
+    std::mt19937_64 gen(mixSeed(m_seed, std::uint64_t(e)));
     std::vector<std::int64_t> out(size_t(std::max<std::int64_t>(0, count)));
     const double total = m_cumulative.empty() ? 0.0 : m_cumulative.back();
     for (auto& v : out) {

@@ -17,6 +17,7 @@
 #include "util/AtomicFile.h"
 #include "util/Device.h"
 #include "util/Error.h"
+#include "util/Hash.h"
 #include "util/ProgressSink.h"
 #include "util/StopToken.h"
 #include "workspace/Workspace.h"
@@ -37,13 +38,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::uint64_t mix(std::uint64_t a, std::uint64_t b)
-{
-    std::uint64_t z = a + 0x9e3779b97f4a7c15ull * (b + 1);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
 
 /// Consecutive batches of `size`, without the first `skip` (already done before a resume).
 std::vector<std::vector<std::int64_t>> chunk(const std::vector<std::int64_t>& v, std::int64_t size, std::int64_t skip = 0)
@@ -162,7 +156,7 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
 
     // --- deterministic train / validation split
     std::vector<std::int64_t> shuffled = pool;
-    std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937_64(mix(std::uint64_t(cfg.seed), 0x5eed)));
+    std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937_64(mixSeed(std::uint64_t(cfg.seed), 0x5eed)));
     const std::size_t nVal = cfg.valFraction > 0 ? std::max<std::size_t>(1, std::size_t(std::llround(cfg.valFraction * double(pool.size())))) : 0;
     std::vector<std::int64_t> val(shuffled.begin(), shuffled.begin() + long(nVal));
     std::vector<std::int64_t> train(shuffled.begin() + long(nVal), shuffled.end());
@@ -357,7 +351,7 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                 const auto tStep = Clock::now();
                 waitSeconds += std::chrono::duration<double>(tStep - tWait).count();
                 // Everything random in a step is seeded by (seed, step): dropout, mixup, masks.
-                const std::uint64_t stepSeed = mix(std::uint64_t(cfg.seed), std::uint64_t(state.globalStep));
+                const std::uint64_t stepSeed = mixSeed(std::uint64_t(cfg.seed), std::uint64_t(state.globalStep));
                 torch::manual_seed(stepSeed);
                 std::mt19937_64 rng(stepSeed);
                 at::Tensor mel = batch->mel.to(torch::Device(device));

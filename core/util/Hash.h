@@ -19,4 +19,14 @@ private:
     std::uint64_t m_h = 14695981039346656037ull;
 };
 
+/// Mixes a seed with a counter (SplitMix64 finaliser): independent, reproducible streams per
+/// (seed, epoch), (seed, step), (seed, clip)...
+inline std::uint64_t mixSeed(std::uint64_t seed, std::uint64_t counter)
+{
+    std::uint64_t z = seed + 0x9e3779b97f4a7c15ull * (counter + 1);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
 } // namespace ssondo

@@ -4,6 +4,8 @@
 #include "audio/AudioFile.h"
 #include "util/Error.h"
 
+#include "support/SignalTest.h"
+
 #include <QtTest/QtTest>
 #include <QTemporaryDir>
 
@@ -13,6 +15,7 @@
 #include <fstream>
 
 using namespace ssondo;
+using ssondo::test::amplitudeAt;
 
 class tst_AudioFile : public QObject
 {
@@ -42,16 +45,6 @@ static std::vector<float> sine(double freq, int rate, double seconds, int channe
     return x;
 }
 
-static double amplitudeAt(const std::vector<float>& x, double rate, double freq)
-{
-    const size_t a = x.size() / 4, b = 3 * x.size() / 4;
-    double re = 0, im = 0;
-    for (size_t i = a; i < b; ++i) {
-        re += x[i] * std::cos(2 * M_PI * freq * double(i) / rate);
-        im += x[i] * std::sin(2 * M_PI * freq * double(i) / rate);
-    }
-    return 2 * std::hypot(re, im) / double(b - a);
-}
 
 static void writeRaw(const std::string& p, const std::string& bytes)
 {

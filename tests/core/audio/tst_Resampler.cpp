@@ -1,10 +1,13 @@
 #include "audio/Resampler.h"
 
+#include "support/SignalTest.h"
+
 #include <QtTest/QtTest>
 
 #include <cmath>
 
 using namespace ssondo;
+using ssondo::test::amplitudeAt;
 
 class tst_Resampler : public QObject
 {
@@ -29,17 +32,6 @@ void tst_Resampler::keepsFrequencyAndLevel_data()
     QTest::newRow("32k->16k 1kHz") << 32000 << 16000 << 1000.0;
 }
 
-// Amplitude of `freq` in x (a one-bin DFT), on the middle of the signal to avoid edge transients.
-static double amplitudeAt(const std::vector<float>& x, double rate, double freq)
-{
-    const size_t a = x.size() / 4, b = 3 * x.size() / 4;
-    double re = 0, im = 0;
-    for (size_t i = a; i < b; ++i) {
-        re += x[i] * std::cos(2 * M_PI * freq * double(i) / rate);
-        im += x[i] * std::sin(2 * M_PI * freq * double(i) / rate);
-    }
-    return 2 * std::hypot(re, im) / double(b - a);
-}
 
 void tst_Resampler::keepsFrequencyAndLevel()
 {
