@@ -45,6 +45,7 @@ void addDemoCommand(CLI::App& app, CliContext& ctx);
 void addExtractCommands(CLI::App& app, CliContext& ctx);
 void addTrainCommands(CLI::App& app, CliContext& ctx);
 void addExportCommand(CLI::App& app, CliContext& ctx);
+void addClusterCommands(CLI::App& app, CliContext& ctx);
 
 } // namespace cli
 } // namespace ssondo

@@ -49,6 +49,7 @@ int main(int argc, char** argv)
     ssondo::cli::addWorkspaceCommands(app, ctx);
     ssondo::cli::addDatasetCommands(app, ctx);
     ssondo::cli::addExtractCommands(app, ctx);
+    ssondo::cli::addClusterCommands(app, ctx);
     ssondo::cli::addTrainCommands(app, ctx);
     ssondo::cli::addExportCommand(app, ctx);
     ssondo::cli::addDemoCommand(app, ctx);

@@ -138,6 +138,36 @@ CREATE TABLE artifacts (
   created_at TEXT NOT NULL
 );
 )SQL",
+        // v3: clusterings of embedding sets and their assignments.
+        R"SQL(
+CREATE TABLE clusterings (
+  id                 INTEGER PRIMARY KEY,
+  embedding_set_id   INTEGER NOT NULL REFERENCES embedding_sets(id) ON DELETE CASCADE,
+  k                  INTEGER NOT NULL,
+  normalized         INTEGER NOT NULL,
+  seed               INTEGER NOT NULL,
+  iterations         INTEGER NOT NULL,
+  restarts           INTEGER NOT NULL,
+  rows               INTEGER NOT NULL,
+  inertia            REAL NOT NULL,
+  silhouette         REAL,
+  calinski_harabasz  REAL,
+  davies_bouldin     REAL,
+  nmi                REAL,
+  ari                REAL,
+  purity             REAL,
+  sizes_json         TEXT NOT NULL,
+  centroids_path     TEXT NOT NULL,
+  seconds            REAL NOT NULL DEFAULT 0,
+  created_at         TEXT NOT NULL
+);
+CREATE TABLE cluster_assignments (
+  clustering_id INTEGER NOT NULL REFERENCES clusterings(id) ON DELETE CASCADE,
+  row           INTEGER NOT NULL,
+  cluster       INTEGER NOT NULL,
+  PRIMARY KEY (clustering_id, row)
+) WITHOUT ROWID;
+)SQL",
     };
     return m;
 }

@@ -1,5 +1,6 @@
 #include "jobs/TrainJob.h"
 
+#include "clustering/ClusteringCatalog.h"
 #include "data/DatasetCatalog.h"
 #include "data/EmbeddingCatalog.h"
 #include "data/EmbeddingStore.h"
@@ -135,10 +136,6 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     }
     cfg.embeddings = es.id;
     cfg.dataset = es.datasetName;
-    if (cfg.sampler == "balanced" || cfg.loss == "cluster_contrastive")
-        throw InputError("the balanced sampler and the cluster_contrastive loss need a clustering of the teacher "
-                         "embeddings, which this version cannot make yet (`ssondo cluster` comes with the clustering "
-                         "issue); use sampler.kind = \"uniform\" and another loss");
     auto store = EmbeddingStore::open((fs::path(ws.dir()) / es.path).string());
     DatasetCatalog datasets(db);
     const DatasetRecord ds = datasets.get(es.datasetName);
@@ -162,7 +159,33 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     std::vector<std::int64_t> train(shuffled.begin() + long(nVal), shuffled.end());
     std::sort(val.begin(), val.end());
     std::sort(train.begin(), train.end());
-    const Sampler sampler = Sampler::uniform(train, std::uint64_t(cfg.seed));
+    // Cluster of every store row, for the balanced sampler and the cluster-aware loss.
+    std::vector<std::int64_t> clusterOf;
+    if (cfg.sampler == "balanced" || cfg.loss == "cluster_contrastive") {
+        ClusteringCatalog clusterings(db);
+        const ClusteringRecord cr = clusterings.get(cfg.clustering);
+        if (cr.embeddingSetId != es.id)
+            throw InputError("clustering " + std::to_string(cr.id) + " was made on embedding set " +
+                             std::to_string(cr.embeddingSetId) + ", not on set " + std::to_string(es.id));
+        clusterOf = clusterings.assignments(cr.id, store->rows());
+        for (auto r : train)
+            if (clusterOf[size_t(r)] < 0)
+                throw InputError("clustering " + std::to_string(cr.id) + " has no cluster for clip row " + std::to_string(r) +
+                                 "; cluster the embedding set again");
+    }
+    std::vector<std::int64_t> trainClusters;
+    for (auto r : train)
+        trainClusters.push_back(clusterOf.empty() ? 0 : clusterOf[size_t(r)]);
+    const Sampler sampler = cfg.sampler == "balanced" ? Sampler::balanced(train, trainClusters, std::uint64_t(cfg.seed))
+                                                      : Sampler::uniform(train, std::uint64_t(cfg.seed));
+    auto clustersOf = [&](const std::vector<std::int64_t>& items, const torch::Device& dev) {
+        if (clusterOf.empty())
+            return at::Tensor();
+        std::vector<std::int64_t> c;
+        for (auto r : items)
+            c.push_back(clusterOf[size_t(r)]);
+        return torch::tensor(c, torch::TensorOptions().dtype(torch::kLong)).to(dev);
+    };
 
     // --- the run record
     const std::string hash = cfg.hash();
@@ -178,6 +201,7 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
         run.name = cfg.name.empty() ? cfg.arch + "-" + cfg.loss + "-" + cfg.sampler : cfg.name;
         run.embeddingSetId = es.id;
         run.teacher = es.teacherDescription;
+        run.clusteringId = cfg.clustering;
         run.student = cfg.arch + (cfg.width != 1.0 ? " x" + std::to_string(cfg.width).substr(0, 4) : "");
         run.sampler = cfg.sampler;
         run.loss = cfg.loss;
@@ -367,7 +391,8 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                     target = lam * target + (1 - lam) * target.index_select(0, perm);
                 }
                 const at::Tensor pred = head->forward(student->forward(mel));
-                at::Tensor loss = distillationLoss(lossKind, pred, target, cfg.temperature);
+                at::Tensor loss = distillationLoss(lossKind, pred, target, cfg.temperature,
+                                                   clustersOf(batch->items, torch::Device(device)));
                 optimizer->zero_grad();
                 loss.backward();
                 if (cfg.gradClip > 0)
@@ -416,7 +441,8 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                     const at::Tensor pred = head->forward(student->forward(batch->mel.to(torch::Device(device))));
                     const at::Tensor target = batch->target.to(torch::Device(device));
                     const std::int64_t b = pred.size(0);
-                    lossTotal += distillationLoss(lossKind, pred, target, cfg.temperature).item<double>() * double(b);
+                    lossTotal += distillationLoss(lossKind, pred, target, cfg.temperature,
+                                                  clustersOf(batch->items, torch::Device(device))).item<double>() * double(b);
                     cosTotal += at::cosine_similarity(pred, target, 1).sum().item<double>();
                     n += b;
                 }

@@ -5,6 +5,7 @@
 #include "data/DatasetScanner.h"
 #include "data/DemoDataset.h"
 #include "experiments/RunLog.h"
+#include "jobs/ClusterJob.h"
 #include "jobs/ExtractJob.h"
 #include "jobs/TrainJob.h"
 #include "util/Error.h"
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void sameSeedSameCurve();
     void resumeGivesSameCurve();
     void damagedCheckpointIsReported();
+    void balancedSamplerAndClusterLoss();
 
 private:
     std::unique_ptr<Workspace> makeWorkspace(const QString& name);
@@ -194,6 +196,28 @@ void tst_TrainJob::damagedCheckpointIsReported()
     } catch (const InputError& e) {
         QVERIFY2(QString(e.what()).contains("checkpoint.pt"), e.what());
     }
+}
+
+void tst_TrainJob::balancedSamplerAndClusterLoss()
+{
+    auto ws = makeWorkspace("balanced");
+    StopToken stop;
+    ClusterConfig cc;
+    cc.embeddings = 1;
+    cc.kmeans.k = 5;
+    const auto clusterings = ClusterJob::run(*ws, cc, nullProgressSink(), stop);
+    QCOMPARE(clusterings.size(), size_t(1));
+    TrainConfig c = config();
+    c.epochs = 1;
+    c.sampler = "balanced";
+    c.loss = "cluster_contrastive";
+    c.clustering = clusterings[0].id;
+    const auto r = TrainJob::run(*ws, c, "test", nullProgressSink(), stop);
+    QVERIFY(!r.stopped);
+    QVERIFY(std::isfinite(r.lastValLoss) && r.lastValLoss > 0);
+    QCOMPARE(RunLog(ws->database()).get(r.runId).clusteringId, clusterings[0].id);
+    c.clustering = 999;
+    QVERIFY_THROWS_EXCEPTION(InputError, TrainJob::run(*ws, c, "test", nullProgressSink(), stop));
 }
 
 QTEST_GUILESS_MAIN(tst_TrainJob)
