@@ -18,6 +18,7 @@ private Q_SLOTS:
     void exitCodes();
     void jsonLinesStream();
     void studentsJson();
+    void demoMakesEmbeddings();
 
 private:
     struct Result { int code; QByteArray out, err; };
@@ -115,6 +116,21 @@ void tst_Cli::studentsJson()
     QCOMPARE(mn10["parameters"].toInteger(), qint64(2971664));
     QCOMPARE(mn10["embedding_dim"].toInt(), 960);
     QCOMPARE(mn10["input_shape"].toArray().at(2).toInt(), 624);
+}
+
+void tst_Cli::demoMakesEmbeddings()
+{
+    const QString ws = m_dir.path() + "/demo";
+    const auto r = run({"--quiet", "demo", ws, "--clips-per-class", "2"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto sets = run({"-w", ws, "--json", "embeddings", "list"});
+    const QJsonObject set = QJsonDocument::fromJson(sets.out).array().at(0).toObject();
+    QCOMPARE(set["done"].toInt(), 26);
+    QCOMPARE(set["dim"].toInt(), 3840);
+    QVERIFY(set["teacher"].toString().contains("NOT a pretrained model"));
+    // Running the demo again reuses everything.
+    QCOMPARE(run({"--quiet", "demo", ws, "--clips-per-class", "2"}).code, 0);
+    QCOMPARE(QJsonDocument::fromJson(run({"-w", ws, "--json", "embeddings", "list"}).out).array().size(), 1);
 }
 
 void tst_Cli::jsonLinesStream()
