@@ -16,6 +16,8 @@ for a in "$@"; do
   esac
 done
 
+# ccache can reuse objects compiled with the LibTorch precompiled header only with this sloppiness.
+export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
 packaging/install-deps.sh
 BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}
