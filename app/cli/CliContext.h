@@ -46,6 +46,7 @@ void addExtractCommands(CLI::App& app, CliContext& ctx);
 void addTrainCommands(CLI::App& app, CliContext& ctx);
 void addExportCommand(CLI::App& app, CliContext& ctx);
 void addClusterCommands(CLI::App& app, CliContext& ctx);
+void addRunsCommands(CLI::App& app, CliContext& ctx);
 
 } // namespace cli
 } // namespace ssondo

@@ -92,7 +92,8 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
     for (const auto& [flag, key, help] : kFlags) {
         const std::string k = key;
         train->add_option_function<std::string>(
-            flag, [a, k](const std::string& v) { a->flags.emplace_back(k, v); }, help);
+                  flag, [a, k](const std::string& v) { a->flags.emplace_back(k, v); }, help)
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a later flag wins, as in most tools
     }
     train->callback([&ctx, a]() {
         TrainConfig cfg;

@@ -52,6 +52,7 @@ int main(int argc, char** argv)
     ssondo::cli::addClusterCommands(app, ctx);
     ssondo::cli::addTrainCommands(app, ctx);
     ssondo::cli::addExportCommand(app, ctx);
+    ssondo::cli::addRunsCommands(app, ctx);
     ssondo::cli::addDemoCommand(app, ctx);
 
     try {

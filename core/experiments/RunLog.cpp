@@ -114,6 +114,54 @@ std::optional<RunRecord> RunLog::resumable(const std::string& hash)
     return std::nullopt;
 }
 
+void RunLog::setTags(std::int64_t id, const std::string& tags)
+{
+    get(id);
+    m_db.prepare("UPDATE runs SET tags = ?2, updated_at = ?3 WHERE id = ?1").bind(1, id).bind(2, tags).bind(3, utcNow()).run();
+}
+
+void RunLog::setNotes(std::int64_t id, const std::string& notes)
+{
+    get(id);
+    m_db.prepare("UPDATE runs SET notes = ?2, updated_at = ?3 WHERE id = ?1").bind(1, id).bind(2, notes).bind(3, utcNow()).run();
+}
+
+void RunLog::rename(std::int64_t id, const std::string& name)
+{
+    get(id);
+    if (name.empty())
+        throw InputError("a run needs a name");
+    m_db.prepare("UPDATE runs SET name = ?2, updated_at = ?3 WHERE id = ?1").bind(1, id).bind(2, name).bind(3, utcNow()).run();
+}
+
+void RunLog::remove(std::int64_t id)
+{
+    get(id);
+    Database::Transaction tx(m_db);
+    m_db.prepare("DELETE FROM runs WHERE id = ?1").bind(1, id).run();  // metric points and artifacts cascade
+    tx.commit();
+}
+
+std::vector<RunLog::Summary> RunLog::summaries(std::int64_t runId)
+{
+    std::vector<Summary> out;
+    auto s = m_db.prepare(
+        "SELECT name, COUNT(*), MAX(value), MIN(value), "
+        "(SELECT value FROM metric_points p2 WHERE p2.run_id = p.run_id AND p2.name = p.name ORDER BY step DESC, rowid DESC LIMIT 1) "
+        "FROM metric_points p WHERE run_id = ?1 GROUP BY name ORDER BY name");
+    s.bind(1, runId);
+    while (s.step()) {
+        Summary m;
+        m.name = s.columnText(0);
+        m.points = s.columnInt(1);
+        const bool higherIsBetter = m.name.find("cosine") != std::string::npos || m.name == "lr";
+        m.best = higherIsBetter ? s.columnDouble(2) : s.columnDouble(3);
+        m.last = s.columnDouble(4);
+        out.push_back(m);
+    }
+    return out;
+}
+
 void RunLog::addMetrics(std::int64_t runId, const std::vector<MetricPoint>& points)
 {
     if (points.empty())

@@ -46,6 +46,15 @@ public:
     /// The newest unfinished run (created, running, stopped, failed) with this config hash.
     std::optional<RunRecord> resumable(const std::string& configHash);
 
+    void setTags(std::int64_t id, const std::string& tags);
+    void setNotes(std::int64_t id, const std::string& notes);
+    void rename(std::int64_t id, const std::string& name);
+    /// Deletes the run, its metric points and artifacts (the caller removes its folder).
+    void remove(std::int64_t id);
+    /// Best (max for cosines, min for losses) and last value of each metric of a run.
+    struct Summary { std::string name; double last = 0, best = 0; std::int64_t points = 0; };
+    std::vector<Summary> summaries(std::int64_t runId);
+
     /// Appends points in one transaction (fast: prepared statement, batched).
     void addMetrics(std::int64_t runId, const std::vector<MetricPoint>& points);
     /// Removes points logged after `step` (a resumed run redoes them).

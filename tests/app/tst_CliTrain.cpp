@@ -7,6 +7,9 @@
 
 #include <QtTest/QtTest>
 #include <QProcess>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 
 #include <csignal>
@@ -22,6 +25,7 @@ private Q_SLOTS:
     void initTestCase();
     void sigtermStopsCleanly();
     void killNineResumesOnSameCurve();
+    void runsCommands();
 
 private:
     QString makeWorkspace(const QString& name);
@@ -137,6 +141,41 @@ void tst_CliTrain::killNineResumesOnSameCurve()
         QVERIFY2(std::abs(got[i].second - expected[i].second) < 1e-5,
                  qPrintable(QString("step %1: %2 vs %3").arg(got[i].first).arg(got[i].second).arg(expected[i].second)));
     }
+}
+
+void tst_CliTrain::runsCommands()
+{
+    const QString ws = m_dir.path() + "/ref";  // one finished run from killNineResumesOnSameCurve
+    QStringList other = trainArgs(ws);
+    other << "--seed" << "7" << "--epochs" << "1";
+    QByteArray err;
+    QVERIFY2(run(other, &err) == 0, err.constData());
+    auto out = [&](const QStringList& args) {
+        QProcess p;
+        p.start(QStringLiteral(SSONDO_CLI_PATH), QStringList{"-w", ws} + args);
+        p.waitForFinished(60000);
+        return p.readAllStandardOutput();
+    };
+    const QJsonArray runs = QJsonDocument::fromJson(out({"--json", "runs", "list"})).array();
+    QCOMPARE(runs.size(), 2);
+    QVERIFY(runs.at(0).toObject()["metrics"].toObject().contains("val_cosine"));
+    const QByteArray csv = out({"runs", "list", "--csv"});
+    QCOMPARE(csv.trimmed().split('\n').size(), 3);
+    QVERIFY(csv.startsWith("id,name,status,"));
+    const QJsonObject cmp = QJsonDocument::fromJson(out({"--json", "runs", "compare", "1", "2"})).object();
+    const QJsonObject cfg = cmp["config"].toObject();
+    QVERIFY(cfg.contains("train.seed"));
+    QVERIFY(cfg.contains("train.epochs"));
+    QVERIFY(!cfg.contains("optim.lr"));  // only the keys that differ
+    QCOMPARE(cfg["train.seed"].toArray().at(1).toString(), QString("7"));
+    QCOMPARE(run({"-w", ws, "runs", "tag", "2", "short,seed7"}), 0);
+    QCOMPARE(run({"-w", ws, "runs", "note", "2", "one epoch only"}), 0);
+    const QJsonObject two = QJsonDocument::fromJson(out({"--json", "runs", "show", "2"})).object();
+    QCOMPARE(two["tags"].toString(), QString("short,seed7"));
+    QCOMPARE(two["notes"].toString(), QString("one epoch only"));
+    QCOMPARE(run({"-w", ws, "runs", "delete", "2", "--yes"}), 0);
+    QCOMPARE(QJsonDocument::fromJson(out({"--json", "runs", "list"})).array().size(), 1);
+    QCOMPARE(run({"-w", ws, "runs", "show", "2"}), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_CliTrain)
