@@ -44,12 +44,14 @@ static double cppRun(const std::vector<std::string>& files, int workers)
     work();
     for (auto& t : pool)
         t.join();
-    return double(files.size()) / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return double(files.size()) /
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 static double pythonRun(const std::vector<std::string>& files, int threads)
 {
-    std::string cmd = "/usr/bin/python3 " SSONDO_BENCH_DIR "/frontend_torchaudio.py " + std::to_string(threads);
+    std::string cmd =
+        "/usr/bin/python3 " SSONDO_BENCH_DIR "/frontend_torchaudio.py " + std::to_string(threads);
     for (const auto& f : files)
         cmd += " '" + f + "'";
     FILE* p = popen(cmd.c_str(), "r");
@@ -73,7 +75,7 @@ int main(int argc, char** argv)
     o.clipsPerClass = perClass;
     o.minSeconds = seconds;
     o.maxSeconds = seconds;
-    o.mixedFormats = true;  // wav/flac/ogg at 16-48 kHz, mono and stereo: every path is exercised
+    o.mixedFormats = true; // wav/flac/ogg at 16-48 kHz, mono and stereo: every path is exercised
     if (!fs::exists(dir / "labels.csv"))
         DemoDataset::generate(dir.string(), o);
     std::vector<std::string> files;
@@ -81,19 +83,23 @@ int main(int argc, char** argv)
         if (e.is_regular_file() && e.path().extension() != ".csv")
             files.push_back(e.path().string());
     std::sort(files.begin(), files.end());
-    std::printf("bench_frontend: %zu clips of %.0f s (wav/flac/ogg, 16-48 kHz, mono/stereo) -> [128 x 624] log-mel\n",
-                files.size(), seconds);
+    std::printf(
+        "bench_frontend: %zu clips of %.0f s (wav/flac/ogg, 16-48 kHz, mono/stereo) -> [128 x 624] log-mel\n",
+        files.size(), seconds);
 
     at::set_num_threads(1);
-    cppRun(std::vector<std::string>(files.begin(), files.begin() + std::min<size_t>(8, files.size())), 1);  // warm-up
+    cppRun(std::vector<std::string>(files.begin(), files.begin() + std::min<size_t>(8, files.size())),
+           1); // warm-up
     const double cpp1 = cppRun(files, 1);
     const double py1 = pythonRun(files, 1);
-    std::printf("  1 thread : ssondo %.1f clips/s, torchaudio %.1f clips/s, ratio %.2fx\n", cpp1, py1, py1 > 0 ? cpp1 / py1 : 0);
+    std::printf("  1 thread : ssondo %.1f clips/s, torchaudio %.1f clips/s, ratio %.2fx\n", cpp1, py1,
+                py1 > 0 ? cpp1 / py1 : 0);
     const int n = std::max(2u, std::thread::hardware_concurrency());
     const double cppN = cppRun(files, n);
     at::set_num_threads(n);
     const double pyN = pythonRun(files, n);
-    std::printf("  %d threads: ssondo %.1f clips/s (%d decode workers), torchaudio %.1f clips/s (%d intra-op threads), ratio %.2fx\n",
+    std::printf("  %d threads: ssondo %.1f clips/s (%d decode workers), torchaudio %.1f clips/s (%d intra-op "
+                "threads), ratio %.2fx\n",
                 n, cppN, n, pyN, n, pyN > 0 ? cppN / pyN : 0);
     return 0;
 }

@@ -49,8 +49,8 @@ int main(int argc, char** argv)
     const KMeansResult r = runKMeans(*store, store->rowsIn(EmbeddingStore::RowState::Done), o);
     const double faissSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-    const std::string cmd = "/usr/bin/python3 " SSONDO_BENCH_DIR "/kmeans_sklearn.py " + (dir / "x.npy").string() + " " +
-                            std::to_string(k);
+    const std::string cmd = "/usr/bin/python3 " SSONDO_BENCH_DIR "/kmeans_sklearn.py " +
+                            (dir / "x.npy").string() + " " + std::to_string(k);
     FILE* p = popen(cmd.c_str(), "r");
     char buf[512] = {0};
     std::string out;
@@ -61,10 +61,11 @@ int main(int argc, char** argv)
     const auto ks = out.find("\"seconds\": "), ki = out.find("\"inertia\": ");
     const double skSeconds = ks == std::string::npos ? 0 : std::stod(out.substr(ks + 11));
     const double skInertia = ki == std::string::npos ? 0 : std::stod(out.substr(ki + 11));
-    std::printf("k-means, %lld x %lld, k = %lld: FAISS (3 restarts, trained on %lld rows, all assigned) %.2f s, "
-                "inertia %.6g; scikit-learn MiniBatchKMeans (k-means++, n_init 3) %.2f s, inertia %.6g\n",
-                (long long)rows, (long long)dim, (long long)k, (long long)r.trainRows, faissSeconds, r.inertia, skSeconds,
-                skInertia);
+    std::printf(
+        "k-means, %lld x %lld, k = %lld: FAISS (3 restarts, trained on %lld rows, all assigned) %.2f s, "
+        "inertia %.6g; scikit-learn MiniBatchKMeans (k-means++, n_init 3) %.2f s, inertia %.6g\n",
+        (long long)rows, (long long)dim, (long long)k, (long long)r.trainRows, faissSeconds, r.inertia,
+        skSeconds, skInertia);
     std::printf("  time ratio (sklearn / FAISS) %.1fx; inertia ratio (FAISS / sklearn) %.4f\n",
                 faissSeconds > 0 ? skSeconds / faissSeconds : 0, skInertia > 0 ? r.inertia / skInertia : 0);
     std::filesystem::remove_all(dir);

@@ -29,7 +29,7 @@ int main()
     const auto t0 = Clock::now();
     for (int i = 0; i < 100000; ++i) {
         batch.push_back({i, i / 1000, i * 0.01, "train_loss", 1.0 / (1 + i)});
-        if (batch.size() == 1000) {  // a training job flushes every ~2 s; 1,000 points is generous
+        if (batch.size() == 1000) { // a training job flushes every ~2 s; 1,000 points is generous
             log.addMetrics(id, batch);
             batch.clear();
         }
@@ -39,7 +39,8 @@ int main()
     const auto t1 = Clock::now();
     const auto points = RunLog(reader->database()).metrics(id, "train_loss");
     const double read = std::chrono::duration<double>(Clock::now() - t1).count();
-    std::printf("metric log: 100,000 points written in %.3f s (%.0f points/s; target < 1 s), read back %zu in %.3f s\n",
+    std::printf("metric log: 100,000 points written in %.3f s (%.0f points/s; target < 1 s), read back %zu "
+                "in %.3f s\n",
                 write, 100000 / write, points.size(), read);
     std::filesystem::remove_all(dir);
     return write < 1.0 ? 0 : 1;

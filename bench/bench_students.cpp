@@ -24,7 +24,8 @@ int main(int argc, char** argv)
     at::set_num_threads(threads);
     torch::manual_seed(0);
     std::printf("students, %d threads; input [B, 1, 128, 624] (10 s at 32 kHz)\n", threads);
-    std::printf("%-10s %12s %12s %16s %18s\n", "student", "parameters", "embedding", "train clips/s", "latency ms/clip");
+    std::printf("%-10s %12s %12s %16s %18s\n", "student", "parameters", "embedding", "train clips/s",
+                "latency ms/clip");
     for (const auto& info : StudentRegistry::instance().list()) {
         auto s = StudentRegistry::instance().create(info.name);
         MappingHead head(MappingHeadOptions(s->embeddingDim(), 3840));

@@ -32,8 +32,9 @@ using Clock = std::chrono::steady_clock;
 
 static double pythonClipsPerSecond(int threads, int batch, int steps)
 {
-    const std::string cmd = "/usr/bin/python3 " SSONDO_BENCH_DIR "/train_torch.py " + std::to_string(threads) + " " +
-                            std::to_string(batch) + " " + std::to_string(steps);
+    const std::string cmd = "/usr/bin/python3 " SSONDO_BENCH_DIR "/train_torch.py " +
+                            std::to_string(threads) + " " + std::to_string(batch) + " " +
+                            std::to_string(steps);
     FILE* p = popen(cmd.c_str(), "r");
     char buf[512] = {0};
     std::string out;
@@ -70,8 +71,10 @@ int main(int argc, char** argv)
     StopToken stop;
     const ExtractResult first = ExtractJob::run(*ws, ec, nullProgressSink(), stop);
     const ExtractResult second = ExtractJob::run(*ws, ec, nullProgressSink(), stop);
-    std::printf("extraction (demo teacher, %lld clips of 10 s): %.1f clips/s (%.2f s); second, cached run: %.3f s, %lld teacher forwards\n",
-                (long long)first.rows, first.computedNow / first.seconds, first.seconds, second.seconds, (long long)second.forwards);
+    std::printf("extraction (demo teacher, %lld clips of 10 s): %.1f clips/s (%.2f s); second, cached run: "
+                "%.3f s, %lld teacher forwards\n",
+                (long long)first.rows, first.computedNow / first.seconds, first.seconds, second.seconds,
+                (long long)second.forwards);
 
     // --- training step: pipeline (cold: decoding; warm: log-mel cache) vs in-memory vs Python
     const auto set = EmbeddingCatalog(ws->database()).list().front();
@@ -120,13 +123,14 @@ int main(int argc, char** argv)
         DataPipeline pipe({paths, store.get(), cache.get(), 10.0}, LogMelOptions(), workers);
         pipe.start(batches(steps + 1));
         auto b = pipe.next();
-        step(b->mel, b->target);  // warm-up
+        step(b->mel, b->target); // warm-up
         const auto t0 = Clock::now();
         while ((b = pipe.next()))
             step(b->mel, b->target);
-        return std::make_pair(std::chrono::duration<double>(Clock::now() - t0).count() / steps, pipe.waitSeconds());
+        return std::make_pair(std::chrono::duration<double>(Clock::now() - t0).count() / steps,
+                              pipe.waitSeconds());
     };
-    const auto cold = timedPipeline(1);  // the cache fills during this pass (first epoch)
+    const auto cold = timedPipeline(1); // the cache fills during this pass (first epoch)
     const auto warm = timedPipeline(1);
     // In memory: one prepared batch, reused.
     DataPipeline pipe({paths, store.get(), cache.get(), 10.0}, LogMelOptions(), 1);
@@ -140,11 +144,14 @@ int main(int argc, char** argv)
     const double py = pythonClipsPerSecond(threads, batch, steps);
     std::printf("training mn10 + head, batch %d, %d intra-op threads, %d steps:\n", batch, threads, steps);
     std::printf("  in memory            : %.2f s/step, %.1f clips/s\n", memStep, batch / memStep);
-    std::printf("  pipeline, first epoch: %.2f s/step, %.1f clips/s (decoding on 1 worker), %.2f x in-memory step\n",
-                cold.first, batch / cold.first, cold.first / memStep);
-    std::printf("  pipeline, cached     : %.2f s/step, %.1f clips/s, %.2f x in-memory step\n", warm.first, batch / warm.first,
-                warm.first / memStep);
-    std::printf("  python3-torch 1.13   : %.1f clips/s (torchvision mobilenet_v3_large, 1-channel stem, in memory)\n", py);
+    std::printf(
+        "  pipeline, first epoch: %.2f s/step, %.1f clips/s (decoding on 1 worker), %.2f x in-memory step\n",
+        cold.first, batch / cold.first, cold.first / memStep);
+    std::printf("  pipeline, cached     : %.2f s/step, %.1f clips/s, %.2f x in-memory step\n", warm.first,
+                batch / warm.first, warm.first / memStep);
+    std::printf(
+        "  python3-torch 1.13   : %.1f clips/s (torchvision mobilenet_v3_large, 1-channel stem, in memory)\n",
+        py);
     std::printf("  ratio ssondo (cached pipeline) / python: %.2fx; ssondo (first epoch) / python: %.2fx\n",
                 py > 0 ? (batch / warm.first) / py : 0, py > 0 ? (batch / cold.first) / py : 0);
     fs::remove_all(root);

@@ -26,7 +26,8 @@ QString shellQuote(const QStringList& argv)
         if (safe.match(a).hasMatch())
             out << a;
         else
-            out << QLatin1Char('\'') + QString(a).replace(QLatin1String("'"), QLatin1String("'\\''")) + QLatin1Char('\'');
+            out << QLatin1Char('\'') + QString(a).replace(QLatin1String("'"), QLatin1String("'\\''")) +
+                       QLatin1Char('\'');
     }
     return out.join(QLatin1Char(' '));
 }

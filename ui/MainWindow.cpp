@@ -30,37 +30,36 @@ const char* kRecentKey = "recentWorkspaces";
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent),
-      m_controller(new WorkspaceController(this)),
-      m_nav(new QListWidget(this)),
-      m_stack(new QStackedWidget(this)),
-      m_wsLabel(new QLabel(this)),
-      m_jobsLabel(new QLabel(this))
+    : QMainWindow(parent), m_controller(new WorkspaceController(this)), m_nav(new QListWidget(this)),
+      m_stack(new QStackedWidget(this)), m_wsLabel(new QLabel(this)), m_jobsLabel(new QLabel(this))
 {
     setWindowTitle(tr("S-SONDO Workbench"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/ssondo.svg")));
 
-    m_pages << new DataPage(m_controller, this)
-            << new PlaceholderPage(QStringLiteral("teacher"), tr("Teacher"),
-                                   tr("Choose the teacher — the built-in demo network, a TorchScript file (M2D, "
-                                      "MATPAC++…) or a folder of precomputed embeddings — extract and cache its "
-                                      "embeddings for a dataset, and inspect the embedding sets."),
-                                   m_controller, this)
-            << new PlaceholderPage(QStringLiteral("clusters"), tr("Clusters"),
-                                   tr("Run k-means on the teacher embeddings, choose k from quality curves, see the "
-                                      "clips on a 2-D map coloured by cluster or label, and compare uniform with "
-                                      "cluster-balanced sampling."),
-                                   m_controller, this)
-            << new PlaceholderPage(QStringLiteral("train"), tr("Train"),
-                                   tr("Configure a distillation run (student, mapping head, loss, sampler, "
-                                      "schedule), start, stop and resume it, and follow its loss and teacher–student "
-                                      "cosine live."),
-                                   m_controller, this)
-            << new PlaceholderPage(QStringLiteral("experiments"), tr("Experiments"),
-                                   tr("Compare runs side by side: curves, configuration differences, downstream "
-                                      "scores with confidence intervals, % of the teacher retained against size "
-                                      "and latency."),
-                                   m_controller, this);
+    m_pages
+        << new DataPage(m_controller, this)
+        << new PlaceholderPage(QStringLiteral("teacher"), tr("Teacher"),
+                               tr("Choose the teacher — the built-in demo network, a TorchScript file (M2D, "
+                                  "MATPAC++…) or a folder of precomputed embeddings — extract and cache its "
+                                  "embeddings for a dataset, and inspect the embedding sets."),
+                               m_controller, this)
+        << new PlaceholderPage(
+               QStringLiteral("clusters"), tr("Clusters"),
+               tr("Run k-means on the teacher embeddings, choose k from quality curves, see the "
+                  "clips on a 2-D map coloured by cluster or label, and compare uniform with "
+                  "cluster-balanced sampling."),
+               m_controller, this)
+        << new PlaceholderPage(
+               QStringLiteral("train"), tr("Train"),
+               tr("Configure a distillation run (student, mapping head, loss, sampler, "
+                  "schedule), start, stop and resume it, and follow its loss and teacher–student "
+                  "cosine live."),
+               m_controller, this)
+        << new PlaceholderPage(QStringLiteral("experiments"), tr("Experiments"),
+                               tr("Compare runs side by side: curves, configuration differences, downstream "
+                                  "scores with confidence intervals, % of the teacher retained against size "
+                                  "and latency."),
+                               m_controller, this);
 
     m_welcome = buildWelcome();
     m_stack->addWidget(m_welcome);
@@ -68,7 +67,8 @@ MainWindow::MainWindow(QWidget* parent)
         m_stack->addWidget(p);
         m_nav->addItem(p->title());
         connect(p, &Page::runCommand, this, [this](const QStringList& args) { runPageCommand(args); });
-        connect(p, &Page::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+        connect(p, &Page::statusMessage, this,
+                [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     }
     m_nav->setObjectName(QStringLiteral("pageNavigation"));
     m_nav->setFixedWidth(150);
@@ -92,7 +92,8 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_jobs = new JobsDock(m_controller, this);
     addDockWidget(Qt::BottomDockWidgetArea, m_jobs);
-    connect(m_jobs, &JobsDock::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 10000); });
+    connect(m_jobs, &JobsDock::statusMessage, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 10000); });
 
     m_wsLabel->setObjectName(QStringLiteral("workspaceLabel"));
     statusBar()->addPermanentWidget(m_jobsLabel);
@@ -104,9 +105,8 @@ MainWindow::MainWindow(QWidget* parent)
             p->refresh();
         updateStatus();
     });
-    connect(m_controller, &WorkspaceController::error, this, [this](const QString& message) {
-        QMessageBox::warning(this, tr("Workspace"), message);
-    });
+    connect(m_controller, &WorkspaceController::error, this,
+            [this](const QString& message) { QMessageBox::warning(this, tr("Workspace"), message); });
 
     buildMenus();
     m_nav->setEnabled(false);
@@ -125,21 +125,24 @@ MainWindow::~MainWindow() = default;
 QWidget* MainWindow::buildWelcome()
 {
     auto* w = new QWidget(this);
-    auto* title = new QLabel(tr("<h1>S-SONDO Workbench</h1>"
-                                "<p>Distil a large audio foundation model into a small student from the teacher's "
-                                "embeddings alone.</p><p>Open a workspace, or create one to start.</p>"),
-                             w);
+    auto* title =
+        new QLabel(tr("<h1>S-SONDO Workbench</h1>"
+                      "<p>Distil a large audio foundation model into a small student from the teacher's "
+                      "embeddings alone.</p><p>Open a workspace, or create one to start.</p>"),
+                   w);
     title->setWordWrap(true);
     auto* newButton = new QPushButton(tr("New workspace…"), w);
     auto* openButton = new QPushButton(tr("Open workspace…"), w);
     auto* demoButton = new QPushButton(tr("Create the demo workspace…"), w);
-    demoButton->setToolTip(tr("A workspace with a synthetic labelled dataset of 325 clips; nothing is downloaded"));
+    demoButton->setToolTip(
+        tr("A workspace with a synthetic labelled dataset of 325 clips; nothing is downloaded"));
     m_welcomeRecent = new QListWidget(w);
     m_welcomeRecent->setObjectName(QStringLiteral("welcomeRecent"));
     connect(newButton, &QPushButton::clicked, this, &MainWindow::newWorkspace);
     connect(openButton, &QPushButton::clicked, this, &MainWindow::openWorkspaceDialog);
     connect(demoButton, &QPushButton::clicked, this, &MainWindow::createDemoWorkspace);
-    connect(m_welcomeRecent, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) { openWorkspace(item->text()); });
+    connect(m_welcomeRecent, &QListWidget::itemActivated, this,
+            [this](QListWidgetItem* item) { openWorkspace(item->text()); });
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(newButton);
     buttons->addWidget(openButton);
@@ -183,12 +186,13 @@ void MainWindow::buildMenus()
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About S-SONDO Workbench"), this, [this]() {
-        QMessageBox::about(this, tr("About S-SONDO Workbench"),
-                           tr("<b>S-SONDO Workbench</b> %1<p>Self-supervised knowledge distillation of general audio "
-                              "foundation models from their output embeddings (S-SONDO, ICASSP 2026).</p>"
-                              "<p>Every action here is a <tt>ssondo</tt> command you can also run in a terminal or on "
-                              "a cluster.</p>")
-                               .arg(QApplication::applicationVersion()));
+        QMessageBox::about(
+            this, tr("About S-SONDO Workbench"),
+            tr("<b>S-SONDO Workbench</b> %1<p>Self-supervised knowledge distillation of general audio "
+               "foundation models from their output embeddings (S-SONDO, ICASSP 2026).</p>"
+               "<p>Every action here is a <tt>ssondo</tt> command you can also run in a terminal or on "
+               "a cluster.</p>")
+                .arg(QApplication::applicationVersion()));
     });
     updateRecentMenu();
 }
@@ -244,7 +248,10 @@ Page* MainWindow::page(const QString& id) const
     return nullptr;
 }
 
-Page* MainWindow::currentPage() const { return qobject_cast<Page*>(m_stack->currentWidget()); }
+Page* MainWindow::currentPage() const
+{
+    return qobject_cast<Page*>(m_stack->currentWidget());
+}
 
 bool MainWindow::setCurrentPage(const QString& id)
 {

@@ -14,8 +14,8 @@ QString installTranslations(const QString& language)
         delete installed;
         installed = nullptr;
     }
-    const QLocale locale = (language.isEmpty() || language == QLatin1String("system")) ? QLocale::system()
-                                                                                        : QLocale(language);
+    const QLocale locale =
+        (language.isEmpty() || language == QLatin1String("system")) ? QLocale::system() : QLocale(language);
     if (locale.language() == QLocale::English || locale.language() == QLocale::C)
         return QStringLiteral("en");
     auto* t = new QTranslator(QCoreApplication::instance());

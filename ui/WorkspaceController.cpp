@@ -13,13 +13,16 @@ WorkspaceController::WorkspaceController(QObject* parent) : QObject(parent)
 
 WorkspaceController::~WorkspaceController() = default;
 
-QString WorkspaceController::dir() const { return m_ws ? QString::fromStdString(m_ws->dir()) : QString(); }
+QString WorkspaceController::dir() const
+{
+    return m_ws ? QString::fromStdString(m_ws->dir()) : QString();
+}
 
 bool WorkspaceController::open(const QString& dir, bool create)
 {
     try {
         if (create)
-            Workspace::create(dir.toStdString());  // creates the layout, then reopen read-only below
+            Workspace::create(dir.toStdString()); // creates the layout, then reopen read-only below
         auto ws = Workspace::open(dir.toStdString(), /*readOnly=*/true);
         m_ws = std::move(ws);
     } catch (const std::exception& e) {

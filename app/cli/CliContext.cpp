@@ -34,6 +34,9 @@ std::unique_ptr<ProgressSink> CliContext::makeSink() const
     return std::make_unique<TerminalProgress>(std::cerr, quiet);
 }
 
-void CliContext::printJson(const nlohmann::json& j) const { std::cout << j.dump(2) << std::endl; }
+void CliContext::printJson(const nlohmann::json& j) const
+{
+    std::cout << j.dump(2) << std::endl;
+}
 
 } // namespace ssondo::cli

@@ -7,7 +7,9 @@
 #include <memory>
 #include <string>
 
-namespace CLI { class App; }
+namespace CLI {
+class App;
+}
 
 namespace ssondo {
 
@@ -20,10 +22,10 @@ namespace cli {
 /// that SIGINT/SIGTERM fire.
 struct CliContext
 {
-    std::string workspaceDir;  ///< --workspace, else $SSONDO_WORKSPACE, else the current folder
-    bool json = false;         ///< --json: machine-readable output on stdout
-    bool quiet = false;        ///< --quiet: no progress on stderr
-    std::string commandLine;   ///< the command as typed, recorded with jobs
+    std::string workspaceDir; ///< --workspace, else $SSONDO_WORKSPACE, else the current folder
+    bool json = false;        ///< --json: machine-readable output on stdout
+    bool quiet = false;       ///< --quiet: no progress on stderr
+    std::string commandLine;  ///< the command as typed, recorded with jobs
     StopToken stop;
 
     /// Opens the workspace named by the flags; throws InputError when there is none.

@@ -19,11 +19,21 @@ namespace {
 
 nlohmann::json toJson(const ClusteringRecord& r)
 {
-    nlohmann::json j{{"id", r.id}, {"embedding_set", r.embeddingSetId}, {"k", r.k}, {"normalized", r.normalized},
-                     {"seed", r.seed}, {"iterations", r.iterations}, {"restarts", r.restarts}, {"rows", r.rows},
-                     {"inertia", r.quality.inertia}, {"silhouette", r.quality.silhouette},
-                     {"calinski_harabasz", r.quality.calinskiHarabasz}, {"davies_bouldin", r.quality.daviesBouldin},
-                     {"sizes", r.sizes}, {"centroids", r.centroidsPath}, {"seconds", r.seconds}};
+    nlohmann::json j{{"id", r.id},
+                     {"embedding_set", r.embeddingSetId},
+                     {"k", r.k},
+                     {"normalized", r.normalized},
+                     {"seed", r.seed},
+                     {"iterations", r.iterations},
+                     {"restarts", r.restarts},
+                     {"rows", r.rows},
+                     {"inertia", r.quality.inertia},
+                     {"silhouette", r.quality.silhouette},
+                     {"calinski_harabasz", r.quality.calinskiHarabasz},
+                     {"davies_bouldin", r.quality.daviesBouldin},
+                     {"sizes", r.sizes},
+                     {"centroids", r.centroidsPath},
+                     {"seconds", r.seconds}};
     j["nmi"] = r.quality.nmi ? nlohmann::json(*r.quality.nmi) : nlohmann::json(nullptr);
     j["ari"] = r.quality.ari ? nlohmann::json(*r.quality.ari) : nlohmann::json(nullptr);
     j["purity"] = r.quality.purity ? nlohmann::json(*r.quality.purity) : nlohmann::json(nullptr);
@@ -32,9 +42,9 @@ nlohmann::json toJson(const ClusteringRecord& r)
 
 void printRow(const ClusteringRecord& r)
 {
-    std::printf("%3lld  set %-3lld k %-4lld %-4s inertia %-11.4g silhouette %6.3f  CH %9.2f  DB %6.3f", (long long)r.id,
-                (long long)r.embeddingSetId, (long long)r.k, r.normalized ? "l2" : "raw", r.quality.inertia,
-                r.quality.silhouette, r.quality.calinskiHarabasz, r.quality.daviesBouldin);
+    std::printf("%3lld  set %-3lld k %-4lld %-4s inertia %-11.4g silhouette %6.3f  CH %9.2f  DB %6.3f",
+                (long long)r.id, (long long)r.embeddingSetId, (long long)r.k, r.normalized ? "l2" : "raw",
+                r.quality.inertia, r.quality.silhouette, r.quality.calinskiHarabasz, r.quality.daviesBouldin);
     if (r.quality.nmi)
         std::printf("  NMI %.3f ARI %.3f purity %.3f", *r.quality.nmi, *r.quality.ari, *r.quality.purity);
     std::printf("\n");
@@ -47,7 +57,8 @@ std::vector<std::int64_t> parseRange(const std::string& text)
     char c1 = 0, c2 = 0;
     std::istringstream s(text);
     s >> a >> c1 >> b;
-    if (s >> c2 >> step) {}
+    if (s >> c2 >> step) {
+    }
     if (c1 != ':' || a < 2 || b < a || step < 1)
         throw InputError("--k-range expects FIRST:LAST[:STEP] with 2 <= FIRST <= LAST, got '" + text + "'");
     std::vector<std::int64_t> out;
@@ -66,11 +77,14 @@ void addClusterCommands(CLI::App& app, CliContext& ctx)
     cl->add_option("--embeddings", cfg->embeddings, "Embedding set id")->required();
     cl->add_option("--k", cfg->kmeans.k, "Clusters (reference: 50)")->check(CLI::Range(2, 100000));
     cl->add_option("--k-range", *range, "Sweep FIRST:LAST[:STEP], e.g. 10:100:10 (every k stored)");
-    cl->add_flag("--normalize", cfg->kmeans.normalize, "L2-normalise the embeddings first (spherical k-means)");
+    cl->add_flag("--normalize", cfg->kmeans.normalize,
+                 "L2-normalise the embeddings first (spherical k-means)");
     cl->add_option("--seed", cfg->kmeans.seed, "Seed (reference: 42)");
     cl->add_option("--iterations", cfg->kmeans.iterations, "Lloyd iterations")->check(CLI::Range(1, 10000));
-    cl->add_option("--restarts", cfg->kmeans.restarts, "Runs from different seeds, the best kept")->check(CLI::Range(1, 100));
-    cl->add_option("--max-train-rows", cfg->kmeans.maxTrainRows, "Rows sampled to train the centroids (0: 256 per centroid)");
+    cl->add_option("--restarts", cfg->kmeans.restarts, "Runs from different seeds, the best kept")
+        ->check(CLI::Range(1, 100));
+    cl->add_option("--max-train-rows", cfg->kmeans.maxTrainRows,
+                   "Rows sampled to train the centroids (0: 256 per centroid)");
     cl->callback([&ctx, cfg, range]() {
         if (!range->empty())
             cfg->kRange = parseRange(*range);
@@ -117,7 +131,8 @@ void addClusterCommands(CLI::App& app, CliContext& ctx)
         // Share of the data and expected share of draws: uniform vs balanced sampling.
         nlohmann::json clusters = nlohmann::json::array();
         for (size_t c = 0; c < r.sizes.size(); ++c)
-            clusters.push_back({{"cluster", c}, {"size", r.sizes[c]},
+            clusters.push_back({{"cluster", c},
+                                {"size", r.sizes[c]},
                                 {"share", double(r.sizes[c]) / double(std::max<std::int64_t>(1, r.rows))},
                                 {"weight", r.sizes[c] ? 1.0 / double(r.sizes[c]) : 0.0},
                                 {"balanced_share", 1.0 / double(r.sizes.size())}});
@@ -130,7 +145,8 @@ void addClusterCommands(CLI::App& app, CliContext& ctx)
         std::printf("cluster   size   share(uniform)   share(balanced)\n");
         for (size_t c = 0; c < r.sizes.size(); ++c)
             std::printf("%7zu %6lld   %13.4f   %15.4f\n", c, (long long)r.sizes[c],
-                        double(r.sizes[c]) / double(std::max<std::int64_t>(1, r.rows)), 1.0 / double(r.sizes.size()));
+                        double(r.sizes[c]) / double(std::max<std::int64_t>(1, r.rows)),
+                        1.0 / double(r.sizes.size()));
     });
 }
 

@@ -31,19 +31,34 @@ std::string hours(double seconds)
     return buf;
 }
 
-nlohmann::json summaryJson(const DatasetRecord& d, const DatasetSummary& s, const std::vector<ClipInfo>& clips,
-                           const std::vector<std::string>& warnings, bool withClips)
+nlohmann::json summaryJson(const DatasetRecord& d, const DatasetSummary& s,
+                           const std::vector<ClipInfo>& clips, const std::vector<std::string>& warnings,
+                           bool withClips)
 {
-    nlohmann::json j{{"id", d.id}, {"name", d.name}, {"root", d.root}, {"label_source", labelSourceName(d.labelSource)},
-                     {"version", d.version}, {"clips", s.clips}, {"unreadable_count", s.unreadable},
-                     {"total_seconds", s.totalSeconds}, {"min_seconds", s.minSeconds}, {"max_seconds", s.maxSeconds},
-                     {"multi_label", s.multiLabel}, {"created_at", d.createdAt}, {"updated_at", d.updatedAt}};
-    for (const auto& [k, v] : s.sampleRates) j["sample_rates"][std::to_string(k)] = v;
-    for (const auto& [k, v] : s.channelCounts) j["channels"][std::to_string(k)] = v;
-    for (const auto& [k, v] : s.formats) j["formats"][k] = v;
+    nlohmann::json j{{"id", d.id},
+                     {"name", d.name},
+                     {"root", d.root},
+                     {"label_source", labelSourceName(d.labelSource)},
+                     {"version", d.version},
+                     {"clips", s.clips},
+                     {"unreadable_count", s.unreadable},
+                     {"total_seconds", s.totalSeconds},
+                     {"min_seconds", s.minSeconds},
+                     {"max_seconds", s.maxSeconds},
+                     {"multi_label", s.multiLabel},
+                     {"created_at", d.createdAt},
+                     {"updated_at", d.updatedAt}};
+    for (const auto& [k, v] : s.sampleRates)
+        j["sample_rates"][std::to_string(k)] = v;
+    for (const auto& [k, v] : s.channelCounts)
+        j["channels"][std::to_string(k)] = v;
+    for (const auto& [k, v] : s.formats)
+        j["formats"][k] = v;
     j["labels"] = nlohmann::json::object();
-    for (const auto& [k, v] : s.labels) j["labels"][k] = v;
-    for (const auto& [k, v] : s.folds) j["folds"][std::to_string(k)] = v;
+    for (const auto& [k, v] : s.labels)
+        j["labels"][k] = v;
+    for (const auto& [k, v] : s.folds)
+        j["folds"][std::to_string(k)] = v;
     j["unreadable"] = nlohmann::json::array();
     for (const auto& c : clips)
         if (!c.readable())
@@ -52,9 +67,15 @@ nlohmann::json summaryJson(const DatasetRecord& d, const DatasetSummary& s, cons
     if (withClips) {
         j["clip_list"] = nlohmann::json::array();
         for (const auto& c : clips)
-            j["clip_list"].push_back({{"path", c.path}, {"label", c.label}, {"fold", c.fold}, {"split", c.split},
-                                      {"seconds", c.durationSeconds()}, {"sample_rate", c.sampleRate},
-                                      {"channels", c.channels}, {"format", c.format}, {"error", c.error}});
+            j["clip_list"].push_back({{"path", c.path},
+                                      {"label", c.label},
+                                      {"fold", c.fold},
+                                      {"split", c.split},
+                                      {"seconds", c.durationSeconds()},
+                                      {"sample_rate", c.sampleRate},
+                                      {"channels", c.channels},
+                                      {"format", c.format},
+                                      {"error", c.error}});
     }
     return j;
 }
@@ -64,28 +85,34 @@ void printSummary(std::ostream& out, const DatasetRecord& d, const DatasetSummar
 {
     out << "Dataset '" << d.name << "' (id " << d.id << ")\n"
         << "  root        " << d.root << "\n"
-        << "  labels      " << labelSourceName(d.labelSource) << (d.labelCsv.empty() ? "" : " (" + d.labelCsv + ")") << "\n"
+        << "  labels      " << labelSourceName(d.labelSource)
+        << (d.labelCsv.empty() ? "" : " (" + d.labelCsv + ")") << "\n"
         << "  version     " << d.version << "\n"
         << "  clips       " << s.clips << " readable, " << s.unreadable << " unreadable\n"
         << "  duration    " << hours(s.totalSeconds);
     char buf[96];
     std::snprintf(buf, sizeof buf, " (%.2f-%.2f s per clip)\n", s.minSeconds, s.maxSeconds);
     out << buf << "  rates       ";
-    for (const auto& [k, v] : s.sampleRates) out << k << " Hz: " << v << "  ";
+    for (const auto& [k, v] : s.sampleRates)
+        out << k << " Hz: " << v << "  ";
     out << "\n  channels    ";
-    for (const auto& [k, v] : s.channelCounts) out << k << ": " << v << "  ";
+    for (const auto& [k, v] : s.channelCounts)
+        out << k << ": " << v << "  ";
     out << "\n  formats     ";
-    for (const auto& [k, v] : s.formats) out << k << ": " << v << "  ";
+    for (const auto& [k, v] : s.formats)
+        out << k << ": " << v << "  ";
     out << "\n";
     if (!s.folds.empty()) {
         out << "  folds       ";
-        for (const auto& [k, v] : s.folds) out << k << ": " << v << "  ";
+        for (const auto& [k, v] : s.folds)
+            out << k << ": " << v << "  ";
         out << "\n";
     }
     if (!s.labels.empty()) {
         out << "  labels      " << s.labels.size() << (s.multiLabel ? " (multi-label)" : "") << "\n";
         std::int64_t maxCount = 1;
-        for (const auto& [k, v] : s.labels) maxCount = std::max(maxCount, v);
+        for (const auto& [k, v] : s.labels)
+            maxCount = std::max(maxCount, v);
         for (const auto& [k, v] : s.labels) {
             std::snprintf(buf, sizeof buf, "    %-18s %6lld ", k.c_str(), (long long)v);
             out << buf << std::string(size_t(30 * v / maxCount), '#') << "\n";
@@ -109,16 +136,28 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx)
     ds->require_subcommand(1);
 
     // ---- dataset add
-    struct AddArgs { std::string path, name, labels = "folders", csv; bool verify = false; int threads = 0; };
+    struct AddArgs
+    {
+        std::string path, name, labels = "folders", csv;
+        bool verify = false;
+        int threads = 0;
+    };
     auto a = std::make_shared<AddArgs>();
-    auto* add = ds->add_subcommand("add", "Scan a folder of audio (recursively) and record it in the workspace");
-    add->add_option("path", a->path, "Folder with the audio files")->required()->check(CLI::ExistingDirectory);
-    add->add_option("-n,--name", a->name, "Dataset name (default: the folder's name); an existing name is rescanned");
-    add->add_option("--labels", a->labels, "Where labels come from")->check(CLI::IsMember({"folders", "csv", "none"}));
+    auto* add =
+        ds->add_subcommand("add", "Scan a folder of audio (recursively) and record it in the workspace");
+    add->add_option("path", a->path, "Folder with the audio files")
+        ->required()
+        ->check(CLI::ExistingDirectory);
+    add->add_option("-n,--name", a->name,
+                    "Dataset name (default: the folder's name); an existing name is rescanned");
+    add->add_option("--labels", a->labels, "Where labels come from")
+        ->check(CLI::IsMember({"folders", "csv", "none"}));
     add->add_option("--csv", a->csv, "Label file: path,label[,fold[,split]] (implies --labels csv)")
         ->check(CLI::ExistingFile);
-    add->add_flag("--verify", a->verify, "Decode every file fully to find truncated or NaN-filled files (slower)");
-    add->add_option("--threads", a->threads, "Scanning threads (0: all cores)")->check(CLI::NonNegativeNumber);
+    add->add_flag("--verify", a->verify,
+                  "Decode every file fully to find truncated or NaN-filled files (slower)");
+    add->add_option("--threads", a->threads, "Scanning threads (0: all cores)")
+        ->check(CLI::NonNegativeNumber);
     add->callback([&ctx, a]() {
         auto w = ctx.openWorkspace();
         ScanOptions opts;
@@ -128,8 +167,9 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx)
         opts.csvPath = a->csv.empty() ? "" : fs::absolute(a->csv).string();
         opts.verify = a->verify;
         opts.threads = a->threads;
-        const std::string name = a->name.empty() ? fs::path(fs::absolute(a->path)).lexically_normal().filename().string()
-                                                 : a->name;
+        const std::string name = a->name.empty()
+                                     ? fs::path(fs::absolute(a->path)).lexically_normal().filename().string()
+                                     : a->name;
         JobLog jobs(w->database());
         const auto jobId = jobs.start("scan", name, ctx.commandLine);
         auto sink = ctx.makeSink();
@@ -150,7 +190,9 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx)
         const DatasetRecord rec = catalog.get(std::to_string(id));
         const DatasetSummary summary = DatasetSummary::of(scan.clips);
         jobs.progress(jobId, std::int64_t(scan.clips.size()), std::int64_t(scan.clips.size()), std::nullopt);
-        jobs.finish(jobId, "done", std::to_string(summary.clips) + " clips, " + std::to_string(summary.unreadable) + " unreadable");
+        jobs.finish(jobId, "done",
+                    std::to_string(summary.clips) + " clips, " + std::to_string(summary.unreadable) +
+                        " unreadable");
         if (ctx.json) {
             auto* jl = static_cast<JsonLinesSink*>(sink.get());
             jl->writeResult(summaryJson(rec, summary, scan.clips, scan.warnings, false).dump());
@@ -161,9 +203,14 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx)
     });
 
     // ---- dataset show
-    struct ShowArgs { std::string name; bool clips = false; };
+    struct ShowArgs
+    {
+        std::string name;
+        bool clips = false;
+    };
     auto s = std::make_shared<ShowArgs>();
-    auto* show = ds->add_subcommand("show", "Summary of a dataset: clips, duration, rates, labels, unreadable files");
+    auto* show =
+        ds->add_subcommand("show", "Summary of a dataset: clips, duration, rates, labels, unreadable files");
     show->add_option("name", s->name, "Dataset name or id")->required();
     show->add_flag("--clips", s->clips, "List every clip");
     show->callback([&ctx, s]() {
@@ -182,8 +229,8 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx)
             std::cout << "\n";
             for (const auto& c : clips) {
                 char buf[512];
-                std::snprintf(buf, sizeof buf, "%-40s %-14s %2d %6.2fs %6d Hz %dch %s\n", c.path.c_str(), c.label.c_str(),
-                              c.fold, c.durationSeconds(), c.sampleRate, c.channels,
+                std::snprintf(buf, sizeof buf, "%-40s %-14s %2d %6.2fs %6d Hz %dch %s\n", c.path.c_str(),
+                              c.label.c_str(), c.fold, c.durationSeconds(), c.sampleRate, c.channels,
                               c.readable() ? c.format.c_str() : ("UNREADABLE: " + c.error).c_str());
                 std::cout << buf;
             }
@@ -199,16 +246,21 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx)
         if (ctx.json) {
             nlohmann::json j = nlohmann::json::array();
             for (const auto& d : all)
-                j.push_back({{"id", d.id}, {"name", d.name}, {"root", d.root}, {"clips", d.clipCount},
-                             {"unreadable", d.unreadableCount}, {"total_seconds", d.totalSeconds}, {"version", d.version}});
+                j.push_back({{"id", d.id},
+                             {"name", d.name},
+                             {"root", d.root},
+                             {"clips", d.clipCount},
+                             {"unreadable", d.unreadableCount},
+                             {"total_seconds", d.totalSeconds},
+                             {"version", d.version}});
             ctx.printJson(j);
             return;
         }
         if (all.empty())
             std::cout << "No datasets yet; add one with `ssondo dataset add PATH`.\n";
         for (const auto& d : all)
-            std::printf("%3lld  %-20s %6lld clips  %9s  %s\n", (long long)d.id, d.name.c_str(), (long long)d.clipCount,
-                        hours(d.totalSeconds).c_str(), d.root.c_str());
+            std::printf("%3lld  %-20s %6lld clips  %9s  %s\n", (long long)d.id, d.name.c_str(),
+                        (long long)d.clipCount, hours(d.totalSeconds).c_str(), d.root.c_str());
     });
 
     // ---- dataset remove
@@ -227,9 +279,16 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx)
     });
 
     // ---- dataset synth
-    struct SynthArgs { std::string out; int perClass = 25; std::uint64_t seed = 42; double minS = 2, maxS = 6; };
+    struct SynthArgs
+    {
+        std::string out;
+        int perClass = 25;
+        std::uint64_t seed = 42;
+        double minS = 2, maxS = 6;
+    };
     auto y = std::make_shared<SynthArgs>();
-    auto* synth = ds->add_subcommand("synth", "Write the synthetic demo dataset (13 classes of distinct sounds)");
+    auto* synth =
+        ds->add_subcommand("synth", "Write the synthetic demo dataset (13 classes of distinct sounds)");
     synth->add_option("out", y->out, "Output folder")->required();
     synth->add_option("--clips-per-class", y->perClass, "Clips per class")->check(CLI::Range(1, 100000));
     synth->add_option("--seed", y->seed, "Random seed (same seed, same files)");
@@ -244,11 +303,12 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx)
         auto sink = ctx.makeSink();
         const int n = DemoDataset::generate(y->out, o, sink.get());
         if (ctx.json)
-            static_cast<JsonLinesSink*>(sink.get())->writeResult(
-                nlohmann::json{{"out", fs::absolute(y->out).string()}, {"clips", n}}.dump());
+            static_cast<JsonLinesSink*>(sink.get())
+                ->writeResult(nlohmann::json{{"out", fs::absolute(y->out).string()}, {"clips", n}}.dump());
         else {
             sink.reset();
-            std::cout << "Wrote " << n << " clips and labels.csv to " << fs::absolute(y->out).string() << "\n";
+            std::cout << "Wrote " << n << " clips and labels.csv to " << fs::absolute(y->out).string()
+                      << "\n";
         }
     });
 }

@@ -20,12 +20,20 @@ namespace ssondo::cli {
 
 void addDemoCommand(CLI::App& app, CliContext& ctx)
 {
-    struct DemoArgs { std::string dir = "demo-workspace"; bool headless = false; int perClass = 25; std::uint64_t seed = 42; };
+    struct DemoArgs
+    {
+        std::string dir = "demo-workspace";
+        bool headless = false;
+        int perClass = 25;
+        std::uint64_t seed = 42;
+    };
     auto a = std::make_shared<DemoArgs>();
-    auto* demo = app.add_subcommand("demo", "Create a demo workspace: a synthetic labelled dataset and its demo-teacher embeddings");
+    auto* demo = app.add_subcommand(
+        "demo", "Create a demo workspace: a synthetic labelled dataset and its demo-teacher embeddings");
     demo->add_option("dir", a->dir, "Workspace folder to create (or --workspace)");
     demo->add_flag("--headless", a->headless, "Accepted for scripts; the CLI never opens a window");
-    demo->add_option("--clips-per-class", a->perClass, "Clips per class (13 classes)")->check(CLI::Range(2, 10000));
+    demo->add_option("--clips-per-class", a->perClass, "Clips per class (13 classes)")
+        ->check(CLI::Range(2, 10000));
     demo->add_option("--seed", a->seed, "Random seed");
     demo->callback([&ctx, a]() {
         const std::string dir = ctx.workspaceDir.empty() ? a->dir : ctx.workspaceDir;
@@ -64,18 +72,25 @@ void addDemoCommand(CLI::App& app, CliContext& ctx)
             const ExtractResult ex = ExtractJob::run(*w, ec, *sink, ctx.stop);
             jobs.finish(jobId, ex.stopped ? "stopped" : "done",
                         "dataset 'demo': " + std::to_string(summary.clips) + " clips; embedding set " +
-                            std::to_string(ex.embeddingSetId) + ": " + std::to_string(ex.done) + " clips embedded");
-            nlohmann::json result{{"workspace", w->dir()}, {"dataset_id", id}, {"dataset", "demo"},
-                                  {"clips", summary.clips}, {"classes", summary.labels.size()},
-                                  {"total_seconds", summary.totalSeconds}, {"embedding_set", ex.embeddingSetId},
-                                  {"embedded", ex.done}, {"teacher", ex.teacherDescription}};
+                            std::to_string(ex.embeddingSetId) + ": " + std::to_string(ex.done) +
+                            " clips embedded");
+            nlohmann::json result{{"workspace", w->dir()},
+                                  {"dataset_id", id},
+                                  {"dataset", "demo"},
+                                  {"clips", summary.clips},
+                                  {"classes", summary.labels.size()},
+                                  {"total_seconds", summary.totalSeconds},
+                                  {"embedding_set", ex.embeddingSetId},
+                                  {"embedded", ex.done},
+                                  {"teacher", ex.teacherDescription}};
             if (ctx.json)
                 static_cast<JsonLinesSink*>(sink.get())->writeResult(result.dump());
             else
                 sink->info("Dataset 'demo' recorded: " + std::to_string(summary.clips) + " clips, " +
                            std::to_string(summary.labels.size()) + " labels; embedding set " +
                            std::to_string(ex.embeddingSetId) + " by the " + ex.teacherDescription + ".\n" +
-                           "Next: ssondo -w " + w->dir() + " train --dataset demo --epochs 12 --schedule cosine\n" +
+                           "Next: ssondo -w " + w->dir() +
+                           " train --dataset demo --epochs 12 --schedule cosine\n" +
                            "Open it with: ssondo-workbench " + w->dir());
         } catch (const std::exception& e) {
             jobs.finish(jobId, "failed", e.what());

@@ -24,10 +24,20 @@ namespace {
 
 nlohmann::json setJson(const EmbeddingSetRecord& e)
 {
-    return {{"id", e.id}, {"dataset", e.datasetName}, {"dataset_version", e.datasetVersion},
-            {"teacher", e.teacherDescription}, {"teacher_kind", e.teacherKind}, {"teacher_source", e.teacherSource},
-            {"teacher_identity", e.teacherIdentity}, {"teacher_parameters", e.teacherParameters}, {"dim", e.dim},
-            {"dtype", e.dtype}, {"rows", e.rows}, {"done", e.done}, {"failed", e.failed}, {"path", e.path},
+    return {{"id", e.id},
+            {"dataset", e.datasetName},
+            {"dataset_version", e.datasetVersion},
+            {"teacher", e.teacherDescription},
+            {"teacher_kind", e.teacherKind},
+            {"teacher_source", e.teacherSource},
+            {"teacher_identity", e.teacherIdentity},
+            {"teacher_parameters", e.teacherParameters},
+            {"dim", e.dim},
+            {"dtype", e.dtype},
+            {"rows", e.rows},
+            {"done", e.done},
+            {"failed", e.failed},
+            {"path", e.path},
             {"updated_at", e.updatedAt}};
 }
 
@@ -36,39 +46,55 @@ nlohmann::json setJson(const EmbeddingSetRecord& e)
 void addExtractCommands(CLI::App& app, CliContext& ctx)
 {
     auto cfg = std::make_shared<ExtractConfig>();
-    auto* ex = app.add_subcommand("extract", "Embed every clip of a dataset with a teacher (cached, resumable)");
-    ex->add_option("--teacher", cfg->teacher.source,
-                   "demo (built-in random-feature network, not pretrained), a TorchScript .pt file, a folder of "
-                   "reference .npz embeddings, or a .npy matrix")
+    auto* ex =
+        app.add_subcommand("extract", "Embed every clip of a dataset with a teacher (cached, resumable)");
+    ex->add_option(
+          "--teacher", cfg->teacher.source,
+          "demo (built-in random-feature network, not pretrained), a TorchScript .pt file, a folder of "
+          "reference .npz embeddings, or a .npy matrix")
         ->default_val("demo");
     ex->add_option("--dataset", cfg->dataset, "Dataset name or id")->required();
-    ex->add_option("--teacher-sample-rate", cfg->teacher.sampleRate, "Sample rate for a TorchScript file without a sample_rate attribute (Hz)")
+    ex->add_option("--teacher-sample-rate", cfg->teacher.sampleRate,
+                   "Sample rate for a TorchScript file without a sample_rate attribute (Hz)")
         ->check(CLI::PositiveNumber);
-    ex->add_option("--teacher-window", cfg->teacher.windowSeconds, "Window for a TorchScript file without a window_seconds attribute (s)")
+    ex->add_option("--teacher-window", cfg->teacher.windowSeconds,
+                   "Window for a TorchScript file without a window_seconds attribute (s)")
         ->check(CLI::PositiveNumber);
-    ex->add_option("--teacher-index", cfg->teacher.indexCsv, "Index CSV of a .npy matrix (one clip path per row)")
+    ex->add_option("--teacher-index", cfg->teacher.indexCsv,
+                   "Index CSV of a .npy matrix (one clip path per row)")
         ->check(CLI::ExistingFile);
     ex->add_option("--dtype", cfg->dtype, "Storage precision")->check(CLI::IsMember({"float32", "float16"}));
-    ex->add_option("--batch-size", cfg->batchSize, "Segments per teacher forward")->check(CLI::Range(1, 4096));
+    ex->add_option("--batch-size", cfg->batchSize, "Segments per teacher forward")
+        ->check(CLI::Range(1, 4096));
     ex->add_option("--device", cfg->device, "auto, cpu, cuda or cuda:N");
-    ex->add_option("--workers", cfg->workers, "Decoding threads (0: cores - 1)")->check(CLI::NonNegativeNumber);
+    ex->add_option("--workers", cfg->workers, "Decoding threads (0: cores - 1)")
+        ->check(CLI::NonNegativeNumber);
     ex->add_flag("--retry-failed", cfg->retryFailed, "Try the clips that failed last time again");
     ex->callback([&ctx, cfg]() {
         auto ws = ctx.openWorkspace();
         cfg->commandLine = ctx.commandLine;
         auto sink = ctx.makeSink();
         const ExtractResult r = ExtractJob::run(*ws, *cfg, *sink, ctx.stop);
-        nlohmann::json j{{"embedding_set", r.embeddingSetId}, {"path", r.path}, {"rows", r.rows}, {"done", r.done},
-                         {"failed", r.failed}, {"computed_now", r.computedNow}, {"teacher_forwards", r.forwards},
-                         {"segments", r.segments}, {"seconds", r.seconds}, {"stopped", r.stopped},
-                         {"clips_per_s", r.seconds > 0 ? r.computedNow / r.seconds : 0.0}, {"teacher", r.teacherDescription}};
+        nlohmann::json j{{"embedding_set", r.embeddingSetId},
+                         {"path", r.path},
+                         {"rows", r.rows},
+                         {"done", r.done},
+                         {"failed", r.failed},
+                         {"computed_now", r.computedNow},
+                         {"teacher_forwards", r.forwards},
+                         {"segments", r.segments},
+                         {"seconds", r.seconds},
+                         {"stopped", r.stopped},
+                         {"clips_per_s", r.seconds > 0 ? r.computedNow / r.seconds : 0.0},
+                         {"teacher", r.teacherDescription}};
         if (ctx.json) {
             static_cast<JsonLinesSink*>(sink.get())->writeResult(j.dump());
             return;
         }
         sink.reset();
-        std::printf("Embedding set %lld: %lld of %lld clips embedded, %lld failed (%s)\n", (long long)r.embeddingSetId,
-                    (long long)r.done, (long long)r.rows, (long long)r.failed, r.path.c_str());
+        std::printf("Embedding set %lld: %lld of %lld clips embedded, %lld failed (%s)\n",
+                    (long long)r.embeddingSetId, (long long)r.done, (long long)r.rows, (long long)r.failed,
+                    r.path.c_str());
         std::printf("This run: %lld clips, %lld segments, %lld teacher forward passes in %.1f s%s\n",
                     (long long)r.computedNow, (long long)r.segments, (long long)r.forwards, r.seconds,
                     r.stopped ? " (stopped; run the same command again to continue)" : "");
@@ -111,7 +137,8 @@ void addExtractCommands(CLI::App& app, CliContext& ctx)
             j["dim_variance_mean"] = x.var(0).mean().item<double>();
             // Mean cosine to the mean embedding: how much of the space is a common direction.
             const at::Tensor mean = x.mean(0, true);
-            j["mean_cosine_to_centroid"] = at::cosine_similarity(x, mean.expand_as(x), 1).mean().item<double>();
+            j["mean_cosine_to_centroid"] =
+                at::cosine_similarity(x, mean.expand_as(x), 1).mean().item<double>();
         }
         j["errors"] = nlohmann::json::array();
         for (const auto& [row, why] : store->errors())

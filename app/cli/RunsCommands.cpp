@@ -8,11 +8,11 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <algorithm>
-#include <cmath>
 #include <map>
 #include <sstream>
 
@@ -34,11 +34,25 @@ std::string csvField(const std::string& s)
 
 nlohmann::json runJson(RunLog& log, const RunRecord& r)
 {
-    nlohmann::json j{{"id", r.id}, {"name", r.name}, {"status", r.status}, {"teacher", r.teacher}, {"student", r.student},
-                     {"sampler", r.sampler}, {"loss", r.loss}, {"seed", r.seed}, {"embedding_set", r.embeddingSetId},
-                     {"clustering", r.clusteringId}, {"backbone_params", r.backboneParams}, {"head_params", r.headParams},
-                     {"tags", r.tags}, {"notes", r.notes}, {"dir", r.dir}, {"message", r.message},
-                     {"created_at", r.createdAt}, {"started_at", r.startedAt}, {"finished_at", r.finishedAt}};
+    nlohmann::json j{{"id", r.id},
+                     {"name", r.name},
+                     {"status", r.status},
+                     {"teacher", r.teacher},
+                     {"student", r.student},
+                     {"sampler", r.sampler},
+                     {"loss", r.loss},
+                     {"seed", r.seed},
+                     {"embedding_set", r.embeddingSetId},
+                     {"clustering", r.clusteringId},
+                     {"backbone_params", r.backboneParams},
+                     {"head_params", r.headParams},
+                     {"tags", r.tags},
+                     {"notes", r.notes},
+                     {"dir", r.dir},
+                     {"message", r.message},
+                     {"created_at", r.createdAt},
+                     {"started_at", r.startedAt},
+                     {"finished_at", r.finishedAt}};
     for (const auto& m : log.summaries(r.id))
         j["metrics"][m.name] = {{"last", m.last}, {"best", m.best}, {"points", m.points}};
     return j;
@@ -55,11 +69,13 @@ double metricOf(const nlohmann::json& j, const char* name, const char* which)
 
 void addRunsCommands(CLI::App& app, CliContext& ctx)
 {
-    auto* runs = app.add_subcommand("runs", "The experiment log: list, show, compare, tag, note, rename, delete runs");
+    auto* runs =
+        app.add_subcommand("runs", "The experiment log: list, show, compare, tag, note, rename, delete runs");
     runs->require_subcommand(1);
     auto csv = std::make_shared<bool>(false);
 
-    auto* list = runs->add_subcommand("list", "Every run with its student, loss, sampler and validation cosine");
+    auto* list =
+        runs->add_subcommand("list", "Every run with its student, loss, sampler and validation cosine");
     list->add_flag("--csv", *csv, "CSV on stdout");
     list->callback([&ctx, csv]() {
         auto ws = ctx.openWorkspace(true);
@@ -72,27 +88,29 @@ void addRunsCommands(CLI::App& app, CliContext& ctx)
             return;
         }
         if (*csv) {
-            std::cout << "id,name,status,student,loss,sampler,seed,backbone_params,val_cosine_last,val_cosine_best,"
-                         "baseline_val_cosine,tags\n";
+            std::cout
+                << "id,name,status,student,loss,sampler,seed,backbone_params,val_cosine_last,val_cosine_best,"
+                   "baseline_val_cosine,tags\n";
             for (const auto& j : all)
-                std::cout << j["id"] << ',' << csvField(j["name"]) << ',' << j["status"].get<std::string>() << ','
-                          << csvField(j["student"]) << ',' << j["loss"].get<std::string>() << ','
-                          << j["sampler"].get<std::string>() << ',' << j["seed"] << ',' << j["backbone_params"] << ','
-                          << metricOf(j, "val_cosine", "last") << ',' << metricOf(j, "val_cosine", "best") << ','
+                std::cout << j["id"] << ',' << csvField(j["name"]) << ',' << j["status"].get<std::string>()
+                          << ',' << csvField(j["student"]) << ',' << j["loss"].get<std::string>() << ','
+                          << j["sampler"].get<std::string>() << ',' << j["seed"] << ','
+                          << j["backbone_params"] << ',' << metricOf(j, "val_cosine", "last") << ','
+                          << metricOf(j, "val_cosine", "best") << ','
                           << metricOf(j, "baseline_val_cosine", "last") << ',' << csvField(j["tags"]) << '\n';
             return;
         }
         if (all.empty())
             std::cout << "No runs yet; start one with `ssondo train --dataset NAME`.\n";
-        std::printf("%4s  %-22s %-8s %-10s %-8s %-9s %10s %8s %8s %8s\n", "id", "name", "status", "student", "loss",
-                    "sampler", "params", "val cos", "best", "baseline");
+        std::printf("%4s  %-22s %-8s %-10s %-8s %-9s %10s %8s %8s %8s\n", "id", "name", "status", "student",
+                    "loss", "sampler", "params", "val cos", "best", "baseline");
         for (const auto& j : all)
-            std::printf("%4lld  %-22.22s %-8s %-10.10s %-8.8s %-9s %10lld %8.4f %8.4f %8.4f\n", j["id"].get<long long>(),
-                        j["name"].get<std::string>().c_str(), j["status"].get<std::string>().c_str(),
-                        j["student"].get<std::string>().c_str(), j["loss"].get<std::string>().c_str(),
-                        j["sampler"].get<std::string>().c_str(), j["backbone_params"].get<long long>(),
-                        metricOf(j, "val_cosine", "last"), metricOf(j, "val_cosine", "best"),
-                        metricOf(j, "baseline_val_cosine", "last"));
+            std::printf("%4lld  %-22.22s %-8s %-10.10s %-8.8s %-9s %10lld %8.4f %8.4f %8.4f\n",
+                        j["id"].get<long long>(), j["name"].get<std::string>().c_str(),
+                        j["status"].get<std::string>().c_str(), j["student"].get<std::string>().c_str(),
+                        j["loss"].get<std::string>().c_str(), j["sampler"].get<std::string>().c_str(),
+                        j["backbone_params"].get<long long>(), metricOf(j, "val_cosine", "last"),
+                        metricOf(j, "val_cosine", "best"), metricOf(j, "baseline_val_cosine", "last"));
     });
 
     auto showId = std::make_shared<std::int64_t>(0);
@@ -112,7 +130,8 @@ void addRunsCommands(CLI::App& app, CliContext& ctx)
     });
 
     auto ids = std::make_shared<std::vector<std::int64_t>>();
-    auto* compare = runs->add_subcommand("compare", "Runs side by side: the config keys that differ, best and last metrics");
+    auto* compare = runs->add_subcommand(
+        "compare", "Runs side by side: the config keys that differ, best and last metrics");
     compare->add_option("ids", *ids, "Run ids")->required()->expected(2, 1000);
     compare->add_flag("--csv", *csv, "CSV on stdout");
     compare->callback([&ctx, ids, csv]() {
@@ -133,12 +152,15 @@ void addRunsCommands(CLI::App& app, CliContext& ctx)
         auto valueOf = [](const TrainConfig& c, const std::string& key) {
             const std::string toml = c.toToml(false);
             const std::string leaf = key.substr(key.rfind('.') == std::string::npos ? 0 : key.rfind('.') + 1);
-            const std::string section = key.find('.') == std::string::npos ? "" : key.substr(0, key.find('.'));
+            const std::string section =
+                key.find('.') == std::string::npos ? "" : key.substr(0, key.find('.'));
             std::string current;
             std::istringstream in(toml);
             for (std::string line; std::getline(in, line);) {
-                if (!line.empty() && line[0] == '[') current = line.substr(1, line.size() - 2);
-                else if (current == section && line.rfind(leaf + " = ", 0) == 0) return line.substr(leaf.size() + 3);
+                if (!line.empty() && line[0] == '[')
+                    current = line.substr(1, line.size() - 2);
+                else if (current == section && line.rfind(leaf + " = ", 0) == 0)
+                    return line.substr(leaf.size() + 3);
             }
             return std::string();
         };
@@ -166,7 +188,8 @@ void addRunsCommands(CLI::App& app, CliContext& ctx)
         const char* sep = *csv ? "," : "  ";
         std::cout << (*csv ? "key" : "                              ");
         for (const auto& r : rs)
-            std::cout << sep << (*csv ? csvField(r.name) : "#" + std::to_string(r.id) + " " + r.name.substr(0, 14));
+            std::cout << sep
+                      << (*csv ? csvField(r.name) : "#" + std::to_string(r.id) + " " + r.name.substr(0, 14));
         std::cout << "\n";
         for (const auto& k : keys) {
             std::printf(*csv ? "%s" : "%-30s", k.c_str());
@@ -182,21 +205,36 @@ void addRunsCommands(CLI::App& app, CliContext& ctx)
         }
     });
 
-    struct Edit { std::int64_t id = 0; std::string value; bool yes = false; };
+    struct Edit
+    {
+        std::int64_t id = 0;
+        std::string value;
+        bool yes = false;
+    };
     auto edit = std::make_shared<Edit>();
     auto* tag = runs->add_subcommand("tag", "Set a run's tags (comma-separated)");
     tag->add_option("id", edit->id)->required();
     tag->add_option("tags", edit->value)->required();
-    tag->callback([&ctx, edit]() { auto ws = ctx.openWorkspace(); RunLog(ws->database()).setTags(edit->id, edit->value); });
+    tag->callback([&ctx, edit]() {
+        auto ws = ctx.openWorkspace();
+        RunLog(ws->database()).setTags(edit->id, edit->value);
+    });
     auto* note = runs->add_subcommand("note", "Set a run's notes");
     note->add_option("id", edit->id)->required();
     note->add_option("text", edit->value)->required();
-    note->callback([&ctx, edit]() { auto ws = ctx.openWorkspace(); RunLog(ws->database()).setNotes(edit->id, edit->value); });
+    note->callback([&ctx, edit]() {
+        auto ws = ctx.openWorkspace();
+        RunLog(ws->database()).setNotes(edit->id, edit->value);
+    });
     auto* rename = runs->add_subcommand("rename", "Rename a run");
     rename->add_option("id", edit->id)->required();
     rename->add_option("name", edit->value)->required();
-    rename->callback([&ctx, edit]() { auto ws = ctx.openWorkspace(); RunLog(ws->database()).rename(edit->id, edit->value); });
-    auto* del = runs->add_subcommand("delete", "Delete a run, its metrics and its folder (asks unless --yes)");
+    rename->callback([&ctx, edit]() {
+        auto ws = ctx.openWorkspace();
+        RunLog(ws->database()).rename(edit->id, edit->value);
+    });
+    auto* del =
+        runs->add_subcommand("delete", "Delete a run, its metrics and its folder (asks unless --yes)");
     del->add_option("id", edit->id)->required();
     del->add_flag("-y,--yes", edit->yes, "Do not ask");
     del->callback([&ctx, edit]() {

@@ -13,7 +13,10 @@ TerminalProgress::TerminalProgress(std::ostream& out, bool quiet)
 {
 }
 
-TerminalProgress::~TerminalProgress() { endLine(); }
+TerminalProgress::~TerminalProgress()
+{
+    endLine();
+}
 
 void TerminalProgress::endLine()
 {

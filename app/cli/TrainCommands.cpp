@@ -19,9 +19,12 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
 {
     // ---- students
     auto sopts = std::make_shared<StudentOptions>();
-    auto* students = app.add_subcommand("students", "The student architectures: parameters, embedding, input shape");
-    students->add_option("--width", sopts->widthMult, "Count parameters at this width multiplier")->check(CLI::Range(0.05, 8.0));
-    students->add_option("--m-channels", sopts->mChannels, "Count ERes2Net parameters at these base channels")->check(CLI::Range(2, 256));
+    auto* students =
+        app.add_subcommand("students", "The student architectures: parameters, embedding, input shape");
+    students->add_option("--width", sopts->widthMult, "Count parameters at this width multiplier")
+        ->check(CLI::Range(0.05, 8.0));
+    students->add_option("--m-channels", sopts->mChannels, "Count ERes2Net parameters at these base channels")
+        ->check(CLI::Range(2, 256));
     students->callback([&ctx, sopts]() {
         auto list = StudentRegistry::instance().list();
         if (sopts->widthMult != 1.0 || sopts->mChannels != 16)
@@ -34,16 +37,21 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
         if (ctx.json) {
             nlohmann::json j = nlohmann::json::array();
             for (const auto& s : list)
-                j.push_back({{"name", s.name}, {"family", s.family}, {"parameters", s.parameters},
-                             {"embedding_dim", s.embeddingDim}, {"input_shape", s.inputShape},
-                             {"description", s.description}, {"reference", s.reference}});
+                j.push_back({{"name", s.name},
+                             {"family", s.family},
+                             {"parameters", s.parameters},
+                             {"embedding_dim", s.embeddingDim},
+                             {"input_shape", s.inputShape},
+                             {"description", s.description},
+                             {"reference", s.reference}});
             ctx.printJson(j);
             return;
         }
         for (const auto& s : list)
-            std::printf("%-10s %-12s %10lld parameters  %5lld-d embedding  input [%lld, %lld, %lld]  %s\n", s.name.c_str(),
-                        s.family.c_str(), (long long)s.parameters, (long long)s.embeddingDim, (long long)s.inputShape[0],
-                        (long long)s.inputShape[1], (long long)s.inputShape[2], s.description.c_str());
+            std::printf("%-10s %-12s %10lld parameters  %5lld-d embedding  input [%lld, %lld, %lld]  %s\n",
+                        s.name.c_str(), s.family.c_str(), (long long)s.parameters, (long long)s.embeddingDim,
+                        (long long)s.inputShape[0], (long long)s.inputShape[1], (long long)s.inputShape[2],
+                        s.description.c_str());
     });
 
     // ---- train
@@ -53,14 +61,17 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
         std::vector<std::string> sets;
         std::int64_t resume = 0;
         bool printConfig = false;
-        std::vector<std::pair<std::string, std::string>> flags;  // (config key, value)
+        std::vector<std::pair<std::string, std::string>> flags; // (config key, value)
     };
     auto a = std::make_shared<Args>();
-    auto* train = app.add_subcommand("train", "Distil a student from teacher embeddings (resumes an unfinished run of the same config)");
-    train->add_option("-c,--config", a->configFile, "TOML run config (see --print-config)")->check(CLI::ExistingFile);
+    auto* train = app.add_subcommand(
+        "train", "Distil a student from teacher embeddings (resumes an unfinished run of the same config)");
+    train->add_option("-c,--config", a->configFile, "TOML run config (see --print-config)")
+        ->check(CLI::ExistingFile);
     train->add_option("--set", a->sets, "Override any config key: --set optim.lr=1e-3 (repeatable)");
     train->add_option("--resume", a->resume, "Continue this run id from its last checkpoint");
-    train->add_flag("--print-config", a->printConfig, "Print the documented config (defaults merged with flags) and exit");
+    train->add_flag("--print-config", a->printConfig,
+                    "Print the documented config (defaults merged with flags) and exit");
     // Flags for the common keys; each maps onto one config key.
     static const std::vector<std::tuple<const char*, const char*, const char*>> kFlags{
         {"--dataset", "data.dataset", "Dataset whose latest embedding set to use"},
@@ -78,7 +89,8 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
         {"--schedule", "optim.schedule", "reference | cosine | constant"},
         {"--epochs", "train.epochs", "Epochs"},
         {"--batch-size", "train.batch_size", "Clips per step"},
-        {"--samples-per-epoch", "train.samples_per_epoch", "Clips drawn per epoch (0: the training set size)"},
+        {"--samples-per-epoch", "train.samples_per_epoch",
+         "Clips drawn per epoch (0: the training set size)"},
         {"--seed", "train.seed", "Random seed"},
         {"--device", "train.device", "auto | cpu | cuda | cuda:N"},
         {"--mixup", "train.mixup", "Mixup alpha (0: off)"},
@@ -91,9 +103,10 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
     };
     for (const auto& [flag, key, help] : kFlags) {
         const std::string k = key;
-        train->add_option_function<std::string>(
-                  flag, [a, k](const std::string& v) { a->flags.emplace_back(k, v); }, help)
-            ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a later flag wins, as in most tools
+        train
+            ->add_option_function<std::string>(
+                flag, [a, k](const std::string& v) { a->flags.emplace_back(k, v); }, help)
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast); // a later flag wins, as in most tools
     }
     train->callback([&ctx, a]() {
         TrainConfig cfg;
@@ -114,25 +127,39 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
         auto ws = ctx.openWorkspace();
         auto sink = ctx.makeSink();
         const TrainResult r = TrainJob::run(*ws, cfg, ctx.commandLine, *sink, ctx.stop, a->resume);
-        nlohmann::json j{{"run", r.runId}, {"name", r.runName}, {"dir", r.runDir}, {"resumed", r.resumed},
-                         {"stopped", r.stopped}, {"epochs_done", r.epochsDone}, {"steps", r.steps},
-                         {"train_clips", r.trainClips}, {"val_clips", r.valClips},
-                         {"baseline_val_cosine", r.baselineValCosine}, {"val_cosine", r.lastValCosine},
-                         {"best_val_cosine", r.bestValCosine}, {"val_loss", r.lastValLoss}, {"seconds", r.seconds},
-                         {"clips_per_s", r.clipsPerSecond}, {"data_wait_share", r.dataWaitShare},
-                         {"backbone_params", r.backboneParams}, {"head_params", r.headParams}};
+        nlohmann::json j{{"run", r.runId},
+                         {"name", r.runName},
+                         {"dir", r.runDir},
+                         {"resumed", r.resumed},
+                         {"stopped", r.stopped},
+                         {"epochs_done", r.epochsDone},
+                         {"steps", r.steps},
+                         {"train_clips", r.trainClips},
+                         {"val_clips", r.valClips},
+                         {"baseline_val_cosine", r.baselineValCosine},
+                         {"val_cosine", r.lastValCosine},
+                         {"best_val_cosine", r.bestValCosine},
+                         {"val_loss", r.lastValLoss},
+                         {"seconds", r.seconds},
+                         {"clips_per_s", r.clipsPerSecond},
+                         {"data_wait_share", r.dataWaitShare},
+                         {"backbone_params", r.backboneParams},
+                         {"head_params", r.headParams}};
         if (ctx.json) {
             static_cast<JsonLinesSink*>(sink.get())->writeResult(j.dump());
             return;
         }
         sink.reset();
-        std::printf("Run %lld '%s' %s after %lld epochs (%lld steps) in %.1f s, %.1f clips/s\n", (long long)r.runId,
-                    r.runName.c_str(), r.stopped ? "stopped" : "finished", (long long)r.epochsDone, (long long)r.steps,
-                    r.seconds, r.clipsPerSecond);
-        std::printf("Validation teacher-student cosine %.4f (best %.4f); baseline of predicting the mean teacher "
-                    "embedding %.4f\n", r.lastValCosine, r.bestValCosine, r.baselineValCosine);
+        std::printf("Run %lld '%s' %s after %lld epochs (%lld steps) in %.1f s, %.1f clips/s\n",
+                    (long long)r.runId, r.runName.c_str(), r.stopped ? "stopped" : "finished",
+                    (long long)r.epochsDone, (long long)r.steps, r.seconds, r.clipsPerSecond);
+        std::printf(
+            "Validation teacher-student cosine %.4f (best %.4f); baseline of predicting the mean teacher "
+            "embedding %.4f\n",
+            r.lastValCosine, r.bestValCosine, r.baselineValCosine);
         if (r.stopped)
-            std::printf("Run the same command again (or ssondo train --resume %lld) to continue.\n", (long long)r.runId);
+            std::printf("Run the same command again (or ssondo train --resume %lld) to continue.\n",
+                        (long long)r.runId);
     });
 }
 

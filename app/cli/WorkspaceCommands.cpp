@@ -25,7 +25,8 @@ void addWorkspaceCommands(CLI::App& app, CliContext& ctx)
         const bool existed = Workspace::isWorkspace(target);
         auto w = Workspace::create(target);
         if (ctx.json)
-            ctx.printJson({{"workspace", w->dir()}, {"created", !existed},
+            ctx.printJson({{"workspace", w->dir()},
+                           {"created", !existed},
                            {"schema_version", w->database().schemaVersion()}});
         else
             std::cout << (existed ? "Workspace already exists: " : "Created workspace: ") << w->dir() << "\n";
@@ -45,7 +46,8 @@ void addWorkspaceCommands(CLI::App& app, CliContext& ctx)
                 j["datasets"].push_back({{"id", d.id}, {"name", d.name}, {"clips", d.clipCount}});
             j["jobs"] = nlohmann::json::array();
             for (const auto& jb : jobList)
-                j["jobs"].push_back({{"id", jb.id}, {"kind", jb.kind}, {"target", jb.target}, {"state", jb.state}});
+                j["jobs"].push_back(
+                    {{"id", jb.id}, {"kind", jb.kind}, {"target", jb.target}, {"state", jb.state}});
             ctx.printJson(j);
             return;
         }

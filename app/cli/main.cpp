@@ -30,13 +30,16 @@ int main(int argc, char** argv)
     for (int i = 0; i < argc; ++i)
         ctx.commandLine += (i ? " " : "") + std::string(argv[i]);
     g_stop = &ctx.stop;
-    struct sigaction sa {};
+    struct sigaction sa
+    {
+    };
     sa.sa_handler = onSignal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
 
-    CLI::App app{"ssondo: self-supervised distillation of audio foundation models (S-SONDO Workbench)", "ssondo"};
+    CLI::App app{"ssondo: self-supervised distillation of audio foundation models (S-SONDO Workbench)",
+                 "ssondo"};
     app.set_version_flag("--version", std::string("ssondo ") + SSONDO_VERSION);
     app.option_defaults()->always_capture_default();
     app.require_subcommand(1);

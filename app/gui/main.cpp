@@ -25,17 +25,21 @@ int main(int argc, char** argv)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("workspace"), QStringLiteral("Workspace folder to open"));
-    QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Page to show (data, teacher, clusters, train, experiments)"),
+    QCommandLineOption page(QStringLiteral("page"),
+                            QStringLiteral("Page to show (data, teacher, clusters, train, experiments)"),
                             QStringLiteral("id"));
-    QCommandLineOption language(QStringLiteral("language"), QStringLiteral("Interface language: system, en, fr"),
-                                QStringLiteral("lang"));
-    QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a screenshot to FILE and exit"),
+    QCommandLineOption language(QStringLiteral("language"),
+                                QStringLiteral("Interface language: system, en, fr"), QStringLiteral("lang"));
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                  QStringLiteral("Save a screenshot to FILE and exit"),
                                   QStringLiteral("file"));
     parser.addOptions({page, language, screenshot});
     parser.process(app);
 
-    const QString lang = parser.isSet(language) ? parser.value(language)
-                                                : QSettings().value(QStringLiteral("language"), QStringLiteral("system")).toString();
+    const QString lang =
+        parser.isSet(language)
+            ? parser.value(language)
+            : QSettings().value(QStringLiteral("language"), QStringLiteral("system")).toString();
     ssondo::ui::installTranslations(lang);
 
     ssondo::ui::MainWindow window;

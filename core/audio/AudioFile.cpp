@@ -13,7 +13,8 @@ namespace ssondo {
 
 namespace {
 
-struct SndfileCloser {
+struct SndfileCloser
+{
     void operator()(SNDFILE* f) const { sf_close(f); }
 };
 using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
@@ -24,26 +25,54 @@ std::string formatName(int format)
     const int sub = format & SF_FORMAT_SUBMASK;
     std::string name;
     switch (major) {
-    case SF_FORMAT_WAV: case SF_FORMAT_WAVEX: case SF_FORMAT_RF64: name = "wav"; break;
-    case SF_FORMAT_AIFF: name = "aiff"; break;
-    case SF_FORMAT_FLAC: return "flac";
-    case SF_FORMAT_OGG: name = "ogg"; break;
-    case SF_FORMAT_MPEG: return "mp3";
-    case SF_FORMAT_CAF: name = "caf"; break;
-    case SF_FORMAT_AU: name = "au"; break;
-    case SF_FORMAT_W64: name = "w64"; break;
-    default: name = "other"; break;
+    case SF_FORMAT_WAV:
+    case SF_FORMAT_WAVEX:
+    case SF_FORMAT_RF64:
+        name = "wav";
+        break;
+    case SF_FORMAT_AIFF:
+        name = "aiff";
+        break;
+    case SF_FORMAT_FLAC:
+        return "flac";
+    case SF_FORMAT_OGG:
+        name = "ogg";
+        break;
+    case SF_FORMAT_MPEG:
+        return "mp3";
+    case SF_FORMAT_CAF:
+        name = "caf";
+        break;
+    case SF_FORMAT_AU:
+        name = "au";
+        break;
+    case SF_FORMAT_W64:
+        name = "w64";
+        break;
+    default:
+        name = "other";
+        break;
     }
     switch (sub) {
-    case SF_FORMAT_PCM_S8: case SF_FORMAT_PCM_U8: return name + "/pcm8";
-    case SF_FORMAT_PCM_16: return name + "/pcm16";
-    case SF_FORMAT_PCM_24: return name + "/pcm24";
-    case SF_FORMAT_PCM_32: return name + "/pcm32";
-    case SF_FORMAT_FLOAT: return name + "/float";
-    case SF_FORMAT_DOUBLE: return name + "/double";
-    case SF_FORMAT_VORBIS: return name + "/vorbis";
-    case SF_FORMAT_OPUS: return name + "/opus";
-    default: return name;
+    case SF_FORMAT_PCM_S8:
+    case SF_FORMAT_PCM_U8:
+        return name + "/pcm8";
+    case SF_FORMAT_PCM_16:
+        return name + "/pcm16";
+    case SF_FORMAT_PCM_24:
+        return name + "/pcm24";
+    case SF_FORMAT_PCM_32:
+        return name + "/pcm32";
+    case SF_FORMAT_FLOAT:
+        return name + "/float";
+    case SF_FORMAT_DOUBLE:
+        return name + "/double";
+    case SF_FORMAT_VORBIS:
+        return name + "/vorbis";
+    case SF_FORMAT_OPUS:
+        return name + "/opus";
+    default:
+        return name;
     }
 }
 
@@ -75,7 +104,7 @@ SndfilePtr openForRead(const std::string& path, SF_INFO& info)
 const std::vector<std::string>& AudioFile::audioExtensions()
 {
     static const std::vector<std::string> exts{".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3",
-                                               ".aif", ".aiff", ".au", ".caf", ".w64"};
+                                               ".aif", ".aiff", ".au",  ".caf", ".w64"};
     return exts;
 }
 

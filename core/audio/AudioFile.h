@@ -9,18 +9,18 @@ namespace ssondo {
 /// What a file's header says, without decoding the samples.
 struct AudioInfo
 {
-    std::int64_t frames = 0;  ///< samples per channel (libsndfile's count; approximate for mp3)
-    int sampleRate = 0;       ///< Hz
+    std::int64_t frames = 0; ///< samples per channel (libsndfile's count; approximate for mp3)
+    int sampleRate = 0;      ///< Hz
     int channels = 0;
-    std::string format;       ///< container/codec, e.g. "wav/pcm16", "flac", "ogg/vorbis", "ogg/opus", "mp3"
+    std::string format; ///< container/codec, e.g. "wav/pcm16", "flac", "ogg/vorbis", "ogg/opus", "mp3"
     double durationSeconds() const { return sampleRate > 0 ? double(frames) / sampleRate : 0.0; }
 };
 
 /// Mono float samples at a known rate.
 struct MonoAudio
 {
-    std::vector<float> samples;  ///< [T] float32 in [-1, 1] (not clipped), mono
-    int sampleRate = 0;          ///< Hz
+    std::vector<float> samples; ///< [T] float32 in [-1, 1] (not clipped), mono
+    int sampleRate = 0;         ///< Hz
     double durationSeconds() const { return sampleRate > 0 ? double(samples.size()) / sampleRate : 0.0; }
 };
 
@@ -38,7 +38,8 @@ public:
     static MonoAudio readMono(const std::string& path, int targetRate = 0);
 
     /// Writes mono or interleaved multi-channel float samples as 16-bit PCM wav, FLAC or Ogg/Vorbis
-    /// (chosen from the extension: .wav, .flac, .ogg (Vorbis), .opus (Ogg Opus), .mp3). Used by the demo generator and tests.
+    /// (chosen from the extension: .wav, .flac, .ogg (Vorbis), .opus (Ogg Opus), .mp3). Used by the demo
+    /// generator and tests.
     static void write(const std::string& path, const std::vector<float>& interleaved, int sampleRate,
                       int channels);
 

@@ -10,7 +10,8 @@ namespace ssondo {
 at::Tensor loadSegments(const std::string& path, int sampleRate, double windowSeconds)
 {
     const MonoAudio audio = AudioFile::readMono(path, sampleRate);
-    return Segmenter(windowSeconds, sampleRate).split(audio.samples.data(), std::int64_t(audio.samples.size()));
+    return Segmenter(windowSeconds, sampleRate)
+        .split(audio.samples.data(), std::int64_t(audio.samples.size()));
 }
 
 } // namespace ssondo

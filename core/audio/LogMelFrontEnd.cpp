@@ -14,8 +14,9 @@ LogMelFrontEnd::LogMelFrontEnd(LogMelOptions options) : m_options(options)
     if (o.sample_rate() <= 0 || o.n_fft() <= 0 || o.hop_length() <= 0 || o.win_length() <= 0 ||
         o.win_length() > o.n_fft() || o.n_mels() <= 0 || o.power() <= 0)
         throw InputError("front end: invalid settings (sample_rate " + std::to_string(o.sample_rate()) +
-                         ", n_fft " + std::to_string(o.n_fft()) + ", win_length " + std::to_string(o.win_length()) +
-                         ", hop " + std::to_string(o.hop_length()) + ", n_mels " + std::to_string(o.n_mels()) + ")");
+                         ", n_fft " + std::to_string(o.n_fft()) + ", win_length " +
+                         std::to_string(o.win_length()) + ", hop " + std::to_string(o.hop_length()) +
+                         ", n_mels " + std::to_string(o.n_mels()) + ")");
     // torch.hann_window(N) is periodic by default, as in the reference.
     m_window = at::hann_window(o.win_length(), at::TensorOptions().dtype(at::kFloat));
     m_fb = melFilterBank(o.n_fft() / 2 + 1, o.f_min(), o.f_max(), o.n_mels(), o.sample_rate(), o.mel_scale(),
@@ -43,7 +44,7 @@ at::Tensor LogMelFrontEnd::forward(const at::Tensor& wavIn) const
     // torch.stft returns [B, F, frames] as a transposed view of [B, frames, F] storage; work in
     // that [B, frames, F] layout so nothing is copied before the mel projection.
     at::Tensor specT = spec.transpose(1, 2);
-    at::Tensor power;  // [B, frames, F]
+    at::Tensor power; // [B, frames, F]
     if (m_options.power() == 2.0 && specT.device().is_cpu()) {
         // |z|^2 = re^2 + im^2 in one pass: at::abs would take a square root (hypot) only to square it.
         specT = specT.contiguous();

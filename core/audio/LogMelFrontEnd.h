@@ -61,8 +61,8 @@ public:
 
 private:
     LogMelOptions m_options;
-    at::Tensor m_window;  // [win_length] periodic Hann
-    at::Tensor m_fb;      // [n_fft/2+1, n_mels]
+    at::Tensor m_window; // [win_length] periodic Hann
+    at::Tensor m_fb;     // [n_fft/2+1, n_mels]
 };
 
 } // namespace ssondo

@@ -38,25 +38,27 @@ at::Tensor melFilterBank(int nFreqs, double fMin, double fMax, int nMels, int sa
                          bool slaneyNorm)
 {
     if (nFreqs < 2 || nMels < 1 || sampleRate <= 0 || fMin < 0 || fMax <= fMin || fMax > sampleRate / 2.0)
-        throw InputError("mel filter bank: need 0 <= f_min < f_max <= sample_rate/2 and n_mels >= 1 (got f_min " +
-                         std::to_string(fMin) + ", f_max " + std::to_string(fMax) + ", sample rate " +
-                         std::to_string(sampleRate) + ", n_mels " + std::to_string(nMels) + ")");
+        throw InputError(
+            "mel filter bank: need 0 <= f_min < f_max <= sample_rate/2 and n_mels >= 1 (got f_min " +
+            std::to_string(fMin) + ", f_max " + std::to_string(fMax) + ", sample rate " +
+            std::to_string(sampleRate) + ", n_mels " + std::to_string(nMels) + ")");
     // Computed in float32 with the same operations, in the same order, as torchaudio 0.13's
     // melscale_fbanks, so that the weights agree to the last bit: at the edges of a triangle a
     // weight is a small difference of large frequencies, where float32 rounding shows.
     const auto f32 = at::TensorOptions().dtype(at::kFloat);
-    const at::Tensor allFreqs = at::linspace(0, sampleRate / 2, nFreqs, f32);  // integer Nyquist, as torchaudio
+    const at::Tensor allFreqs =
+        at::linspace(0, sampleRate / 2, nFreqs, f32); // integer Nyquist, as torchaudio
     const at::Tensor mPts = at::linspace(hzToMel(fMin, scale), hzToMel(fMax, scale), nMels + 2, f32);
     at::Tensor fPts;
     if (scale == MelScale::Htk) {
         fPts = 700.0 * (at::pow(10.0, mPts / 2595.0) - 1.0);
     } else {
-        fPts = kFSp * mPts;  // f_min of the Slaney scale is 0
+        fPts = kFSp * mPts; // f_min of the Slaney scale is 0
         const at::Tensor logPart = kMinLogHz * at::exp(kLogStep * (mPts - kMinLogMel));
         fPts = at::where(mPts >= kMinLogMel, logPart, fPts);
     }
-    const at::Tensor fDiff = fPts.slice(0, 1) - fPts.slice(0, 0, -1);          // [nMels + 1]
-    const at::Tensor slopes = fPts.unsqueeze(0) - allFreqs.unsqueeze(1);         // [nFreqs, nMels + 2]
+    const at::Tensor fDiff = fPts.slice(0, 1) - fPts.slice(0, 0, -1);    // [nMels + 1]
+    const at::Tensor slopes = fPts.unsqueeze(0) - allFreqs.unsqueeze(1); // [nFreqs, nMels + 2]
     const at::Tensor down = (-1.0 * slopes.slice(1, 0, -2)) / fDiff.slice(0, 0, -1);
     const at::Tensor up = slopes.slice(1, 2) / fDiff.slice(0, 1);
     at::Tensor fb = at::clamp_min(at::minimum(down, up), 0.0);

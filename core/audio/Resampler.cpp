@@ -15,7 +15,11 @@ namespace {
 // 10 s clip; keep one instance per rate pair and thread and clear it between clips.
 struct SoxrCache
 {
-    struct Entry { double in, out; soxr_t soxr; };
+    struct Entry
+    {
+        double in, out;
+        soxr_t soxr;
+    };
     std::vector<Entry> entries;
     ~SoxrCache()
     {

@@ -13,8 +13,7 @@ namespace ssondo {
 
 Segmenter::Segmenter(double windowSeconds, int sampleRate, double minTailSeconds)
     : m_window(std::llround(windowSeconds * sampleRate)),
-      m_minTail(std::llround(minTailSeconds * sampleRate)),
-      m_sampleRate(sampleRate)
+      m_minTail(std::llround(minTailSeconds * sampleRate)), m_sampleRate(sampleRate)
 {
     if (!(windowSeconds > 0) || sampleRate <= 0 || minTailSeconds < 0 || m_window < 1)
         throw InputError("segmenter: invalid window " + std::to_string(windowSeconds) + " s at " +

@@ -25,7 +25,10 @@ double entropy(const std::map<std::int64_t, double>& counts, double n)
     return h;
 }
 
-double comb2(double x) { return x * (x - 1) / 2; }
+double comb2(double x)
+{
+    return x * (x - 1) / 2;
+}
 
 } // namespace
 
@@ -43,7 +46,7 @@ double normalizedMutualInformation(const std::vector<std::int64_t>& a, const std
     for (const auto& [key, c] : joint)
         mi += c / n * std::log(c * n / (ca[key.first] * cb[key.second]));
     const double ha = entropy(ca, n), hb = entropy(cb, n);
-    const double denom = (ha + hb) / 2;  // arithmetic normalisation (scikit-learn's default)
+    const double denom = (ha + hb) / 2; // arithmetic normalisation (scikit-learn's default)
     return denom > 0 ? std::clamp(mi / denom, 0.0, 1.0) : 1.0;
 }
 
@@ -58,9 +61,12 @@ double adjustedRandIndex(const std::vector<std::int64_t>& a, const std::vector<s
         ++joint[{a[i], b[i]}];
     }
     double sumJoint = 0, sumA = 0, sumB = 0;
-    for (const auto& [k, c] : joint) sumJoint += comb2(c);
-    for (const auto& [k, c] : ca) sumA += comb2(c);
-    for (const auto& [k, c] : cb) sumB += comb2(c);
+    for (const auto& [k, c] : joint)
+        sumJoint += comb2(c);
+    for (const auto& [k, c] : ca)
+        sumA += comb2(c);
+    for (const auto& [k, c] : cb)
+        sumB += comb2(c);
     const double expected = sumA * sumB / comb2(n);
     const double maxIndex = (sumA + sumB) / 2;
     return maxIndex == expected ? 1.0 : (sumJoint - expected) / (maxIndex - expected);
@@ -74,7 +80,8 @@ double purity(const std::vector<std::int64_t>& clusters, const std::vector<std::
     double correct = 0;
     for (const auto& [c, row] : table) {
         double best = 0;
-        for (const auto& [l, n] : row) best = std::max(best, n);
+        for (const auto& [l, n] : row)
+            best = std::max(best, n);
         correct += best;
     }
     return clusters.empty() ? 0.0 : correct / double(clusters.size());
@@ -82,7 +89,8 @@ double purity(const std::vector<std::int64_t>& clusters, const std::vector<std::
 
 ClusterQuality clusterQuality(const EmbeddingStore& store, const std::vector<std::int64_t>& rows,
                               const std::vector<std::int64_t>& assignment, std::int64_t k, bool normalize,
-                              const std::vector<std::string>& labels, std::int64_t silhouetteSample, std::uint64_t seed)
+                              const std::vector<std::string>& labels, std::int64_t silhouetteSample,
+                              std::uint64_t seed)
 {
     ClusterQuality q;
     const std::int64_t n = std::int64_t(rows.size()), d = store.dim();
@@ -111,7 +119,8 @@ ClusterQuality clusterQuality(const EmbeddingStore& store, const std::vector<std
     q.inertia = within;
     const std::int64_t nonEmpty = (counts > 0).sum().item<std::int64_t>();
     q.calinskiHarabasz = (nonEmpty > 1 && n > nonEmpty && within > 0)
-                             ? (between / double(nonEmpty - 1)) / (within / double(n - nonEmpty)) : 0.0;
+                             ? (between / double(nonEmpty - 1)) / (within / double(n - nonEmpty))
+                             : 0.0;
     // Pass 2: mean distance of each cluster's points to its mean (Davies–Bouldin's scatter).
     at::Tensor scatter = at::zeros({k}, at::kDouble);
     for (std::int64_t s = 0; s < n; s += kBatch) {
@@ -124,7 +133,8 @@ ClusterQuality clusterQuality(const EmbeddingStore& store, const std::vector<std
     double db = 0;
     std::int64_t used = 0;
     for (std::int64_t i = 0; i < k; ++i) {
-        if (counts[i].item<double>() == 0) continue;
+        if (counts[i].item<double>() == 0)
+            continue;
         double worst = 0;
         for (std::int64_t j = 0; j < k; ++j)
             if (j != i && counts[j].item<double>() > 0)
@@ -137,7 +147,8 @@ ClusterQuality clusterQuality(const EmbeddingStore& store, const std::vector<std
 
     // Silhouette on a seeded sample.
     std::vector<std::int64_t> idx(static_cast<size_t>(n));
-    for (std::int64_t i = 0; i < n; ++i) idx[size_t(i)] = i;
+    for (std::int64_t i = 0; i < n; ++i)
+        idx[size_t(i)] = i;
     if (n > silhouetteSample) {
         std::shuffle(idx.begin(), idx.end(), std::mt19937_64(seed));
         idx.resize(size_t(silhouetteSample));
@@ -149,17 +160,18 @@ ClusterQuality clusterQuality(const EmbeddingStore& store, const std::vector<std
     }
     q.silhouetteSample = std::int64_t(idx.size());
     const at::Tensor xs = clusteringView(store.rowsAt(sampleRows), normalize).to(at::kDouble);
-    const at::Tensor dist = at::cdist(xs.unsqueeze(0), xs.unsqueeze(0)).squeeze(0);  // [m, m]
+    const at::Tensor dist = at::cdist(xs.unsqueeze(0), xs.unsqueeze(0)).squeeze(0); // [m, m]
     const at::Tensor cl = at::tensor(sampleClusters);
-    const at::Tensor onehot = at::one_hot(cl, k).to(at::kDouble);                     // [m, k]
-    const at::Tensor perCluster = at::matmul(dist, onehot);                           // Σ distances to each cluster
-    const at::Tensor sizes = onehot.sum(0);                                           // [k]
+    const at::Tensor onehot = at::one_hot(cl, k).to(at::kDouble); // [m, k]
+    const at::Tensor perCluster = at::matmul(dist, onehot);       // Σ distances to each cluster
+    const at::Tensor sizes = onehot.sum(0);                       // [k]
     double sil = 0;
     auto pc = perCluster.accessor<double, 2>();
     auto sz = sizes.accessor<double, 1>();
     for (std::int64_t i = 0; i < std::int64_t(idx.size()); ++i) {
         const std::int64_t c = sampleClusters[size_t(i)];
-        if (sz[c] <= 1) continue;  // a singleton scores 0
+        if (sz[c] <= 1)
+            continue; // a singleton scores 0
         const double a = pc[i][c] / (sz[c] - 1);
         double b = 1e300;
         for (std::int64_t j = 0; j < k; ++j)
@@ -174,8 +186,10 @@ ClusterQuality clusterQuality(const EmbeddingStore& store, const std::vector<std
     std::map<std::string, std::int64_t> ids;
     std::vector<std::int64_t> lab, clu;
     for (std::int64_t i = 0; i < n; ++i) {
-        const std::string& l = labels.size() > size_t(rows[size_t(i)]) ? labels[size_t(rows[size_t(i)])] : std::string();
-        if (l.empty()) continue;
+        const std::string& l =
+            labels.size() > size_t(rows[size_t(i)]) ? labels[size_t(rows[size_t(i)])] : std::string();
+        if (l.empty())
+            continue;
         lab.push_back(ids.emplace(l, std::int64_t(ids.size())).first->second);
         clu.push_back(assignment[size_t(i)]);
     }

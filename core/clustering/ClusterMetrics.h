@@ -14,11 +14,11 @@ class EmbeddingStore;
 /// Quality of a clustering, as the Clusters page and `ssondo cluster` report it.
 struct ClusterQuality
 {
-    double inertia = 0;              ///< Σ squared distance to the centroid (lower is tighter)
-    double silhouette = 0;           ///< mean silhouette on a seeded sample, in [−1, 1] (higher is better)
-    double calinskiHarabasz = 0;     ///< between/within dispersion ratio (higher is better)
-    double daviesBouldin = 0;        ///< mean worst-case similarity between clusters (lower is better)
-    std::optional<double> nmi, ari, purity;  ///< against labels, when the clips have labels
+    double inertia = 0;          ///< Σ squared distance to the centroid (lower is tighter)
+    double silhouette = 0;       ///< mean silhouette on a seeded sample, in [−1, 1] (higher is better)
+    double calinskiHarabasz = 0; ///< between/within dispersion ratio (higher is better)
+    double daviesBouldin = 0;    ///< mean worst-case similarity between clusters (lower is better)
+    std::optional<double> nmi, ari, purity; ///< against labels, when the clips have labels
     std::int64_t silhouetteSample = 0;
 };
 

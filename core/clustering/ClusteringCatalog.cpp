@@ -11,7 +11,8 @@ namespace {
 
 constexpr const char* kSelect =
     "SELECT id, embedding_set_id, k, normalized, seed, iterations, restarts, rows, inertia, silhouette, "
-    "calinski_harabasz, davies_bouldin, nmi, ari, purity, sizes_json, centroids_path, seconds, created_at FROM clusterings";
+    "calinski_harabasz, davies_bouldin, nmi, ari, purity, sizes_json, centroids_path, seconds, created_at "
+    "FROM clusterings";
 
 ClusteringRecord readRecord(const Statement& s)
 {
@@ -45,14 +46,30 @@ std::int64_t ClusteringCatalog::save(ClusteringRecord r, const std::vector<std::
 {
     Database::Transaction tx(m_db);
     auto ins = m_db.prepare(
-        "INSERT INTO clusterings(embedding_set_id, k, normalized, seed, iterations, restarts, rows, inertia, silhouette, "
-        "calinski_harabasz, davies_bouldin, nmi, ari, purity, sizes_json, centroids_path, seconds, created_at) "
+        "INSERT INTO clusterings(embedding_set_id, k, normalized, seed, iterations, restarts, rows, inertia, "
+        "silhouette, "
+        "calinski_harabasz, davies_bouldin, nmi, ari, purity, sizes_json, centroids_path, seconds, "
+        "created_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
-    ins.bind(1, r.embeddingSetId).bind(2, r.k).bind(3, std::int64_t(r.normalized)).bind(4, r.seed).bind(5, r.iterations)
-        .bind(6, r.restarts).bind(7, r.rows).bind(8, r.quality.inertia).bind(9, r.quality.silhouette)
-        .bind(10, r.quality.calinskiHarabasz).bind(11, r.quality.daviesBouldin).bind(12, r.quality.nmi)
-        .bind(13, r.quality.ari).bind(14, r.quality.purity).bind(15, nlohmann::json(r.sizes).dump())
-        .bind(16, r.centroidsPath).bind(17, r.seconds).bind(18, utcNow()).run();
+    ins.bind(1, r.embeddingSetId)
+        .bind(2, r.k)
+        .bind(3, std::int64_t(r.normalized))
+        .bind(4, r.seed)
+        .bind(5, r.iterations)
+        .bind(6, r.restarts)
+        .bind(7, r.rows)
+        .bind(8, r.quality.inertia)
+        .bind(9, r.quality.silhouette)
+        .bind(10, r.quality.calinskiHarabasz)
+        .bind(11, r.quality.daviesBouldin)
+        .bind(12, r.quality.nmi)
+        .bind(13, r.quality.ari)
+        .bind(14, r.quality.purity)
+        .bind(15, nlohmann::json(r.sizes).dump())
+        .bind(16, r.centroidsPath)
+        .bind(17, r.seconds)
+        .bind(18, utcNow())
+        .run();
     const std::int64_t id = m_db.lastInsertId();
     auto a = m_db.prepare("INSERT INTO cluster_assignments(clustering_id, row, cluster) VALUES (?1, ?2, ?3)");
     for (size_t i = 0; i < rows.size(); ++i)
@@ -75,7 +92,8 @@ ClusteringRecord ClusteringCatalog::get(std::int64_t id)
     auto s = m_db.prepare(std::string(kSelect) + " WHERE id = ?1");
     s.bind(1, id);
     if (!s.step())
-        throw InputError("no clustering " + std::to_string(id) + " in this workspace (see `ssondo clusterings list`, "
+        throw InputError("no clustering " + std::to_string(id) +
+                         " in this workspace (see `ssondo clusterings list`, "
                          "or make one with `ssondo cluster --embeddings ID --k 50`)");
     return readRecord(s);
 }

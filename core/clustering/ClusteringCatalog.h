@@ -18,7 +18,7 @@ struct ClusteringRecord
     std::int64_t seed = 0, iterations = 0, restarts = 0, rows = 0;
     ClusterQuality quality;
     std::vector<std::int64_t> sizes;
-    std::string centroidsPath;  ///< relative to the workspace
+    std::string centroidsPath; ///< relative to the workspace
     double seconds = 0;
     std::string createdAt;
 };
@@ -30,9 +30,10 @@ public:
     explicit ClusteringCatalog(Database& db) : m_db(db) {}
 
     /// Stores a clustering and its assignments (store row → cluster) in one transaction.
-    std::int64_t save(ClusteringRecord r, const std::vector<std::int64_t>& rows, const std::vector<std::int64_t>& clusters);
+    std::int64_t save(ClusteringRecord r, const std::vector<std::int64_t>& rows,
+                      const std::vector<std::int64_t>& clusters);
     std::vector<ClusteringRecord> list();
-    ClusteringRecord get(std::int64_t id);  ///< throws InputError
+    ClusteringRecord get(std::int64_t id); ///< throws InputError
     /// Cluster of each store row (−1 where the row was not clustered), sized `rowCount`.
     std::vector<std::int64_t> assignments(std::int64_t id, std::int64_t rowCount);
 

@@ -21,14 +21,14 @@ at::Tensor clusteringView(const at::Tensor& rows, bool normalize)
     return (rows / rows.norm(2, 1, true).clamp_min(1e-12)).contiguous();
 }
 
-KMeansResult runKMeans(const EmbeddingStore& store, const std::vector<std::int64_t>& rows, const KMeansOptions& o,
-                       ProgressSink* sinkIn, const StopToken* stop)
+KMeansResult runKMeans(const EmbeddingStore& store, const std::vector<std::int64_t>& rows,
+                       const KMeansOptions& o, ProgressSink* sinkIn, const StopToken* stop)
 {
     ProgressSink& sink = sinkIn ? *sinkIn : nullProgressSink();
     const std::int64_t n = std::int64_t(rows.size()), d = store.dim();
     if (o.k < 2 || o.k > n)
-        throw InputError("k-means: k must be in [2, " + std::to_string(n) + "] (the number of embedded clips), got " +
-                         std::to_string(o.k));
+        throw InputError("k-means: k must be in [2, " + std::to_string(n) +
+                         "] (the number of embedded clips), got " + std::to_string(o.k));
     if (o.iterations < 1 || o.restarts < 1)
         throw InputError("k-means: iterations and restarts must be >= 1");
 
@@ -67,7 +67,8 @@ KMeansResult runKMeans(const EmbeddingStore& store, const std::vector<std::int64
         if (stop && stop->requested())
             throw Error("k-means stopped before every clip was assigned; nothing was saved");
         const std::int64_t e = std::min(n, s + kBatch);
-        const at::Tensor part = clusteringView(store.rowsAt({rows.begin() + s, rows.begin() + e}), o.normalize);
+        const at::Tensor part =
+            clusteringView(store.rowsAt({rows.begin() + s, rows.begin() + e}), o.normalize);
         index.search(e - s, part.data_ptr<float>(), 1, dist.data(), label.data());
         for (std::int64_t i = 0; i < e - s; ++i) {
             r.assignment[size_t(s + i)] = label[size_t(i)];

@@ -20,11 +20,11 @@ Projection2D pca2d(const EmbeddingStore& store, const std::vector<std::int64_t>&
         return clusteringView(store.rowsAt({rows.begin() + s, rows.begin() + e}), normalize).to(at::kDouble);
     };
     at::Tensor mean = at::zeros({d}, at::kDouble);
-    double total = 0;  // Σ‖x − μ‖² for the explained-variance shares
+    double total = 0; // Σ‖x − μ‖² for the explained-variance shares
     for (std::int64_t s = 0; s < n; s += kBatch)
         mean += batch(s).sum(0);
     mean /= double(n);
-    const std::int64_t r = std::min<std::int64_t>({10, d, n});  // 2 axes + oversampling
+    const std::int64_t r = std::min<std::int64_t>({10, d, n}); // 2 axes + oversampling
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
     at::Tensor q = std::get<0>(at::linalg_qr(at::randn({d, r}, gen, at::kDouble)));
     for (int it = 0; it < iterations; ++it) {
@@ -42,11 +42,11 @@ Projection2D pca2d(const EmbeddingStore& store, const std::vector<std::int64_t>&
         total += x.square().sum().item<double>();
         parts.push_back(at::matmul(x, q));
     }
-    const at::Tensor b = at::cat(parts, 0);  // [n, r]
+    const at::Tensor b = at::cat(parts, 0); // [n, r]
     auto svd = at::linalg_svd(b, /*full_matrices=*/false);
     const at::Tensor s = std::get<1>(svd);
-    at::Tensor v = std::get<2>(svd).slice(0, 0, 2).t();  // [r, 2]
-    at::Tensor components = at::matmul(q, v).t();        // [2, D]
+    at::Tensor v = std::get<2>(svd).slice(0, 0, 2).t(); // [r, 2]
+    at::Tensor components = at::matmul(q, v).t();       // [2, D]
     for (int a = 0; a < 2; ++a) {
         const auto idx = components[a].abs().argmax().item<std::int64_t>();
         if (components[a][idx].item<double>() < 0) {

@@ -12,9 +12,9 @@ class EmbeddingStore;
 /// A 2-D map of embeddings for the Clusters page.
 struct Projection2D
 {
-    at::Tensor coords;            ///< [n, 2] float32, one row per input row
-    at::Tensor components;        ///< [2, D] principal axes (PCA)
-    std::vector<double> explained;  ///< share of the total variance on each axis (PCA)
+    at::Tensor coords;             ///< [n, 2] float32, one row per input row
+    at::Tensor components;         ///< [2, D] principal axes (PCA)
+    std::vector<double> explained; ///< share of the total variance on each axis (PCA)
 };
 
 /// PCA to 2-D by randomised subspace iteration (Halko et al., 2011), streaming over the rows of a

@@ -32,7 +32,8 @@ constexpr const char* kSelect =
 
 } // namespace
 
-std::int64_t DatasetCatalog::save(const std::string& name, const DatasetScan& scan, const ScanOptions& options)
+std::int64_t DatasetCatalog::save(const std::string& name, const DatasetScan& scan,
+                                  const ScanOptions& options)
 {
     if (name.empty())
         throw InputError("a dataset needs a name");
@@ -50,28 +51,53 @@ std::int64_t DatasetCatalog::save(const std::string& name, const DatasetScan& sc
         auto up = m_db.prepare(
             "UPDATE datasets SET root=?2, label_source=?3, label_csv=?4, version=?5, clip_count=?6, "
             "unreadable_count=?7, total_seconds=?8, updated_at=?9 WHERE id=?1");
-        up.bind(1, id).bind(2, scan.root).bind(3, labelSourceName(options.labels)).bind(4, options.csvPath)
-            .bind(5, scan.version).bind(6, summary.clips).bind(7, summary.unreadable).bind(8, summary.totalSeconds)
-            .bind(9, now).run();
+        up.bind(1, id)
+            .bind(2, scan.root)
+            .bind(3, labelSourceName(options.labels))
+            .bind(4, options.csvPath)
+            .bind(5, scan.version)
+            .bind(6, summary.clips)
+            .bind(7, summary.unreadable)
+            .bind(8, summary.totalSeconds)
+            .bind(9, now)
+            .run();
         m_db.prepare("DELETE FROM clips WHERE dataset_id = ?1").bind(1, id).run();
         m_db.prepare("DELETE FROM dataset_warnings WHERE dataset_id = ?1").bind(1, id).run();
     } else {
         auto ins = m_db.prepare(
-            "INSERT INTO datasets(name, root, label_source, label_csv, version, clip_count, unreadable_count, "
+            "INSERT INTO datasets(name, root, label_source, label_csv, version, clip_count, "
+            "unreadable_count, "
             "total_seconds, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)");
-        ins.bind(1, name).bind(2, scan.root).bind(3, labelSourceName(options.labels)).bind(4, options.csvPath)
-            .bind(5, scan.version).bind(6, summary.clips).bind(7, summary.unreadable).bind(8, summary.totalSeconds)
-            .bind(9, now).run();
+        ins.bind(1, name)
+            .bind(2, scan.root)
+            .bind(3, labelSourceName(options.labels))
+            .bind(4, options.csvPath)
+            .bind(5, scan.version)
+            .bind(6, summary.clips)
+            .bind(7, summary.unreadable)
+            .bind(8, summary.totalSeconds)
+            .bind(9, now)
+            .run();
         id = m_db.lastInsertId();
     }
-    auto clip = m_db.prepare(
-        "INSERT INTO clips(dataset_id, idx, path, label, fold, split, frames, sample_rate, channels, format, bytes, "
-        "error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    auto clip = m_db.prepare("INSERT INTO clips(dataset_id, idx, path, label, fold, split, frames, "
+                             "sample_rate, channels, format, bytes, "
+                             "error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     for (size_t i = 0; i < scan.clips.size(); ++i) {
         const ClipInfo& c = scan.clips[i];
-        clip.bind(1, id).bind(2, std::int64_t(i)).bind(3, c.path).bind(4, c.label).bind(5, c.fold).bind(6, c.split)
-            .bind(7, c.frames).bind(8, c.sampleRate).bind(9, c.channels).bind(10, c.format).bind(11, c.bytes)
-            .bind(12, c.error).run();
+        clip.bind(1, id)
+            .bind(2, std::int64_t(i))
+            .bind(3, c.path)
+            .bind(4, c.label)
+            .bind(5, c.fold)
+            .bind(6, c.split)
+            .bind(7, c.frames)
+            .bind(8, c.sampleRate)
+            .bind(9, c.channels)
+            .bind(10, c.format)
+            .bind(11, c.bytes)
+            .bind(12, c.error)
+            .run();
     }
     auto warn = m_db.prepare("INSERT INTO dataset_warnings(dataset_id, message) VALUES (?1, ?2)");
     for (const auto& w : scan.warnings)

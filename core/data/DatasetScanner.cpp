@@ -56,7 +56,8 @@ std::string trim(const std::string& s)
     return s.substr(b, e - b + 1);
 }
 
-void applyCsvLabels(const std::string& csvPath, std::vector<ClipInfo>& clips, std::vector<std::string>& warnings)
+void applyCsvLabels(const std::string& csvPath, std::vector<ClipInfo>& clips,
+                    std::vector<std::string>& warnings)
 {
     const auto rows = CsvReader::readFile(csvPath);
     std::unordered_map<std::string, size_t> byPath, byName;
@@ -74,9 +75,10 @@ void applyCsvLabels(const std::string& csvPath, std::vector<ClipInfo>& clips, st
             continue;
         const std::string key = trim(row[0]);
         if (r == 0 && (lower(key) == "path" || lower(key) == "filename" || lower(key) == "file"))
-            continue;  // header
+            continue; // header
         if (row.size() < 2) {
-            warnings.push_back(csvPath + ":" + std::to_string(r + 1) + ": expected path,label[,fold[,split]]");
+            warnings.push_back(csvPath + ":" + std::to_string(r + 1) +
+                               ": expected path,label[,fold[,split]]");
             continue;
         }
         auto it = byPath.find(key);
@@ -89,7 +91,8 @@ void applyCsvLabels(const std::string& csvPath, std::vector<ClipInfo>& clips, st
         }
         if (it == byPath.end()) {
             if (++unmatched <= 20)
-                warnings.push_back(csvPath + ":" + std::to_string(r + 1) + ": no audio file '" + key + "' in the dataset");
+                warnings.push_back(csvPath + ":" + std::to_string(r + 1) + ": no audio file '" + key +
+                                   "' in the dataset");
             continue;
         }
         ClipInfo& clip = clips[it->second];
@@ -98,14 +101,16 @@ void applyCsvLabels(const std::string& csvPath, std::vector<ClipInfo>& clips, st
             try {
                 clip.fold = std::stoi(trim(row[2]));
             } catch (const std::logic_error&) {
-                warnings.push_back(csvPath + ":" + std::to_string(r + 1) + ": fold '" + row[2] + "' is not an integer");
+                warnings.push_back(csvPath + ":" + std::to_string(r + 1) + ": fold '" + row[2] +
+                                   "' is not an integer");
             }
         }
         if (row.size() >= 4)
             clip.split = splitOfFolder(trim(row[3])).empty() ? trim(row[3]) : splitOfFolder(trim(row[3]));
     }
     if (unmatched > 20)
-        warnings.push_back(csvPath + ": " + std::to_string(unmatched - 20) + " more rows match no audio file");
+        warnings.push_back(csvPath + ": " + std::to_string(unmatched - 20) +
+                           " more rows match no audio file");
 }
 
 } // namespace
@@ -113,18 +118,24 @@ void applyCsvLabels(const std::string& csvPath, std::vector<ClipInfo>& clips, st
 std::string labelSourceName(LabelSource s)
 {
     switch (s) {
-    case LabelSource::None: return "none";
-    case LabelSource::Folders: return "folders";
-    case LabelSource::Csv: return "csv";
+    case LabelSource::None:
+        return "none";
+    case LabelSource::Folders:
+        return "folders";
+    case LabelSource::Csv:
+        return "csv";
     }
     return "none";
 }
 
 LabelSource labelSourceFromName(const std::string& name)
 {
-    if (name == "none") return LabelSource::None;
-    if (name == "folders") return LabelSource::Folders;
-    if (name == "csv") return LabelSource::Csv;
+    if (name == "none")
+        return LabelSource::None;
+    if (name == "folders")
+        return LabelSource::Folders;
+    if (name == "csv")
+        return LabelSource::Csv;
     throw InputError("unknown label source '" + name + "' (expected none, folders or csv)");
 }
 
@@ -153,7 +164,8 @@ DatasetSummary DatasetSummary::of(const std::vector<ClipInfo>& clips)
             int n = 0;
             while (start <= c.label.size()) {
                 const size_t end = c.label.find(';', start);
-                const std::string one = trim(c.label.substr(start, end == std::string::npos ? std::string::npos : end - start));
+                const std::string one =
+                    trim(c.label.substr(start, end == std::string::npos ? std::string::npos : end - start));
                 if (!one.empty()) {
                     ++s.labels[one];
                     ++n;
@@ -196,7 +208,8 @@ DatasetScan DatasetScanner::scan(const std::string& rootIn, const ScanOptions& o
 
     // 2. Probe (or decode) in parallel; every failure is recorded on its clip.
     std::atomic<size_t> next{0}, done{0};
-    const int nThreads = std::max(1, options.threads > 0 ? options.threads : int(std::thread::hardware_concurrency()));
+    const int nThreads =
+        std::max(1, options.threads > 0 ? options.threads : int(std::thread::hardware_concurrency()));
     auto worker = [&]() {
         for (;;) {
             if (stop && stop->requested())

@@ -40,21 +40,24 @@ private:
     std::mt19937_64 m_gen;
 };
 
-
 // Attack/release envelope so clips start and end without clicks.
 void fade(std::vector<float>& x, int sr, double attack = 0.01, double release = 0.05)
 {
     const size_t a = std::min(x.size(), size_t(attack * sr)), r = std::min(x.size(), size_t(release * sr));
-    for (size_t i = 0; i < a; ++i) x[i] *= float(i) / float(a);
-    for (size_t i = 0; i < r; ++i) x[x.size() - 1 - i] *= float(i) / float(r);
+    for (size_t i = 0; i < a; ++i)
+        x[i] *= float(i) / float(a);
+    for (size_t i = 0; i < r; ++i)
+        x[x.size() - 1 - i] *= float(i) / float(r);
 }
 
 void normalise(std::vector<float>& x, double peak)
 {
     float m = 0;
-    for (float v : x) m = std::max(m, std::abs(v));
+    for (float v : x)
+        m = std::max(m, std::abs(v));
     if (m > 0)
-        for (float& v : x) v = float(v * peak / m);
+        for (float& v : x)
+            v = float(v * peak / m);
 }
 
 std::vector<float> harmonicTone(Rng& rng, size_t n, int sr, double f0, int kind)
@@ -65,10 +68,14 @@ std::vector<float> harmonicTone(Rng& rng, size_t n, int sr, double f0, int kind)
     const int maxK = int(std::min(40.0, (sr / 2.0 - 200) / f0));
     for (int k = 1; k <= maxK; ++k) {
         double amp;
-        if (kind == 0) amp = 1.0 / k;
-        else if (kind == 1) amp = k == 1 ? 1.0 : (k <= 3 ? 0.08 / k : 0.0);
-        else amp = (k % 2 == 1) ? 1.0 / k : 0.02 / k;
-        if (amp == 0) continue;
+        if (kind == 0)
+            amp = 1.0 / k;
+        else if (kind == 1)
+            amp = k == 1 ? 1.0 : (k <= 3 ? 0.08 / k : 0.0);
+        else
+            amp = (k % 2 == 1) ? 1.0 / k : 0.02 / k;
+        if (amp == 0)
+            continue;
         double phase = rng.uniform(0, 2 * kPi);
         for (size_t i = 0; i < n; ++i) {
             const double t = double(i) / sr;
@@ -77,8 +84,9 @@ std::vector<float> harmonicTone(Rng& rng, size_t n, int sr, double f0, int kind)
             x[i] += float(amp * std::sin(phase));
         }
     }
-    if (kind == 1)  // breath noise
-        for (auto& v : x) v += float(0.03 * rng.normal());
+    if (kind == 1) // breath noise
+        for (auto& v : x)
+            v += float(0.03 * rng.normal());
     return x;
 }
 
@@ -92,9 +100,12 @@ std::vector<float> colouredNoise(Rng& rng, size_t n, int colour)
         if (colour == 0) {
             x[i] = float(w);
         } else if (colour == 1) {
-            b0 = 0.99886 * b0 + w * 0.0555179; b1 = 0.99332 * b1 + w * 0.0750759;
-            b2 = 0.96900 * b2 + w * 0.1538520; b3 = 0.86650 * b3 + w * 0.3104856;
-            b4 = 0.55000 * b4 + w * 0.5329522; b5 = -0.7616 * b5 - w * 0.0168980;
+            b0 = 0.99886 * b0 + w * 0.0555179;
+            b1 = 0.99332 * b1 + w * 0.0750759;
+            b2 = 0.96900 * b2 + w * 0.1538520;
+            b3 = 0.86650 * b3 + w * 0.3104856;
+            b4 = 0.55000 * b4 + w * 0.5329522;
+            b5 = -0.7616 * b5 - w * 0.0168980;
             x[i] = float(b0 + b1 + b2 + b3 + b4 + b5 + b6 + w * 0.5362);
             b6 = w * 0.115926;
         } else {
@@ -110,8 +121,8 @@ std::vector<float> colouredNoise(Rng& rng, size_t n, int colour)
 const std::vector<std::string>& DemoDataset::classNames()
 {
     static const std::vector<std::string> names{
-        "organ", "flute", "clarinet", "pluck", "white_noise", "pink_noise",
-        "brown_noise", "chirp_up", "chirp_down", "clicks", "tremolo", "fm_bell", "tone_in_noise"};
+        "organ",    "flute",      "clarinet", "pluck",   "white_noise", "pink_noise",   "brown_noise",
+        "chirp_up", "chirp_down", "clicks",   "tremolo", "fm_bell",     "tone_in_noise"};
     return names;
 }
 
@@ -123,10 +134,13 @@ std::vector<float> DemoDataset::synthesize(int cls, std::uint64_t clipSeed, doub
     const size_t n = size_t(seconds * sr);
     std::vector<float> x;
     const std::string& name = classNames()[size_t(cls)];
-    const double f0 = 110.0 * std::pow(2.0, rng.uniform(0, 2.5));  // 110-620 Hz
-    if (name == "organ") x = harmonicTone(rng, n, sr, f0, 0);
-    else if (name == "flute") x = harmonicTone(rng, n, sr, f0 * 2, 1);
-    else if (name == "clarinet") x = harmonicTone(rng, n, sr, f0, 2);
+    const double f0 = 110.0 * std::pow(2.0, rng.uniform(0, 2.5)); // 110-620 Hz
+    if (name == "organ")
+        x = harmonicTone(rng, n, sr, f0, 0);
+    else if (name == "flute")
+        x = harmonicTone(rng, n, sr, f0 * 2, 1);
+    else if (name == "clarinet")
+        x = harmonicTone(rng, n, sr, f0, 2);
     else if (name == "pluck") {
         // Karplus-Strong plucked string, re-plucked a few times.
         x.assign(n, 0.f);
@@ -135,7 +149,8 @@ std::vector<float> DemoDataset::synthesize(int cls, std::uint64_t clipSeed, doub
             const size_t start = size_t(double(n) * p / plucks);
             const size_t period = std::max<size_t>(2, size_t(sr / (f0 * rng.uniform(1, 2))));
             std::vector<double> buf(period);
-            for (auto& b : buf) b = rng.uniform(-1, 1);
+            for (auto& b : buf)
+                b = rng.uniform(-1, 1);
             for (size_t i = start, j = 0; i < n; ++i, ++j) {
                 const size_t k = j % period;
                 const double out = buf[k];
@@ -143,10 +158,12 @@ std::vector<float> DemoDataset::synthesize(int cls, std::uint64_t clipSeed, doub
                 x[i] += float(out);
             }
         }
-    }
-    else if (name == "white_noise") x = colouredNoise(rng, n, 0);
-    else if (name == "pink_noise") x = colouredNoise(rng, n, 1);
-    else if (name == "brown_noise") x = colouredNoise(rng, n, 2);
+    } else if (name == "white_noise")
+        x = colouredNoise(rng, n, 0);
+    else if (name == "pink_noise")
+        x = colouredNoise(rng, n, 1);
+    else if (name == "brown_noise")
+        x = colouredNoise(rng, n, 2);
     else if (name == "chirp_up" || name == "chirp_down") {
         // Exponential sweeps, repeated.
         x.assign(n, 0.f);
@@ -155,30 +172,28 @@ std::vector<float> DemoDataset::synthesize(int cls, std::uint64_t clipSeed, doub
         double phase = 0;
         for (size_t i = 0; i < n; ++i) {
             double u = std::fmod(double(i) / sr, period) / period;
-            if (name == "chirp_down") u = 1 - u;
+            if (name == "chirp_down")
+                u = 1 - u;
             const double f = lo * std::pow(hi / lo, u);
             phase += 2 * kPi * f / sr;
             x[i] = float(std::sin(phase));
         }
-    }
-    else if (name == "clicks") {
+    } else if (name == "clicks") {
         x.assign(n, 0.f);
         const double rate = rng.uniform(3, 20);
         double t = rng.uniform(0, 1 / rate);
         while (size_t(t * sr) + 64 < n) {
             const size_t i0 = size_t(t * sr);
-            for (size_t k = 0; k < 64; ++k)  // short decaying burst
+            for (size_t k = 0; k < 64; ++k) // short decaying burst
                 x[i0 + k] += float(rng.normal() * std::exp(-double(k) / 8.0));
             t += (1.0 / rate) * rng.uniform(0.7, 1.3);
         }
-    }
-    else if (name == "tremolo") {
+    } else if (name == "tremolo") {
         x = harmonicTone(rng, n, sr, f0, 1);
         const double rate = rng.uniform(4, 12);
         for (size_t i = 0; i < n; ++i)
             x[i] *= float(0.5 * (1 + std::sin(2 * kPi * rate * double(i) / sr)));
-    }
-    else if (name == "fm_bell") {
+    } else if (name == "fm_bell") {
         // Inharmonic FM (carrier:modulator 1:1.4) with exponential decay, struck repeatedly.
         x.assign(n, 0.f);
         const double fc = f0 * 2, fm = fc * 1.4, index = rng.uniform(2, 6);
@@ -189,18 +204,18 @@ std::vector<float> DemoDataset::synthesize(int cls, std::uint64_t clipSeed, doub
             const double env = std::exp(-local * 3);
             x[i] = float(env * std::sin(2 * kPi * fc * t + index * env * std::sin(2 * kPi * fm * t)));
         }
-    }
-    else {  // tone_in_noise: a mixture at 0-10 dB SNR
+    } else { // tone_in_noise: a mixture at 0-10 dB SNR
         auto tone = harmonicTone(rng, n, sr, f0, 2);
         auto noise = colouredNoise(rng, n, 1);
         normalise(tone, 1.0);
         normalise(noise, 1.0);
         const double g = std::pow(10.0, -rng.uniform(0, 10) / 20.0);
         x.resize(n);
-        for (size_t i = 0; i < n; ++i) x[i] = float(tone[i] + g * noise[i]);
+        for (size_t i = 0; i < n; ++i)
+            x[i] = float(tone[i] + g * noise[i]);
     }
     fade(x, sr);
-    normalise(x, std::pow(10.0, rng.uniform(-20, -3) / 20.0));  // -20..-3 dBFS peak
+    normalise(x, std::pow(10.0, rng.uniform(-20, -3) / 20.0)); // -20..-3 dBFS peak
     return x;
 }
 
@@ -208,7 +223,8 @@ int DemoDataset::generate(const std::string& outDir, const DemoDatasetOptions& o
 {
     ProgressSink& sink = sinkIn ? *sinkIn : nullProgressSink();
     if (o.clipsPerClass < 1 || o.minSeconds <= 0 || o.maxSeconds < o.minSeconds || o.folds < 1)
-        throw InputError("demo dataset: need clips per class >= 1, 0 < min seconds <= max seconds, folds >= 1");
+        throw InputError(
+            "demo dataset: need clips per class >= 1, 0 < min seconds <= max seconds, folds >= 1");
     const auto& classes = classNames();
     const int total = int(classes.size()) * o.clipsPerClass;
     std::error_code ec;
@@ -216,14 +232,20 @@ int DemoDataset::generate(const std::string& outDir, const DemoDatasetOptions& o
     if (ec)
         throw Error(outDir + ": cannot create folder: " + ec.message());
 
-    struct Job { int cls, idx; std::string rel; };
+    struct Job
+    {
+        int cls, idx;
+        std::string rel;
+    };
     std::vector<Job> jobs;
     for (int c = 0; c < int(classes.size()); ++c)
         for (int i = 0; i < o.clipsPerClass; ++i) {
             const int k = c * o.clipsPerClass + i;
             std::string ext = ".wav";
-            if (o.mixedFormats && k % 7 == 3) ext = ".flac";
-            else if (o.mixedFormats && k % 11 == 5) ext = ".ogg";
+            if (o.mixedFormats && k % 7 == 3)
+                ext = ".flac";
+            else if (o.mixedFormats && k % 11 == 5)
+                ext = ".ogg";
             char name[64];
             std::snprintf(name, sizeof name, "%s_%03d%s", classes[size_t(c)].c_str(), i, ext.c_str());
             jobs.push_back({c, i, classes[size_t(c)] + "/" + name});
@@ -239,9 +261,11 @@ int DemoDataset::generate(const std::string& outDir, const DemoDatasetOptions& o
     auto worker = [&]() {
         for (;;) {
             const size_t j = next.fetch_add(1);
-            if (j >= jobs.size()) return;
+            if (j >= jobs.size())
+                return;
             const Job& job = jobs[j];
-            const std::uint64_t clipSeed = mixSeed(mixSeed(o.seed, std::uint64_t(job.cls)), std::uint64_t(job.idx));
+            const std::uint64_t clipSeed =
+                mixSeed(mixSeed(o.seed, std::uint64_t(job.cls)), std::uint64_t(job.idx));
             Rng rng(mixSeed(clipSeed, 7));
             const int sr = o.mixedFormats ? kRates[rng.integer(5)] : 32000;
             const int channels = (o.mixedFormats && rng.uniform() < 0.3) ? 2 : 1;
@@ -251,7 +275,7 @@ int DemoDataset::generate(const std::string& outDir, const DemoDatasetOptions& o
                 std::vector<float> data;
                 if (channels == 1) {
                     data = std::move(mono);
-                } else {  // stereo with a slight level difference between channels
+                } else { // stereo with a slight level difference between channels
                     data.resize(mono.size() * 2);
                     const float pan = float(rng.uniform(0.6, 1.0));
                     for (size_t i = 0; i < mono.size(); ++i) {
@@ -262,7 +286,8 @@ int DemoDataset::generate(const std::string& outDir, const DemoDatasetOptions& o
                 AudioFile::write((fs::path(outDir) / job.rel).string(), data, sr, channels);
             } catch (...) {
                 std::lock_guard<std::mutex> lock(failMutex);
-                if (!failure) failure = std::current_exception();
+                if (!failure)
+                    failure = std::current_exception();
                 return;
             }
             sink.progress("generate", done.fetch_add(1) + 1, total);
@@ -270,9 +295,11 @@ int DemoDataset::generate(const std::string& outDir, const DemoDatasetOptions& o
     };
     std::vector<std::thread> pool;
     const int n = std::max(1, int(std::thread::hardware_concurrency()));
-    for (int t = 1; t < n; ++t) pool.emplace_back(worker);
+    for (int t = 1; t < n; ++t)
+        pool.emplace_back(worker);
     worker();
-    for (auto& t : pool) t.join();
+    for (auto& t : pool)
+        t.join();
     if (failure)
         std::rethrow_exception(failure);
 

@@ -10,12 +10,12 @@ class ProgressSink;
 
 struct DemoDatasetOptions
 {
-    int clipsPerClass = 25;        ///< 12 classes → 300 clips by default
+    int clipsPerClass = 25; ///< 12 classes → 300 clips by default
     std::uint64_t seed = 42;
-    double minSeconds = 2.0;       ///< clip durations are uniform in [minSeconds, maxSeconds]
+    double minSeconds = 2.0; ///< clip durations are uniform in [minSeconds, maxSeconds]
     double maxSeconds = 6.0;
-    bool mixedFormats = true;      ///< some clips as FLAC / Ogg Vorbis, mixed rates and channel counts
-    int folds = 5;                 ///< written to labels.csv, stratified by class
+    bool mixedFormats = true; ///< some clips as FLAC / Ogg Vorbis, mixed rates and channel counts
+    int folds = 5;            ///< written to labels.csv, stratified by class
 };
 
 /// Synthesizes a labelled audio dataset with no download: one sub-folder per class of distinct,
@@ -33,7 +33,8 @@ public:
                         ProgressSink* sink = nullptr);
 
     /// The mono waveform of one clip at `sampleRate`, for tests. classIndex < classNames().size().
-    static std::vector<float> synthesize(int classIndex, std::uint64_t clipSeed, double seconds, int sampleRate);
+    static std::vector<float> synthesize(int classIndex, std::uint64_t clipSeed, double seconds,
+                                         int sampleRate);
 };
 
 } // namespace ssondo

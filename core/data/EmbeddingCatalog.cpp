@@ -7,10 +7,12 @@ namespace ssondo {
 
 namespace {
 
-constexpr const char* kSelect =
-    "SELECT e.id, e.dataset_id, d.name, e.dataset_version, e.teacher_identity, e.teacher_kind, e.teacher_source, "
-    "e.teacher_description, e.teacher_parameters, e.teacher_sample_rate, e.teacher_window, e.dim, e.dtype, e.rows, "
-    "e.done, e.failed, e.path, e.created_at, e.updated_at FROM embedding_sets e JOIN datasets d ON d.id = e.dataset_id";
+constexpr const char* kSelect = "SELECT e.id, e.dataset_id, d.name, e.dataset_version, e.teacher_identity, "
+                                "e.teacher_kind, e.teacher_source, "
+                                "e.teacher_description, e.teacher_parameters, e.teacher_sample_rate, "
+                                "e.teacher_window, e.dim, e.dtype, e.rows, "
+                                "e.done, e.failed, e.path, e.created_at, e.updated_at FROM embedding_sets e "
+                                "JOIN datasets d ON d.id = e.dataset_id";
 
 EmbeddingSetRecord readRecord(const Statement& s)
 {
@@ -43,24 +45,46 @@ std::int64_t EmbeddingCatalog::upsert(const EmbeddingSetRecord& r)
 {
     const std::string now = utcNow();
     Database::Transaction tx(m_db);
-    auto find = m_db.prepare(
-        "SELECT id FROM embedding_sets WHERE dataset_id = ?1 AND dataset_version = ?2 AND teacher_identity = ?3 AND dtype = ?4");
+    auto find = m_db.prepare("SELECT id FROM embedding_sets WHERE dataset_id = ?1 AND dataset_version = ?2 "
+                             "AND teacher_identity = ?3 AND dtype = ?4");
     find.bind(1, r.datasetId).bind(2, r.datasetVersion).bind(3, r.teacherIdentity).bind(4, r.dtype);
     std::int64_t id = 0;
     if (find.step())
         id = find.columnInt(0);
     if (id) {
-        m_db.prepare("UPDATE embedding_sets SET done = ?2, failed = ?3, teacher_source = ?4, updated_at = ?5 WHERE id = ?1")
-            .bind(1, id).bind(2, r.done).bind(3, r.failed).bind(4, r.teacherSource).bind(5, now).run();
+        m_db.prepare("UPDATE embedding_sets SET done = ?2, failed = ?3, teacher_source = ?4, updated_at = ?5 "
+                     "WHERE id = ?1")
+            .bind(1, id)
+            .bind(2, r.done)
+            .bind(3, r.failed)
+            .bind(4, r.teacherSource)
+            .bind(5, now)
+            .run();
     } else {
-        m_db.prepare("INSERT INTO embedding_sets(dataset_id, dataset_version, teacher_identity, teacher_kind, teacher_source, "
-                     "teacher_description, teacher_parameters, teacher_sample_rate, teacher_window, dim, dtype, rows, done, "
-                     "failed, path, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+        m_db.prepare("INSERT INTO embedding_sets(dataset_id, dataset_version, teacher_identity, "
+                     "teacher_kind, teacher_source, "
+                     "teacher_description, teacher_parameters, teacher_sample_rate, teacher_window, dim, "
+                     "dtype, rows, done, "
+                     "failed, path, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                     "?11, ?12, ?13, "
                      "?14, ?15, ?16, ?16)")
-            .bind(1, r.datasetId).bind(2, r.datasetVersion).bind(3, r.teacherIdentity).bind(4, r.teacherKind)
-            .bind(5, r.teacherSource).bind(6, r.teacherDescription).bind(7, r.teacherParameters)
-            .bind(8, r.teacherSampleRate).bind(9, r.teacherWindow).bind(10, r.dim).bind(11, r.dtype).bind(12, r.rows)
-            .bind(13, r.done).bind(14, r.failed).bind(15, r.path).bind(16, now).run();
+            .bind(1, r.datasetId)
+            .bind(2, r.datasetVersion)
+            .bind(3, r.teacherIdentity)
+            .bind(4, r.teacherKind)
+            .bind(5, r.teacherSource)
+            .bind(6, r.teacherDescription)
+            .bind(7, r.teacherParameters)
+            .bind(8, r.teacherSampleRate)
+            .bind(9, r.teacherWindow)
+            .bind(10, r.dim)
+            .bind(11, r.dtype)
+            .bind(12, r.rows)
+            .bind(13, r.done)
+            .bind(14, r.failed)
+            .bind(15, r.path)
+            .bind(16, now)
+            .run();
         id = m_db.lastInsertId();
     }
     tx.commit();
@@ -70,7 +94,11 @@ std::int64_t EmbeddingCatalog::upsert(const EmbeddingSetRecord& r)
 void EmbeddingCatalog::updateCounts(std::int64_t id, std::int64_t done, std::int64_t failed)
 {
     m_db.prepare("UPDATE embedding_sets SET done = ?2, failed = ?3, updated_at = ?4 WHERE id = ?1")
-        .bind(1, id).bind(2, done).bind(3, failed).bind(4, utcNow()).run();
+        .bind(1, id)
+        .bind(2, done)
+        .bind(3, failed)
+        .bind(4, utcNow())
+        .run();
 }
 
 std::vector<EmbeddingSetRecord> EmbeddingCatalog::list()
@@ -102,10 +130,12 @@ EmbeddingSetRecord EmbeddingCatalog::get(std::int64_t id)
                      (known.empty() ? " (run `ssondo extract` first)" : " (known: " + known + ")"));
 }
 
-std::optional<EmbeddingSetRecord> EmbeddingCatalog::latestFor(const std::string& datasetName, const std::string& teacher)
+std::optional<EmbeddingSetRecord> EmbeddingCatalog::latestFor(const std::string& datasetName,
+                                                              const std::string& teacher)
 {
-    auto s = m_db.prepare(std::string(kSelect) + " WHERE d.name = ?1 AND (?2 = '' OR e.teacher_identity = ?2) "
-                                                 "AND e.dataset_version = d.version ORDER BY e.id DESC LIMIT 1");
+    auto s =
+        m_db.prepare(std::string(kSelect) + " WHERE d.name = ?1 AND (?2 = '' OR e.teacher_identity = ?2) "
+                                            "AND e.dataset_version = d.version ORDER BY e.id DESC LIMIT 1");
     s.bind(1, datasetName).bind(2, teacher);
     if (s.step())
         return readRecord(s);

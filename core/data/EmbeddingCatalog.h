@@ -23,7 +23,7 @@ struct EmbeddingSetRecord
     std::int64_t dim = 0;
     std::string dtype;
     std::int64_t rows = 0, done = 0, failed = 0;
-    std::string path;  ///< relative to the workspace folder
+    std::string path; ///< relative to the workspace folder
     std::string createdAt, updatedAt;
 };
 
@@ -40,7 +40,8 @@ public:
     /// Throws InputError listing the known ids when absent.
     EmbeddingSetRecord get(std::int64_t id);
     /// The most recent complete-or-not set of a dataset by any teacher, or by `teacherIdentity`.
-    std::optional<EmbeddingSetRecord> latestFor(const std::string& datasetName, const std::string& teacherIdentity = {});
+    std::optional<EmbeddingSetRecord> latestFor(const std::string& datasetName,
+                                                const std::string& teacherIdentity = {});
 
 private:
     Database& m_db;

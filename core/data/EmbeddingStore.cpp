@@ -23,17 +23,25 @@ namespace {
 
 std::size_t elementSize(const std::string& dtype)
 {
-    if (dtype == "float32") return 4;
-    if (dtype == "float16") return 2;
+    if (dtype == "float32")
+        return 4;
+    if (dtype == "float16")
+        return 2;
     throw InputError("embedding dtype must be float32 or float16, got '" + dtype + "'");
 }
 
 nlohmann::json toJson(const EmbeddingStoreInfo& i)
 {
-    return {{"format", "ssondo-embeddings-1"}, {"teacher_identity", i.teacherIdentity},
-            {"teacher_description", i.teacherDescription}, {"teacher_kind", i.teacherKind},
-            {"dataset", i.datasetName}, {"dataset_version", i.datasetVersion}, {"dim", i.dim},
-            {"dtype", i.dtype}, {"rows", i.clipPaths.size()}, {"clips", i.clipPaths}};
+    return {{"format", "ssondo-embeddings-1"},
+            {"teacher_identity", i.teacherIdentity},
+            {"teacher_description", i.teacherDescription},
+            {"teacher_kind", i.teacherKind},
+            {"dataset", i.datasetName},
+            {"dataset_version", i.datasetVersion},
+            {"dim", i.dim},
+            {"dtype", i.dtype},
+            {"rows", i.clipPaths.size()},
+            {"clips", i.clipPaths}};
 }
 
 EmbeddingStoreInfo fromJson(const nlohmann::json& j, const std::string& where)
@@ -59,13 +67,15 @@ int openSized(const std::string& path, std::size_t size, bool writable)
     const int fd = ::open(path.c_str(), writable ? (O_RDWR | O_CREAT) : O_RDONLY, 0644);
     if (fd < 0)
         throw Error(path + ": cannot open: " + std::strerror(errno));
-    struct stat st {};
+    struct stat st
+    {
+    };
     ::fstat(fd, &st);
     if (std::size_t(st.st_size) != size) {
         if (!writable) {
             ::close(fd);
-            throw InputError(path + ": has " + std::to_string(st.st_size) + " bytes, expected " + std::to_string(size) +
-                             " (damaged store)");
+            throw InputError(path + ": has " + std::to_string(st.st_size) + " bytes, expected " +
+                             std::to_string(size) + " (damaged store)");
         }
         // posix_fallocate reserves the blocks now, so a full disk fails here, not at a later write.
         const int rc = ::posix_fallocate(fd, 0, off_t(size));
@@ -79,7 +89,8 @@ int openSized(const std::string& path, std::size_t size, bool writable)
 
 } // namespace
 
-std::unique_ptr<EmbeddingStore> EmbeddingStore::openOrCreate(const std::string& dir, const EmbeddingStoreInfo& info)
+std::unique_ptr<EmbeddingStore> EmbeddingStore::openOrCreate(const std::string& dir,
+                                                             const EmbeddingStoreInfo& info)
 {
     elementSize(info.dtype);
     if (info.dim <= 0)
@@ -88,9 +99,10 @@ std::unique_ptr<EmbeddingStore> EmbeddingStore::openOrCreate(const std::string& 
     if (fs::exists(meta)) {
         auto store = open(dir, true);
         const auto& o = store->info();
-        if (o.teacherIdentity != info.teacherIdentity || o.datasetVersion != info.datasetVersion || o.dim != info.dim ||
-            o.dtype != info.dtype || o.clipPaths != info.clipPaths)
-            throw InputError(dir + ": holds embeddings of another teacher, dataset version, dimension or dtype");
+        if (o.teacherIdentity != info.teacherIdentity || o.datasetVersion != info.datasetVersion ||
+            o.dim != info.dim || o.dtype != info.dtype || o.clipPaths != info.clipPaths)
+            throw InputError(dir +
+                             ": holds embeddings of another teacher, dataset version, dimension or dtype");
         return store;
     }
     std::error_code ec;
@@ -101,7 +113,7 @@ std::unique_ptr<EmbeddingStore> EmbeddingStore::openOrCreate(const std::string& 
     store->m_dir = dir;
     store->m_info = info;
     store->mapFiles(true);
-    writeFileAtomic(meta, toJson(info).dump(1));  // last: a store without meta.json does not exist
+    writeFileAtomic(meta, toJson(info).dump(1)); // last: a store without meta.json does not exist
     return store;
 }
 
@@ -164,10 +176,14 @@ EmbeddingStore::~EmbeddingStore()
         } catch (...) {
         }
     }
-    if (m_data) ::munmap(m_data, m_dataLen);
-    if (m_state) ::munmap(m_state, m_stateLen);
-    if (m_dataFd >= 0) ::close(m_dataFd);
-    if (m_stateFd >= 0) ::close(m_stateFd);
+    if (m_data)
+        ::munmap(m_data, m_dataLen);
+    if (m_state)
+        ::munmap(m_state, m_stateLen);
+    if (m_dataFd >= 0)
+        ::close(m_dataFd);
+    if (m_stateFd >= 0)
+        ::close(m_stateFd);
 }
 
 EmbeddingStore::RowState EmbeddingStore::state(std::int64_t row) const
@@ -192,7 +208,8 @@ void EmbeddingStore::write(std::int64_t row, const float* values)
     if (m_info.dtype == "float32") {
         std::memcpy(m_data + std::size_t(row) * d * 4, values, d * 4);
     } else {
-        const at::Tensor h = at::from_blob(const_cast<float*>(values), {std::int64_t(d)}, at::kFloat).to(at::kHalf);
+        const at::Tensor h =
+            at::from_blob(const_cast<float*>(values), {std::int64_t(d)}, at::kFloat).to(at::kHalf);
         std::memcpy(m_data + std::size_t(row) * d * 2, h.data_ptr(), d * 2);
     }
     m_state[row] = std::uint8_t(RowState::Done);
@@ -225,7 +242,10 @@ void EmbeddingStore::writeErrors()
     writeFileAtomic((fs::path(m_dir) / "errors.json").string(), j.dump());
 }
 
-at::Tensor EmbeddingStore::row(std::int64_t r) const { return rowsAt({r})[0]; }
+at::Tensor EmbeddingStore::row(std::int64_t r) const
+{
+    return rowsAt({r})[0];
+}
 
 at::Tensor EmbeddingStore::rowsAt(const std::vector<std::int64_t>& idx) const
 {
@@ -235,9 +255,11 @@ at::Tensor EmbeddingStore::rowsAt(const std::vector<std::int64_t>& idx) const
     for (std::size_t k = 0; k < idx.size(); ++k) {
         TORCH_CHECK(idx[k] >= 0 && idx[k] < rows(), "row out of range");
         if (m_info.dtype == "float32") {
-            std::memcpy(dst + std::int64_t(k) * d, m_data + std::size_t(idx[k]) * std::size_t(d) * 4, std::size_t(d) * 4);
+            std::memcpy(dst + std::int64_t(k) * d, m_data + std::size_t(idx[k]) * std::size_t(d) * 4,
+                        std::size_t(d) * 4);
         } else {
-            const at::Tensor h = at::from_blob(m_data + std::size_t(idx[k]) * std::size_t(d) * 2, {d}, at::kHalf);
+            const at::Tensor h =
+                at::from_blob(m_data + std::size_t(idx[k]) * std::size_t(d) * 2, {d}, at::kHalf);
             out[std::int64_t(k)].copy_(h);
         }
     }
@@ -253,8 +275,14 @@ std::vector<std::int64_t> EmbeddingStore::rowsIn(RowState s) const
     return out;
 }
 
-std::vector<std::pair<std::int64_t, std::string>> EmbeddingStore::errors() const { return m_errors; }
+std::vector<std::pair<std::int64_t, std::string>> EmbeddingStore::errors() const
+{
+    return m_errors;
+}
 
-std::int64_t EmbeddingStore::dataBytes() const { return std::int64_t(m_dataLen); }
+std::int64_t EmbeddingStore::dataBytes() const
+{
+    return std::int64_t(m_dataLen);
+}
 
 } // namespace ssondo

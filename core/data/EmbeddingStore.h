@@ -18,8 +18,8 @@ struct EmbeddingStoreInfo
     std::string datasetName;
     std::string datasetVersion;
     std::int64_t dim = 0;
-    std::string dtype = "float32";       ///< "float32" or "float16" on disk
-    std::vector<std::string> clipPaths;  ///< row i is clip clipPaths[i]
+    std::string dtype = "float32";      ///< "float32" or "float16" on disk
+    std::vector<std::string> clipPaths; ///< row i is clip clipPaths[i]
 };
 
 /// On-disk embedding matrix [rows, dim] for one teacher × dataset, memory-mapped, written row by
@@ -37,7 +37,8 @@ public:
 
     /// Opens the store in `dir` if its meta matches `info` (same teacher, dataset version, dim,
     /// dtype, clips); creates it when absent. Throws InputError when `dir` holds a different store.
-    static std::unique_ptr<EmbeddingStore> openOrCreate(const std::string& dir, const EmbeddingStoreInfo& info);
+    static std::unique_ptr<EmbeddingStore> openOrCreate(const std::string& dir,
+                                                        const EmbeddingStoreInfo& info);
     /// Opens an existing store, read-only unless writable.
     static std::unique_ptr<EmbeddingStore> open(const std::string& dir, bool writable = false);
     ~EmbeddingStore();

@@ -27,7 +27,7 @@ float halfToFloat(std::uint16_t h)
     if (exp == 0) {
         if (mant == 0) {
             bits = sign;
-        } else {  // subnormal: renormalise
+        } else { // subnormal: renormalise
             exp = 127 - 15 + 1;
             while ((mant & 0x400u) == 0) {
                 mant <<= 1;
@@ -46,8 +46,7 @@ float halfToFloat(std::uint16_t h)
     return f;
 }
 
-template <typename T>
-void convert(const std::uint8_t* src, std::size_t n, std::vector<float>& dst)
+template <typename T> void convert(const std::uint8_t* src, std::size_t n, std::vector<float>& dst)
 {
     dst.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -61,7 +60,9 @@ void convert(const std::uint8_t* src, std::size_t n, std::vector<float>& dst)
 
 NpyArray NpyFile::parse(const std::uint8_t* bytes, std::size_t size, const std::string& name)
 {
-    auto fail = [&](const std::string& why) -> InputError { return InputError(name + ": not a valid .npy array: " + why); };
+    auto fail = [&](const std::string& why) -> InputError {
+        return InputError(name + ": not a valid .npy array: " + why);
+    };
     static const char kMagic[] = "\x93NUMPY";
     if (size < 10 || std::memcmp(bytes, kMagic, 6) != 0)
         throw fail("missing the \\x93NUMPY magic");
@@ -117,9 +118,13 @@ NpyArray NpyFile::parse(const std::uint8_t* bytes, std::size_t size, const std::
                        " items of " + std::to_string(itemSize) + " bytes)");
     };
     const std::string& d = arr.dtype;
-    if (d == "<f4" || d == "|f4") { need(4); convert<float>(data, n, arr.data); }
-    else if (d == "<f8") { need(8); convert<double>(data, n, arr.data); }
-    else if (d == "<f2") {
+    if (d == "<f4" || d == "|f4") {
+        need(4);
+        convert<float>(data, n, arr.data);
+    } else if (d == "<f8") {
+        need(8);
+        convert<double>(data, n, arr.data);
+    } else if (d == "<f2") {
         need(2);
         arr.data.resize(n);
         for (std::size_t i = 0; i < n; ++i) {
@@ -127,10 +132,13 @@ NpyArray NpyFile::parse(const std::uint8_t* bytes, std::size_t size, const std::
             std::memcpy(&h, data + 2 * i, 2);
             arr.data[i] = halfToFloat(h);
         }
-    }
-    else if (d == "<i4") { need(4); convert<std::int32_t>(data, n, arr.data); }
-    else if (d == "<i8") { need(8); convert<std::int64_t>(data, n, arr.data); }
-    else
+    } else if (d == "<i4") {
+        need(4);
+        convert<std::int32_t>(data, n, arr.data);
+    } else if (d == "<i8") {
+        need(8);
+        convert<std::int64_t>(data, n, arr.data);
+    } else
         throw fail("unsupported dtype '" + d + "' (expected little-endian float16/32/64 or int32/64)");
     if (fortran && arr.shape.size() > 1) {
         // Column-major on disk (e.g. a transposed NumPy view): reorder to row-major.
@@ -145,7 +153,7 @@ NpyArray NpyFile::parse(const std::uint8_t* bytes, std::size_t size, const std::
             for (size_t k = 0; k < dims; ++k)
                 off += idx[k] * fStride[k];
             c[i] = arr.data[size_t(off)];
-            for (size_t k = dims; k-- > 0;) {  // advance the C-order index
+            for (size_t k = dims; k-- > 0;) { // advance the C-order index
                 if (++idx[k] < arr.shape[k])
                     break;
                 idx[k] = 0;
@@ -174,7 +182,7 @@ void NpyFile::write(const std::string& path, const std::vector<std::int64_t>& sh
         n *= d;
     }
     if (shape.size() > 1)
-        dims.pop_back();  // (3,) for 1-D, (2, 3) otherwise
+        dims.pop_back(); // (3,) for 1-D, (2, 3) otherwise
     std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
     // Pad so that the data starts on a 64-byte boundary, ending with '\n' (format spec).
     const std::size_t total = 10 + header.size() + 1;

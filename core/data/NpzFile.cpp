@@ -13,8 +13,14 @@ namespace ssondo {
 
 namespace {
 
-std::uint32_t u32(const std::uint8_t* p) { return p[0] | (p[1] << 8) | (p[2] << 16) | (std::uint32_t(p[3]) << 24); }
-std::uint16_t u16(const std::uint8_t* p) { return std::uint16_t(p[0] | (p[1] << 8)); }
+std::uint32_t u32(const std::uint8_t* p)
+{
+    return p[0] | (p[1] << 8) | (p[2] << 16) | (std::uint32_t(p[3]) << 24);
+}
+std::uint16_t u16(const std::uint8_t* p)
+{
+    return std::uint16_t(p[0] | (p[1] << 8));
+}
 
 } // namespace
 
@@ -24,7 +30,9 @@ std::map<std::string, NpyArray> NpzFile::read(const std::string& path)
     if (!in)
         throw InputError(path + ": cannot open");
     const std::vector<std::uint8_t> z((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto fail = [&](const std::string& why) { return InputError(path + ": not a valid .npz archive: " + why); };
+    auto fail = [&](const std::string& why) {
+        return InputError(path + ": not a valid .npz archive: " + why);
+    };
     if (z.size() < 22)
         throw fail("too short");
     // End of central directory: scan back over a possible comment.

@@ -10,8 +10,8 @@
 
 namespace ssondo {
 
-
-Sampler::Sampler(std::vector<std::int64_t> pool, std::vector<double> weights, std::uint64_t seed, std::string name)
+Sampler::Sampler(std::vector<std::int64_t> pool, std::vector<double> weights, std::uint64_t seed,
+                 std::string name)
     : m_pool(std::move(pool)), m_seed(seed), m_name(std::move(name))
 {
     if (m_pool.empty())
@@ -35,7 +35,8 @@ Sampler Sampler::uniform(std::vector<std::int64_t> pool, std::uint64_t seed)
     return Sampler(std::move(pool), {}, seed, "uniform");
 }
 
-Sampler Sampler::balanced(std::vector<std::int64_t> pool, const std::vector<std::int64_t>& clusters, std::uint64_t seed)
+Sampler Sampler::balanced(std::vector<std::int64_t> pool, const std::vector<std::int64_t>& clusters,
+                          std::uint64_t seed)
 {
     if (clusters.size() != pool.size())
         throw InputError("balanced sampler: one cluster id per clip is needed");
@@ -63,13 +64,14 @@ std::vector<std::int64_t> Sampler::epoch(std::int64_t e, std::int64_t count) con
     std::vector<std::int64_t> out(size_t(std::max<std::int64_t>(0, count)));
     const double total = m_cumulative.empty() ? 0.0 : m_cumulative.back();
     for (auto& v : out) {
-        const double u = double(gen() >> 11) * (1.0 / 9007199254740992.0);  // [0, 1)
+        const double u = double(gen() >> 11) * (1.0 / 9007199254740992.0); // [0, 1)
         std::size_t i;
         if (m_cumulative.empty())
             i = std::min(m_pool.size() - 1, std::size_t(u * double(m_pool.size())));
         else
             i = std::min(m_pool.size() - 1,
-                         std::size_t(std::upper_bound(m_cumulative.begin(), m_cumulative.end(), u * total) - m_cumulative.begin()));
+                         std::size_t(std::upper_bound(m_cumulative.begin(), m_cumulative.end(), u * total) -
+                                     m_cumulative.begin()));
         v = m_pool[i];
     }
     return out;

@@ -14,13 +14,15 @@ class Sampler
 public:
     /// pool: dataset positions that may be drawn; weights: one per pool entry (> 0), or empty for
     /// uniform. Throws InputError on an empty pool or bad weights.
-    Sampler(std::vector<std::int64_t> pool, std::vector<double> weights, std::uint64_t seed, std::string name);
+    Sampler(std::vector<std::int64_t> pool, std::vector<double> weights, std::uint64_t seed,
+            std::string name);
 
     /// Uniform over the pool (the random baseline).
     static Sampler uniform(std::vector<std::int64_t> pool, std::uint64_t seed);
     /// Cluster-balanced: weight 1 / size of the clip's cluster, so every cluster is equally likely
     /// and clips are uniform inside it. clusters[i] is the cluster of pool[i].
-    static Sampler balanced(std::vector<std::int64_t> pool, const std::vector<std::int64_t>& clusters, std::uint64_t seed);
+    static Sampler balanced(std::vector<std::int64_t> pool, const std::vector<std::int64_t>& clusters,
+                            std::uint64_t seed);
 
     /// `count` draws for `epoch` (values from the pool).
     std::vector<std::int64_t> epoch(std::int64_t epoch, std::int64_t count) const;
@@ -31,7 +33,7 @@ public:
 
 private:
     std::vector<std::int64_t> m_pool;
-    std::vector<double> m_cumulative;  // empty for uniform
+    std::vector<double> m_cumulative; // empty for uniform
     std::uint64_t m_seed;
     std::string m_name;
 };

@@ -58,7 +58,8 @@ TrainState loadCheckpoint(const std::string& path, torch::nn::Module& student, t
         archive.read("elapsed_seconds", t);
         s.elapsedSeconds = t.item<double>();
     } catch (const std::exception& e) {
-        throw InputError(path + ": damaged or incompatible checkpoint (" + std::string(e.what()).substr(0, 200) + ")");
+        throw InputError(path + ": damaged or incompatible checkpoint (" +
+                         std::string(e.what()).substr(0, 200) + ")");
     }
     return s;
 }
@@ -73,7 +74,8 @@ void loadCheckpointWeights(const std::string& path, torch::nn::Module& student, 
         student.load(studentArchive);
         head.load(headArchive);
     } catch (const std::exception& e) {
-        throw InputError(path + ": damaged or incompatible checkpoint (" + std::string(e.what()).substr(0, 200) + ")");
+        throw InputError(path + ": damaged or incompatible checkpoint (" +
+                         std::string(e.what()).substr(0, 200) + ")");
     }
 }
 

@@ -3,19 +3,23 @@
 #include <cstdint>
 #include <string>
 
-namespace torch::nn { class Module; }
-namespace torch::optim { class Optimizer; }
+namespace torch::nn {
+class Module;
+}
+namespace torch::optim {
+class Optimizer;
+}
 
 namespace ssondo {
 
 /// Where a run stands, saved with its weights.
 struct TrainState
 {
-    std::int64_t epoch = 0;        ///< epoch in progress (0-based)
-    std::int64_t stepInEpoch = 0;  ///< batches of that epoch already done
-    std::int64_t globalStep = 0;   ///< optimizer steps so far
+    std::int64_t epoch = 0;       ///< epoch in progress (0-based)
+    std::int64_t stepInEpoch = 0; ///< batches of that epoch already done
+    std::int64_t globalStep = 0;  ///< optimizer steps so far
     double bestValCosine = -2;
-    double elapsedSeconds = 0;     ///< training time before this process
+    double elapsedSeconds = 0; ///< training time before this process
 };
 
 /// Saves student, mapping head, optimizer and state to `path` atomically (temporary file, fsync,

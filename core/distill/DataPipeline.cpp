@@ -23,7 +23,10 @@ DataPipeline::DataPipeline(Source source, LogMelOptions frontEnd, int workers, P
         throw InputError(m_source.cache->dir() + ": log-mel cache of another shape");
 }
 
-DataPipeline::~DataPipeline() { stop(); }
+DataPipeline::~DataPipeline()
+{
+    stop();
+}
 
 at::Tensor DataPipeline::melOf(std::int64_t pos)
 {
@@ -34,7 +37,7 @@ at::Tensor DataPipeline::melOf(std::int64_t pos)
     // Pad or cut to exactly the clip length (reference: 10 s; the first 10 s of longer clips).
     a.samples.resize(size_t(m_clipSamples), 0.0f);
     const at::Tensor wav = at::from_blob(a.samples.data(), {1, m_clipSamples}, at::kFloat);
-    at::Tensor mel = m_frontEnd.forward(wav)[0].contiguous();  // [1, mels, frames]
+    at::Tensor mel = m_frontEnd.forward(wav)[0].contiguous(); // [1, mels, frames]
     if (m_source.cache) {
         {
             std::lock_guard<std::mutex> lock(m_cacheMutex);
@@ -96,7 +99,8 @@ void DataPipeline::worker()
                 batch.items.push_back(pos);
             } catch (const std::exception& e) {
                 if (m_sink)
-                    m_sink->warning(std::string("skipped in training: ") + e.what(), m_source.paths[size_t(pos)]);
+                    m_sink->warning(std::string("skipped in training: ") + e.what(),
+                                    m_source.paths[size_t(pos)]);
             }
         }
         if (!mels.empty()) {
@@ -127,7 +131,7 @@ std::optional<TrainBatch> DataPipeline::next()
         m_spaceCv.notify_all();
         m_waitSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (b.items.empty())
-            continue;  // every clip of this batch failed to decode
+            continue; // every clip of this batch failed to decode
         return b;
     }
 }

@@ -22,9 +22,9 @@ class ProgressSink;
 /// One batch, ready for the model.
 struct TrainBatch
 {
-    at::Tensor mel;                     ///< [B, 1, n_mels, frames] float32
-    at::Tensor target;                  ///< [B, D] float32 teacher embeddings
-    std::vector<std::int64_t> items;    ///< dataset positions of the rows (failed clips dropped)
+    at::Tensor mel;                  ///< [B, 1, n_mels, frames] float32
+    at::Tensor target;               ///< [B, D] float32 teacher embeddings
+    std::vector<std::int64_t> items; ///< dataset positions of the rows (failed clips dropped)
 };
 
 /// Prepares batches on worker threads, ahead of the model: decode → downmix → resample to the

@@ -11,7 +11,7 @@ namespace ssondo {
 enum class LossKind { Cosine, Mse, L1, Kl, Clap, ClusterContrastive };
 
 std::string lossName(LossKind kind);
-LossKind lossFromName(const std::string& name);  ///< throws InputError listing the names
+LossKind lossFromName(const std::string& name); ///< throws InputError listing the names
 
 /// mean over the batch of 1 − cos(pred, target). The recommended loss.
 at::Tensor cosineLoss(const at::Tensor& pred, const at::Tensor& target);
@@ -28,11 +28,11 @@ at::Tensor clapLoss(const at::Tensor& pred, const at::Tensor& target, double tem
 /// −log(exp(s_ip) / (exp(s_ip) + Σ_n exp(s_in))) with s = cos/temperature: the other positives
 /// are masked out of the denominator (they are neither pushed away nor counted). Averaged over
 /// positives, then anchors. clusters: [B] int64.
-at::Tensor clusterContrastiveLoss(const at::Tensor& pred, const at::Tensor& target, const at::Tensor& clusters,
-                                  double temperature);
+at::Tensor clusterContrastiveLoss(const at::Tensor& pred, const at::Tensor& target,
+                                  const at::Tensor& clusters, double temperature);
 
 /// Dispatch by kind. clusters may be undefined except for ClusterContrastive.
-at::Tensor distillationLoss(LossKind kind, const at::Tensor& pred, const at::Tensor& target, double temperature,
-                            const at::Tensor& clusters = {});
+at::Tensor distillationLoss(LossKind kind, const at::Tensor& pred, const at::Tensor& target,
+                            double temperature, const at::Tensor& clusters = {});
 
 } // namespace ssondo

@@ -11,22 +11,22 @@ namespace ssondo {
 /// field by field from command-line flags with set("section.key", "value").
 struct TrainConfig
 {
-    std::string name;                 ///< run name ("" → generated)
+    std::string name; ///< run name ("" → generated)
     std::vector<std::string> tags;
 
     // [data]
-    std::int64_t embeddings = 0;      ///< embedding set id (0: the latest set of `dataset`)
-    std::string dataset;              ///< dataset name, when embeddings = 0
-    double valFraction = 0.1;         ///< share of clips held out for validation
-    double clipSeconds = 10.0;        ///< training clips are padded/cut to this length
-    bool cache = true;                ///< cache log-mels in the workspace
-    std::int64_t workers = 0;         ///< data-loading threads (0: cores − 1, at least 1)
+    std::int64_t embeddings = 0; ///< embedding set id (0: the latest set of `dataset`)
+    std::string dataset;         ///< dataset name, when embeddings = 0
+    double valFraction = 0.1;    ///< share of clips held out for validation
+    double clipSeconds = 10.0;   ///< training clips are padded/cut to this length
+    bool cache = true;           ///< cache log-mels in the workspace
+    std::int64_t workers = 0;    ///< data-loading threads (0: cores − 1, at least 1)
 
     // [student]
     std::string arch = "mn10";
     double width = 1.0;
-    std::int64_t mChannels = 16;      ///< ERes2Net base channels
-    std::string init;                 ///< PyTorch state dict to start from
+    std::int64_t mChannels = 16; ///< ERes2Net base channels
+    std::string init;            ///< PyTorch state dict to start from
 
     // [head]
     std::int64_t headHidden = 1280;
@@ -57,13 +57,14 @@ struct TrainConfig
     std::int64_t samplesPerEpoch = 0; ///< 0: one pass over the training clips
     std::int64_t seed = 42;
     std::string device = "auto";
-    double mixup = 0.0;               ///< mixup alpha; 0: off (reference distillation: off)
-    bool specAugment = false;         ///< reference distillation: off
+    double mixup = 0.0;       ///< mixup alpha; 0: off (reference distillation: off)
+    bool specAugment = false; ///< reference distillation: off
     std::int64_t freqMask = 48;
     std::int64_t timeMask = 192;
-    std::int64_t checkpointEvery = 200;  ///< steps between checkpoints (also at every epoch end)
-    std::int64_t logEvery = 10;          ///< steps between train-loss points
-    std::int64_t preciseBn = 0;          ///< training clips used to re-estimate BN statistics before validation (0: off)
+    std::int64_t checkpointEvery = 200; ///< steps between checkpoints (also at every epoch end)
+    std::int64_t logEvery = 10;         ///< steps between train-loss points
+    std::int64_t preciseBn =
+        0; ///< training clips used to re-estimate BN statistics before validation (0: off)
 
     /// Parses TOML text; throws InputError naming `where`, the key and what is wrong.
     static TrainConfig fromToml(const std::string& text, const std::string& where = "config");

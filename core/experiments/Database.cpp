@@ -69,7 +69,10 @@ Statement& Statement::operator=(Statement&& o) noexcept
     return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(m_stmt); }
+Statement::~Statement()
+{
+    sqlite3_finalize(m_stmt);
+}
 
 static void check(int rc, sqlite3* db, const std::string& path)
 {
@@ -77,8 +80,16 @@ static void check(int rc, sqlite3* db, const std::string& path)
         throw DatabaseError(describe(rc, db, path));
 }
 
-Statement& Statement::bind(int i, std::int64_t v) { check(sqlite3_bind_int64(m_stmt, i, v), m_db, m_path); return *this; }
-Statement& Statement::bind(int i, double v) { check(sqlite3_bind_double(m_stmt, i, v), m_db, m_path); return *this; }
+Statement& Statement::bind(int i, std::int64_t v)
+{
+    check(sqlite3_bind_int64(m_stmt, i, v), m_db, m_path);
+    return *this;
+}
+Statement& Statement::bind(int i, double v)
+{
+    check(sqlite3_bind_double(m_stmt, i, v), m_db, m_path);
+    return *this;
+}
 Statement& Statement::bind(int i, const std::string& v)
 {
     check(sqlite3_bind_text(m_stmt, i, v.data(), int(v.size()), SQLITE_TRANSIENT), m_db, m_path);
@@ -89,7 +100,11 @@ Statement& Statement::bindBlob(int i, const void* data, std::size_t size)
     check(sqlite3_bind_blob(m_stmt, i, data, int(size), SQLITE_TRANSIENT), m_db, m_path);
     return *this;
 }
-Statement& Statement::bindNull(int i) { check(sqlite3_bind_null(m_stmt, i), m_db, m_path); return *this; }
+Statement& Statement::bindNull(int i)
+{
+    check(sqlite3_bind_null(m_stmt, i), m_db, m_path);
+    return *this;
+}
 
 bool Statement::step()
 {
@@ -116,13 +131,23 @@ void Statement::reset()
     sqlite3_clear_bindings(m_stmt);
 }
 
-bool Statement::isNull(int c) const { return sqlite3_column_type(m_stmt, c) == SQLITE_NULL; }
-std::int64_t Statement::columnInt(int c) const { return sqlite3_column_int64(m_stmt, c); }
-double Statement::columnDouble(int c) const { return sqlite3_column_double(m_stmt, c); }
+bool Statement::isNull(int c) const
+{
+    return sqlite3_column_type(m_stmt, c) == SQLITE_NULL;
+}
+std::int64_t Statement::columnInt(int c) const
+{
+    return sqlite3_column_int64(m_stmt, c);
+}
+double Statement::columnDouble(int c) const
+{
+    return sqlite3_column_double(m_stmt, c);
+}
 std::string Statement::columnText(int c) const
 {
     const auto* p = sqlite3_column_text(m_stmt, c);
-    return p ? std::string(reinterpret_cast<const char*>(p), size_t(sqlite3_column_bytes(m_stmt, c))) : std::string();
+    return p ? std::string(reinterpret_cast<const char*>(p), size_t(sqlite3_column_bytes(m_stmt, c)))
+             : std::string();
 }
 std::optional<double> Statement::columnOptDouble(int c) const
 {
@@ -132,9 +157,15 @@ std::optional<double> Statement::columnOptDouble(int c) const
 }
 
 // ---------------------------------------------------------------------------------------------
-Database::Database(sqlite3* db, std::string path, bool readOnly) : m_db(db), m_path(std::move(path)), m_readOnly(readOnly) {}
+Database::Database(sqlite3* db, std::string path, bool readOnly)
+    : m_db(db), m_path(std::move(path)), m_readOnly(readOnly)
+{
+}
 
-Database::~Database() { sqlite3_close_v2(m_db); }
+Database::~Database()
+{
+    sqlite3_close_v2(m_db);
+}
 
 std::unique_ptr<Database> Database::open(const std::string& path, Mode mode, int busyTimeoutMs)
 {
@@ -190,8 +221,14 @@ Statement Database::prepare(const std::string& sql)
     return Statement(m_db, stmt, m_path);
 }
 
-std::int64_t Database::lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }
-int Database::changes() const { return sqlite3_changes(m_db); }
+std::int64_t Database::lastInsertId() const
+{
+    return sqlite3_last_insert_rowid(m_db);
+}
+int Database::changes() const
+{
+    return sqlite3_changes(m_db);
+}
 
 int Database::schemaVersion()
 {
@@ -215,7 +252,10 @@ void Database::migrate()
     }
 }
 
-Database::Transaction::Transaction(Database& db) : m_db(db) { m_db.exec("BEGIN IMMEDIATE"); }
+Database::Transaction::Transaction(Database& db) : m_db(db)
+{
+    m_db.exec("BEGIN IMMEDIATE");
+}
 
 Database::Transaction::~Transaction()
 {

@@ -29,8 +29,10 @@ public:
     Statement& bind(int index, const char* value) { return bind(index, std::string(value)); }
     Statement& bindBlob(int index, const void* data, std::size_t size);
     Statement& bindNull(int index);
-    template <typename T>
-    Statement& bind(int index, const std::optional<T>& v) { return v ? bind(index, *v) : bindNull(index); }
+    template <typename T> Statement& bind(int index, const std::optional<T>& v)
+    {
+        return v ? bind(index, *v) : bindNull(index);
+    }
 
     /// Runs one step: true when a row is available, false when done. Throws DatabaseError.
     bool step();
@@ -60,7 +62,8 @@ public:
 
     /// Opens (or creates, for Mode::Create) the file and migrates its schema to the current version
     /// (not in ReadOnly mode). Throws DatabaseError.
-    static std::unique_ptr<Database> open(const std::string& path, Mode mode = Mode::ReadWrite, int busyTimeoutMs = 10000);
+    static std::unique_ptr<Database> open(const std::string& path, Mode mode = Mode::ReadWrite,
+                                          int busyTimeoutMs = 10000);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;

@@ -10,7 +10,8 @@ namespace ssondo {
 namespace {
 
 constexpr const char* kSelect =
-    "SELECT id, name, status, IFNULL(embedding_set_id, 0), IFNULL(clustering_id, 0), teacher, student, sampler, loss, "
+    "SELECT id, name, status, IFNULL(embedding_set_id, 0), IFNULL(clustering_id, 0), teacher, student, "
+    "sampler, loss, "
     "seed, config_toml, config_hash, tags, notes, dir, message, backbone_params, head_params, created_at, "
     "IFNULL(started_at, ''), IFNULL(finished_at, ''), updated_at FROM runs";
 
@@ -48,25 +49,53 @@ std::int64_t RunLog::create(const RunRecord& r)
 {
     const std::string now = utcNow();
     auto s = m_db.prepare(
-        "INSERT INTO runs(name, status, embedding_set_id, clustering_id, teacher, student, sampler, loss, seed, "
+        "INSERT INTO runs(name, status, embedding_set_id, clustering_id, teacher, student, sampler, loss, "
+        "seed, "
         "config_toml, config_hash, tags, notes, dir, backbone_params, head_params, created_at, updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)");
     s.bind(1, r.name).bind(2, r.status.empty() ? std::string("created") : r.status);
-    if (r.embeddingSetId > 0) s.bind(3, r.embeddingSetId); else s.bindNull(3);
-    if (r.clusteringId > 0) s.bind(4, r.clusteringId); else s.bindNull(4);
-    s.bind(5, r.teacher).bind(6, r.student).bind(7, r.sampler).bind(8, r.loss).bind(9, r.seed).bind(10, r.configToml)
-        .bind(11, r.configHash).bind(12, r.tags).bind(13, r.notes).bind(14, r.dir).bind(15, r.backboneParams)
-        .bind(16, r.headParams).bind(17, now).run();
+    if (r.embeddingSetId > 0)
+        s.bind(3, r.embeddingSetId);
+    else
+        s.bindNull(3);
+    if (r.clusteringId > 0)
+        s.bind(4, r.clusteringId);
+    else
+        s.bindNull(4);
+    s.bind(5, r.teacher)
+        .bind(6, r.student)
+        .bind(7, r.sampler)
+        .bind(8, r.loss)
+        .bind(9, r.seed)
+        .bind(10, r.configToml)
+        .bind(11, r.configHash)
+        .bind(12, r.tags)
+        .bind(13, r.notes)
+        .bind(14, r.dir)
+        .bind(15, r.backboneParams)
+        .bind(16, r.headParams)
+        .bind(17, now)
+        .run();
     return m_db.lastInsertId();
 }
 
 void RunLog::update(const RunRecord& r)
 {
     auto s = m_db.prepare(
-        "UPDATE runs SET name = ?2, status = COALESCE(NULLIF(?3, ''), status), message = ?4, dir = ?5, backbone_params = ?6, head_params = ?7, "
+        "UPDATE runs SET name = ?2, status = COALESCE(NULLIF(?3, ''), status), message = ?4, dir = ?5, "
+        "backbone_params = ?6, head_params = ?7, "
         "started_at = NULLIF(?8, ''), finished_at = NULLIF(?9, ''), updated_at = ?10 WHERE id = ?1");
-    s.bind(1, r.id).bind(2, r.name).bind(3, r.status).bind(4, r.message).bind(5, r.dir).bind(6, r.backboneParams)
-        .bind(7, r.headParams).bind(8, r.startedAt).bind(9, r.finishedAt).bind(10, utcNow()).run();
+    s.bind(1, r.id)
+        .bind(2, r.name)
+        .bind(3, r.status)
+        .bind(4, r.message)
+        .bind(5, r.dir)
+        .bind(6, r.backboneParams)
+        .bind(7, r.headParams)
+        .bind(8, r.startedAt)
+        .bind(9, r.finishedAt)
+        .bind(10, utcNow())
+        .run();
 }
 
 void RunLog::setStatus(std::int64_t id, const std::string& status, const std::string& message)
@@ -107,7 +136,8 @@ std::vector<RunRecord> RunLog::list()
 
 std::optional<RunRecord> RunLog::resumable(const std::string& hash)
 {
-    auto s = m_db.prepare(std::string(kSelect) + " WHERE config_hash = ?1 AND status != 'done' ORDER BY id DESC LIMIT 1");
+    auto s = m_db.prepare(std::string(kSelect) +
+                          " WHERE config_hash = ?1 AND status != 'done' ORDER BY id DESC LIMIT 1");
     s.bind(1, hash);
     if (s.step())
         return readRun(s);
@@ -117,13 +147,21 @@ std::optional<RunRecord> RunLog::resumable(const std::string& hash)
 void RunLog::setTags(std::int64_t id, const std::string& tags)
 {
     get(id);
-    m_db.prepare("UPDATE runs SET tags = ?2, updated_at = ?3 WHERE id = ?1").bind(1, id).bind(2, tags).bind(3, utcNow()).run();
+    m_db.prepare("UPDATE runs SET tags = ?2, updated_at = ?3 WHERE id = ?1")
+        .bind(1, id)
+        .bind(2, tags)
+        .bind(3, utcNow())
+        .run();
 }
 
 void RunLog::setNotes(std::int64_t id, const std::string& notes)
 {
     get(id);
-    m_db.prepare("UPDATE runs SET notes = ?2, updated_at = ?3 WHERE id = ?1").bind(1, id).bind(2, notes).bind(3, utcNow()).run();
+    m_db.prepare("UPDATE runs SET notes = ?2, updated_at = ?3 WHERE id = ?1")
+        .bind(1, id)
+        .bind(2, notes)
+        .bind(3, utcNow())
+        .run();
 }
 
 void RunLog::rename(std::int64_t id, const std::string& name)
@@ -131,24 +169,28 @@ void RunLog::rename(std::int64_t id, const std::string& name)
     get(id);
     if (name.empty())
         throw InputError("a run needs a name");
-    m_db.prepare("UPDATE runs SET name = ?2, updated_at = ?3 WHERE id = ?1").bind(1, id).bind(2, name).bind(3, utcNow()).run();
+    m_db.prepare("UPDATE runs SET name = ?2, updated_at = ?3 WHERE id = ?1")
+        .bind(1, id)
+        .bind(2, name)
+        .bind(3, utcNow())
+        .run();
 }
 
 void RunLog::remove(std::int64_t id)
 {
     get(id);
     Database::Transaction tx(m_db);
-    m_db.prepare("DELETE FROM runs WHERE id = ?1").bind(1, id).run();  // metric points and artifacts cascade
+    m_db.prepare("DELETE FROM runs WHERE id = ?1").bind(1, id).run(); // metric points and artifacts cascade
     tx.commit();
 }
 
 std::vector<RunLog::Summary> RunLog::summaries(std::int64_t runId)
 {
     std::vector<Summary> out;
-    auto s = m_db.prepare(
-        "SELECT name, COUNT(*), MAX(value), MIN(value), "
-        "(SELECT value FROM metric_points p2 WHERE p2.run_id = p.run_id AND p2.name = p.name ORDER BY step DESC, rowid DESC LIMIT 1) "
-        "FROM metric_points p WHERE run_id = ?1 GROUP BY name ORDER BY name");
+    auto s = m_db.prepare("SELECT name, COUNT(*), MAX(value), MIN(value), "
+                          "(SELECT value FROM metric_points p2 WHERE p2.run_id = p.run_id AND p2.name = "
+                          "p.name ORDER BY step DESC, rowid DESC LIMIT 1) "
+                          "FROM metric_points p WHERE run_id = ?1 GROUP BY name ORDER BY name");
     s.bind(1, runId);
     while (s.step()) {
         Summary m;
@@ -167,10 +209,14 @@ void RunLog::addMetrics(std::int64_t runId, const std::vector<MetricPoint>& poin
     if (points.empty())
         return;
     Database::Transaction tx(m_db);
-    auto s = m_db.prepare("INSERT INTO metric_points(run_id, step, epoch, wall_time, name, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    auto s = m_db.prepare("INSERT INTO metric_points(run_id, step, epoch, wall_time, name, value) VALUES "
+                          "(?1, ?2, ?3, ?4, ?5, ?6)");
     for (const auto& p : points) {
         s.bind(1, runId).bind(2, p.step).bind(3, p.epoch).bind(4, p.wallTime).bind(5, p.name);
-        if (std::isfinite(p.value)) s.bind(6, p.value); else s.bindNull(6);
+        if (std::isfinite(p.value))
+            s.bind(6, p.value);
+        else
+            s.bindNull(6);
         s.run();
     }
     tx.commit();
@@ -178,7 +224,10 @@ void RunLog::addMetrics(std::int64_t runId, const std::vector<MetricPoint>& poin
 
 void RunLog::truncateMetrics(std::int64_t runId, std::int64_t afterStep)
 {
-    m_db.prepare("DELETE FROM metric_points WHERE run_id = ?1 AND step > ?2").bind(1, runId).bind(2, afterStep).run();
+    m_db.prepare("DELETE FROM metric_points WHERE run_id = ?1 AND step > ?2")
+        .bind(1, runId)
+        .bind(2, afterStep)
+        .run();
 }
 
 std::vector<MetricPoint> RunLog::metrics(std::int64_t runId, const std::string& name)

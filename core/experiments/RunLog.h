@@ -38,10 +38,10 @@ public:
     explicit RunLog(Database& db) : m_db(db) {}
 
     std::int64_t create(const RunRecord& r);
-    void update(const RunRecord& r);  ///< status, message, dir, params, times (by id)
+    void update(const RunRecord& r); ///< status, message, dir, params, times (by id)
     void setStatus(std::int64_t id, const std::string& status, const std::string& message = {});
     std::optional<RunRecord> find(std::int64_t id);
-    RunRecord get(std::int64_t id);  ///< throws InputError
+    RunRecord get(std::int64_t id); ///< throws InputError
     std::vector<RunRecord> list();
     /// The newest unfinished run (created, running, stopped, failed) with this config hash.
     std::optional<RunRecord> resumable(const std::string& configHash);
@@ -52,7 +52,12 @@ public:
     /// Deletes the run, its metric points and artifacts (the caller removes its folder).
     void remove(std::int64_t id);
     /// Best (max for cosines, min for losses) and last value of each metric of a run.
-    struct Summary { std::string name; double last = 0, best = 0; std::int64_t points = 0; };
+    struct Summary
+    {
+        std::string name;
+        double last = 0, best = 0;
+        std::int64_t points = 0;
+    };
     std::vector<Summary> summaries(std::int64_t runId);
 
     /// Appends points in one transaction (fast: prepared statement, batched).

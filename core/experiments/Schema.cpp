@@ -174,7 +174,10 @@ CREATE TABLE cluster_assignments (
 
 } // namespace
 
-int Schema::currentVersion() { return int(migrations().size()); }
+int Schema::currentVersion()
+{
+    return int(migrations().size());
+}
 
 std::string Schema::migrationTo(int version)
 {

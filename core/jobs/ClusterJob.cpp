@@ -29,7 +29,8 @@ std::vector<ClusteringRecord> ClusterJob::run(Workspace& ws, const ClusterConfig
     for (const auto& c : DatasetCatalog(ws.database()).clips(es.datasetId))
         labels.push_back(c.label);
     labels.resize(size_t(store->rows()));
-    const std::vector<std::int64_t> ks = cfg.kRange.empty() ? std::vector<std::int64_t>{cfg.kmeans.k} : cfg.kRange;
+    const std::vector<std::int64_t> ks =
+        cfg.kRange.empty() ? std::vector<std::int64_t>{cfg.kmeans.k} : cfg.kRange;
 
     JobLog jobs(ws.database());
     const auto jobId = jobs.start("cluster", es.datasetName + " #" + std::to_string(es.id), cfg.commandLine);
@@ -56,9 +57,11 @@ std::vector<ClusteringRecord> ClusterJob::run(Workspace& ws, const ClusterConfig
             // Centroids next to the store, named by content so that a sweep never overwrites.
             const fs::path dir = fs::path(ws.dir()) / "clusterings";
             fs::create_directories(dir);
-            const std::string name = "set" + std::to_string(es.id) + "-k" + std::to_string(o.k) + (o.normalize ? "-l2" : "") +
-                                     "-seed" + std::to_string(o.seed) + "-" + std::to_string(std::time(nullptr)) + ".npy";
-            NpyFile::write((dir / name).string(), {km.centroids.size(0), km.centroids.size(1)}, km.centroids.data_ptr<float>());
+            const std::string name = "set" + std::to_string(es.id) + "-k" + std::to_string(o.k) +
+                                     (o.normalize ? "-l2" : "") + "-seed" + std::to_string(o.seed) + "-" +
+                                     std::to_string(std::time(nullptr)) + ".npy";
+            NpyFile::write((dir / name).string(), {km.centroids.size(0), km.centroids.size(1)},
+                           km.centroids.data_ptr<float>());
             r.centroidsPath = "clusterings/" + name;
             r.id = ClusteringCatalog(ws.database()).save(r, rows, km.assignment);
             sink.metric("silhouette", r.quality.silhouette, o.k, -1);

@@ -14,9 +14,9 @@ class Workspace;
 
 struct ClusterConfig
 {
-    std::int64_t embeddings = 0;       ///< embedding set id
+    std::int64_t embeddings = 0; ///< embedding set id
     KMeansOptions kmeans;
-    std::vector<std::int64_t> kRange;  ///< when not empty: a sweep over these k (each stored)
+    std::vector<std::int64_t> kRange; ///< when not empty: a sweep over these k (each stored)
     std::string commandLine;
 };
 
@@ -26,8 +26,8 @@ class ClusterJob
 {
 public:
     /// Returns the stored clusterings (one, or one per k of the sweep).
-    static std::vector<ClusteringRecord> run(Workspace& workspace, const ClusterConfig& config, ProgressSink& sink,
-                                             const StopToken& stop);
+    static std::vector<ClusteringRecord> run(Workspace& workspace, const ClusterConfig& config,
+                                             ProgressSink& sink, const StopToken& stop);
 };
 
 } // namespace ssondo

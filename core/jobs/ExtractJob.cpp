@@ -29,7 +29,7 @@ namespace {
 struct Loaded
 {
     std::int64_t row = 0;
-    at::Tensor segments;  // [S, W], undefined on failure
+    at::Tensor segments; // [S, W], undefined on failure
     std::string error;
 };
 
@@ -43,7 +43,8 @@ std::string safeName(std::string s)
 
 } // namespace
 
-ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressSink& sink, const StopToken& stop)
+ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressSink& sink,
+                              const StopToken& stop)
 {
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
@@ -99,7 +100,8 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
     std::vector<std::int64_t> todo;
     for (std::int64_t r = 0; r < store->rows(); ++r) {
         const auto st = store->state(r);
-        if (st == EmbeddingStore::RowState::Done || (st == EmbeddingStore::RowState::Failed && !cfg.retryFailed))
+        if (st == EmbeddingStore::RowState::Done ||
+            (st == EmbeddingStore::RowState::Failed && !cfg.retryFailed))
             continue;
         if (!clips[size_t(r)].readable()) {
             if (st != EmbeddingStore::RowState::Failed)
@@ -116,7 +118,7 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
     res.rows = store->rows();
     res.teacherDescription = teacher->description();
     const std::int64_t alreadyDone = store->count(EmbeddingStore::RowState::Done);
-    std::int64_t failedTotal = store->count(EmbeddingStore::RowState::Failed);  // counted once, then tracked
+    std::int64_t failedTotal = store->count(EmbeddingStore::RowState::Failed); // counted once, then tracked
     const std::int64_t total = store->rows();
     std::int64_t processed = 0;
     auto lastFlush = Clock::now();
@@ -127,8 +129,7 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
             store->flush();
             catalog.updateCounts(setId, done, failedTotal);
             const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-            jobs.progress(jobId, done + failedTotal, total,
-                          secs > 0 ? processed / secs : 0.0);
+            jobs.progress(jobId, done + failedTotal, total, secs > 0 ? processed / secs : 0.0);
             lastFlush = Clock::now();
         }
     };
@@ -158,8 +159,8 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
             }
         } else {
             // Decoding on worker threads, the teacher on this one; each decoder uses one intra-op thread.
-            const int workers = cfg.workers > 0 ? cfg.workers
-                                                : std::max(1, int(std::thread::hardware_concurrency()) - 1);
+            const int workers =
+                cfg.workers > 0 ? cfg.workers : std::max(1, int(std::thread::hardware_concurrency()) - 1);
             BoundedQueue<Loaded> queue(size_t(4 * workers + cfg.batchSize));
             std::atomic<size_t> next{0};
             std::vector<std::thread> pool;
@@ -175,7 +176,8 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
                         Loaded item;
                         item.row = todo[i];
                         try {
-                            item.segments = loadSegments((fs::path(ds.root) / clips[size_t(item.row)].path).string(), sr, window);
+                            item.segments = loadSegments(
+                                (fs::path(ds.root) / clips[size_t(item.row)].path).string(), sr, window);
                         } catch (const std::exception& e) {
                             item.error = e.what();
                         }
@@ -240,7 +242,8 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
     } catch (const std::exception& e) {
         // Keep what was embedded; report the failure with the job.
         store->flush();
-        catalog.updateCounts(setId, store->count(EmbeddingStore::RowState::Done), store->count(EmbeddingStore::RowState::Failed));
+        catalog.updateCounts(setId, store->count(EmbeddingStore::RowState::Done),
+                             store->count(EmbeddingStore::RowState::Failed));
         jobs.finish(jobId, "failed", e.what());
         throw;
     }

@@ -13,24 +13,24 @@ class Workspace;
 
 struct ExtractConfig
 {
-    TeacherSpec teacher;            ///< "demo", a TorchScript file, or precomputed embeddings
-    std::string dataset;            ///< dataset name or id in the workspace
-    std::string dtype = "float32";  ///< on-disk rows: float32 or float16
-    int batchSize = 16;             ///< segments per teacher forward
+    TeacherSpec teacher;           ///< "demo", a TorchScript file, or precomputed embeddings
+    std::string dataset;           ///< dataset name or id in the workspace
+    std::string dtype = "float32"; ///< on-disk rows: float32 or float16
+    int batchSize = 16;            ///< segments per teacher forward
     std::string device = "auto";
-    int workers = 0;                ///< decoding threads (0: cores - 1, at least 1)
-    bool retryFailed = false;       ///< try the clips that failed last time again
-    std::string commandLine;        ///< recorded with the job
+    int workers = 0;          ///< decoding threads (0: cores - 1, at least 1)
+    bool retryFailed = false; ///< try the clips that failed last time again
+    std::string commandLine;  ///< recorded with the job
 };
 
 struct ExtractResult
 {
     std::int64_t embeddingSetId = 0;
-    std::string path;               ///< store folder
+    std::string path; ///< store folder
     std::int64_t rows = 0, done = 0, failed = 0;
-    std::int64_t computedNow = 0;   ///< rows embedded by this run
-    std::int64_t forwards = 0;      ///< teacher forward calls made by this run
-    std::int64_t segments = 0;      ///< segments embedded by this run
+    std::int64_t computedNow = 0; ///< rows embedded by this run
+    std::int64_t forwards = 0;    ///< teacher forward calls made by this run
+    std::int64_t segments = 0;    ///< segments embedded by this run
     double seconds = 0;
     bool stopped = false;
     std::string teacherDescription;
@@ -44,7 +44,8 @@ struct ExtractResult
 class ExtractJob
 {
 public:
-    static ExtractResult run(Workspace& workspace, const ExtractConfig& config, ProgressSink& sink, const StopToken& stop);
+    static ExtractResult run(Workspace& workspace, const ExtractConfig& config, ProgressSink& sink,
+                             const StopToken& stop);
 };
 
 } // namespace ssondo

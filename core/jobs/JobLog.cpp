@@ -18,9 +18,9 @@ std::string hostName()
     return buf;
 }
 
-constexpr const char* kSelect =
-    "SELECT id, kind, target, command, state, pid, host, progress_done, progress_total, rate, message, log_path, "
-    "started_at, updated_at, finished_at FROM jobs";
+constexpr const char* kSelect = "SELECT id, kind, target, command, state, pid, host, progress_done, "
+                                "progress_total, rate, message, log_path, "
+                                "started_at, updated_at, finished_at FROM jobs";
 
 JobRecord readJob(const Statement& s)
 {
@@ -52,8 +52,14 @@ std::int64_t JobLog::start(const std::string& kind, const std::string& target, c
     auto s = m_db.prepare(
         "INSERT INTO jobs(kind, target, command, state, pid, host, log_path, started_at, updated_at) "
         "VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7, ?7)");
-    s.bind(1, kind).bind(2, target).bind(3, command).bind(4, std::int64_t(getpid())).bind(5, hostName())
-        .bind(6, logPath).bind(7, now).run();
+    s.bind(1, kind)
+        .bind(2, target)
+        .bind(3, command)
+        .bind(4, std::int64_t(getpid()))
+        .bind(5, hostName())
+        .bind(6, logPath)
+        .bind(7, now)
+        .run();
     return m_db.lastInsertId();
 }
 
@@ -96,7 +102,8 @@ int JobLog::reapDead()
     const std::string host = hostName();
     std::vector<std::int64_t> dead;
     {
-        auto s = m_db.prepare("SELECT id, pid FROM jobs WHERE state = 'running' AND host = ?1 AND slurm_job_id IS NULL");
+        auto s = m_db.prepare(
+            "SELECT id, pid FROM jobs WHERE state = 'running' AND host = ?1 AND slurm_job_id IS NULL");
         s.bind(1, host);
         while (s.step()) {
             const auto pid = pid_t(s.columnInt(1));

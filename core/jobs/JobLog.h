@@ -13,15 +13,15 @@ class Database;
 struct JobRecord
 {
     std::int64_t id = 0;
-    std::string kind;     ///< "scan", "extract", "cluster", "train", "evaluate", "demo", ...
-    std::string target;   ///< dataset, run or embedding set it works on
-    std::string command;  ///< the `ssondo ...` command line that runs it
-    std::string state;    ///< queued, running, stopped, failed, done
+    std::string kind;    ///< "scan", "extract", "cluster", "train", "evaluate", "demo", ...
+    std::string target;  ///< dataset, run or embedding set it works on
+    std::string command; ///< the `ssondo ...` command line that runs it
+    std::string state;   ///< queued, running, stopped, failed, done
     std::int64_t pid = 0;
     std::string host;
     std::int64_t done = 0, total = -1;
     std::optional<double> rate;
-    std::string message;  ///< error or summary
+    std::string message; ///< error or summary
     std::string logPath;
     std::string startedAt, updatedAt, finishedAt;
 };

@@ -20,12 +20,15 @@ RunModels loadRunModels(Workspace& ws, std::int64_t runId)
     m.run = RunLog(ws.database()).get(runId);
     m.config = TrainConfig::fromToml(m.run.configToml, "run " + std::to_string(runId) + " config");
     m.teacherDim = EmbeddingCatalog(ws.database()).get(m.config.embeddings).dim;
-    m.student = StudentRegistry::instance().create(m.config.arch, StudentOptions{m.config.width, m.config.mChannels});
+    m.student =
+        StudentRegistry::instance().create(m.config.arch, StudentOptions{m.config.width, m.config.mChannels});
     m.head = MappingHead(MappingHeadOptions(m.student->embeddingDim(), m.teacherDim)
-                             .hidden(m.config.headHidden).dropout(m.config.headDropout));
+                             .hidden(m.config.headHidden)
+                             .dropout(m.config.headDropout));
     m.checkpointPath = (fs::path(ws.dir()) / m.run.dir / "checkpoint.pt").string();
     if (!fs::exists(m.checkpointPath))
-        throw InputError("run " + std::to_string(runId) + " has no checkpoint yet (" + m.checkpointPath + ")");
+        throw InputError("run " + std::to_string(runId) + " has no checkpoint yet (" + m.checkpointPath +
+                         ")");
     loadCheckpointWeights(m.checkpointPath, *m.student, *m.head);
     m.student->eval();
     m.head->eval();

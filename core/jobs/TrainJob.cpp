@@ -39,14 +39,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-
 /// Consecutive batches of `size`, without the first `skip` (already done before a resume).
-std::vector<std::vector<std::int64_t>> chunk(const std::vector<std::int64_t>& v, std::int64_t size, std::int64_t skip = 0)
+std::vector<std::vector<std::int64_t>> chunk(const std::vector<std::int64_t>& v, std::int64_t size,
+                                             std::int64_t skip = 0)
 {
     std::vector<std::vector<std::int64_t>> out;
     for (std::size_t i = 0; i < v.size(); i += std::size_t(size))
         out.emplace_back(v.begin() + long(i), v.begin() + long(std::min(v.size(), i + std::size_t(size))));
-    out.erase(out.begin(), out.begin() + long(std::min<std::size_t>(out.size(), std::size_t(std::max<std::int64_t>(0, skip)))));
+    out.erase(out.begin(), out.begin() + long(std::min<std::size_t>(
+                                             out.size(), std::size_t(std::max<std::int64_t>(0, skip)))));
     return out;
 }
 
@@ -55,7 +56,8 @@ at::Tensor meanRows(const EmbeddingStore& store, const std::vector<std::int64_t>
 {
     at::Tensor sum = at::zeros({store.dim()}, at::kDouble);
     for (std::size_t i = 0; i < rows.size(); i += 4096) {
-        std::vector<std::int64_t> part(rows.begin() + long(i), rows.begin() + long(std::min(rows.size(), i + 4096)));
+        std::vector<std::int64_t> part(rows.begin() + long(i),
+                                       rows.begin() + long(std::min(rows.size(), i + 4096)));
         sum += store.rowsAt(part).to(at::kDouble).sum(0);
     }
     return (sum / double(std::max<std::size_t>(1, rows.size()))).to(at::kFloat);
@@ -83,8 +85,8 @@ void specAugment(at::Tensor& mel, std::int64_t freqMask, std::int64_t timeMask, 
 /// statistics by their exact average over some training batches. With the reference's momentum of
 /// 0.01 the running averages lag far behind the weights in short runs, and evaluation mode would
 /// then measure a different network from the one being trained.
-void recomputeBatchNorm(torch::nn::Module& model, DataPipeline& pipeline, std::vector<std::vector<std::int64_t>> batches,
-                        const std::string& device)
+void recomputeBatchNorm(torch::nn::Module& model, DataPipeline& pipeline,
+                        std::vector<std::vector<std::int64_t>> batches, const std::string& device)
 {
     std::vector<torch::nn::BatchNorm2dImpl*> bns;
     for (auto& m : model.modules(false))
@@ -93,7 +95,7 @@ void recomputeBatchNorm(torch::nn::Module& model, DataPipeline& pipeline, std::v
     std::vector<c10::optional<double>> momenta;
     for (auto* bn : bns) {
         momenta.push_back(bn->options.momentum());
-        bn->options.momentum(c10::nullopt);  // cumulative average over the batches below
+        bn->options.momentum(c10::nullopt); // cumulative average over the batches below
         bn->reset_running_stats();
     }
     model.train();
@@ -130,8 +132,8 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     } else {
         auto latest = embeddings.latestFor(cfg.dataset);
         if (!latest)
-            throw InputError("no teacher embeddings for dataset '" + cfg.dataset + "'; run `ssondo extract --dataset " +
-                             cfg.dataset + "` first");
+            throw InputError("no teacher embeddings for dataset '" + cfg.dataset +
+                             "'; run `ssondo extract --dataset " + cfg.dataset + "` first");
         es = *latest;
     }
     cfg.embeddings = es.id;
@@ -148,13 +150,16 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
         paths.push_back((fs::path(ds.root) / c.path).string());
     std::vector<std::int64_t> pool = store->rowsIn(EmbeddingStore::RowState::Done);
     if (pool.size() < 4)
-        throw InputError("embedding set " + std::to_string(es.id) + " has only " + std::to_string(pool.size()) +
-                         " embedded clips; at least 4 are needed to train");
+        throw InputError("embedding set " + std::to_string(es.id) + " has only " +
+                         std::to_string(pool.size()) + " embedded clips; at least 4 are needed to train");
 
     // --- deterministic train / validation split
     std::vector<std::int64_t> shuffled = pool;
     std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937_64(mixSeed(std::uint64_t(cfg.seed), 0x5eed)));
-    const std::size_t nVal = cfg.valFraction > 0 ? std::max<std::size_t>(1, std::size_t(std::llround(cfg.valFraction * double(pool.size())))) : 0;
+    const std::size_t nVal =
+        cfg.valFraction > 0
+            ? std::max<std::size_t>(1, std::size_t(std::llround(cfg.valFraction * double(pool.size()))))
+            : 0;
     std::vector<std::int64_t> val(shuffled.begin(), shuffled.begin() + long(nVal));
     std::vector<std::int64_t> train(shuffled.begin() + long(nVal), shuffled.end());
     std::sort(val.begin(), val.end());
@@ -170,14 +175,15 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
         clusterOf = clusterings.assignments(cr.id, store->rows());
         for (auto r : train)
             if (clusterOf[size_t(r)] < 0)
-                throw InputError("clustering " + std::to_string(cr.id) + " has no cluster for clip row " + std::to_string(r) +
-                                 "; cluster the embedding set again");
+                throw InputError("clustering " + std::to_string(cr.id) + " has no cluster for clip row " +
+                                 std::to_string(r) + "; cluster the embedding set again");
     }
     std::vector<std::int64_t> trainClusters;
     for (auto r : train)
         trainClusters.push_back(clusterOf.empty() ? 0 : clusterOf[size_t(r)]);
-    const Sampler sampler = cfg.sampler == "balanced" ? Sampler::balanced(train, trainClusters, std::uint64_t(cfg.seed))
-                                                      : Sampler::uniform(train, std::uint64_t(cfg.seed));
+    const Sampler sampler = cfg.sampler == "balanced"
+                                ? Sampler::balanced(train, trainClusters, std::uint64_t(cfg.seed))
+                                : Sampler::uniform(train, std::uint64_t(cfg.seed));
     auto clustersOf = [&](const std::vector<std::int64_t>& items, const torch::Device& dev) {
         if (clusterOf.empty())
             return at::Tensor();
@@ -217,7 +223,8 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     }
     const fs::path runDir = fs::path(ws.runsDir()) / std::to_string(run.id);
     fs::create_directories(runDir);
-    writeFileAtomic((runDir / "config.toml").string(), run.configToml.empty() ? cfg.toToml() : run.configToml);
+    writeFileAtomic((runDir / "config.toml").string(),
+                    run.configToml.empty() ? cfg.toToml() : run.configToml);
     run.dir = fs::relative(runDir, ws.dir()).string();
 
     // --- models and optimizer (seeded before construction: same seed, same initial weights)
@@ -245,10 +252,10 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
             tensors[k] = t;
         }
         const LoadReport r = loadStateDict(*student, tensors, false, cfg.init);
-        sink.info("Initialised from " + cfg.init + ": " + std::to_string(r.loaded.size()) + " tensors loaded, " +
-                  std::to_string(dropped) + " classifier tensors dropped, " + std::to_string(r.missing.size()) +
-                  " missing, " + std::to_string(r.unexpected.size()) + " unexpected, " +
-                  std::to_string(r.mismatched.size()) + " with another shape");
+        sink.info("Initialised from " + cfg.init + ": " + std::to_string(r.loaded.size()) +
+                  " tensors loaded, " + std::to_string(dropped) + " classifier tensors dropped, " +
+                  std::to_string(r.missing.size()) + " missing, " + std::to_string(r.unexpected.size()) +
+                  " unexpected, " + std::to_string(r.mismatched.size()) + " with another shape");
         for (const auto& k : r.missing)
             sink.warning("not in the init file; keeps its fresh initialisation", k);
         for (const auto& k : r.unexpected)
@@ -256,9 +263,11 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
         for (const auto& k : r.mismatched)
             sink.warning("shape differs; keeps its fresh initialisation", k);
         if (r.loaded.empty())
-            throw InputError(cfg.init + ": no tensor matches the " + cfg.arch + " student (are these the reference key names?)");
+            throw InputError(cfg.init + ": no tensor matches the " + cfg.arch +
+                             " student (are these the reference key names?)");
     }
-    MappingHead head(MappingHeadOptions(student->embeddingDim(), es.dim).hidden(cfg.headHidden).dropout(cfg.headDropout));
+    MappingHead head(
+        MappingHeadOptions(student->embeddingDim(), es.dim).hidden(cfg.headHidden).dropout(cfg.headDropout));
     student->to(torch::Device(device));
     head->to(torch::Device(device));
     std::vector<at::Tensor> params = student->parameters();
@@ -266,9 +275,11 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
         params.push_back(p);
     std::unique_ptr<torch::optim::Optimizer> optimizer;
     if (cfg.optimizer == "adamw")
-        optimizer = std::make_unique<torch::optim::AdamW>(params, torch::optim::AdamWOptions(cfg.lr).weight_decay(cfg.weightDecay));
+        optimizer = std::make_unique<torch::optim::AdamW>(
+            params, torch::optim::AdamWOptions(cfg.lr).weight_decay(cfg.weightDecay));
     else
-        optimizer = std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(cfg.lr).weight_decay(cfg.weightDecay));
+        optimizer = std::make_unique<torch::optim::Adam>(
+            params, torch::optim::AdamOptions(cfg.lr).weight_decay(cfg.weightDecay));
     run.backboneParams = parameterCount(*student);
     run.headParams = parameterCount(*head);
 
@@ -278,8 +289,8 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     if (fs::exists(checkpoint)) {
         state = loadCheckpoint(checkpoint, *student, *head, *optimizer);
         res.resumed = true;
-        sink.info("Resuming run " + std::to_string(run.id) + " at epoch " + std::to_string(state.epoch + 1) + ", step " +
-                  std::to_string(state.globalStep));
+        sink.info("Resuming run " + std::to_string(run.id) + " at epoch " + std::to_string(state.epoch + 1) +
+                  ", step " + std::to_string(state.globalStep));
     } else if (existing) {
         sink.info("Restarting run " + std::to_string(run.id) + " (it stopped before its first checkpoint)");
     }
@@ -290,14 +301,14 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     const std::int64_t jobId = jobs.start("train", run.name, commandLine);
 
     // --- data
-    const LogMelOptions frontEnd;  // the S-SONDO student front end
+    const LogMelOptions frontEnd; // the S-SONDO student front end
     std::unique_ptr<EmbeddingStore> cache;
     const std::int64_t clipSamples = std::llround(cfg.clipSeconds * frontEnd.sample_rate());
     const std::int64_t frames = LogMelFrontEnd(frontEnd).numFrames(clipSamples);
     if (cfg.cache) {
         EmbeddingStoreInfo ci;
-        ci.teacherIdentity = "logmel-v1-" + std::to_string(frontEnd.sample_rate()) + "-" + std::to_string(frontEnd.n_mels()) +
-                             "-" + std::to_string(frames);
+        ci.teacherIdentity = "logmel-v1-" + std::to_string(frontEnd.sample_rate()) + "-" +
+                             std::to_string(frontEnd.n_mels()) + "-" + std::to_string(frames);
         ci.teacherKind = "cache";
         ci.datasetName = ds.name;
         ci.datasetVersion = ds.version;
@@ -306,26 +317,34 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
         for (const auto& c : clips)
             ci.clipPaths.push_back(c.path);
         cache = EmbeddingStore::openOrCreate(
-            (fs::path(ws.dir()) / "cache" / (ds.name + "-" + ds.version + "__" + ci.teacherIdentity)).string(), ci);
+            (fs::path(ws.dir()) / "cache" / (ds.name + "-" + ds.version + "__" + ci.teacherIdentity))
+                .string(),
+            ci);
     }
-    const int workers = cfg.workers > 0 ? int(cfg.workers) : std::max(1, int(std::thread::hardware_concurrency()) - 1);
+    const int workers =
+        cfg.workers > 0 ? int(cfg.workers) : std::max(1, int(std::thread::hardware_concurrency()) - 1);
     DataPipeline pipeline({paths, store.get(), cache.get(), cfg.clipSeconds}, frontEnd, workers, &sink);
 
     // --- baseline: predict the mean training embedding for every validation clip
     const at::Tensor meanTrain = meanRows(*store, train);
     if (!val.empty()) {
         const at::Tensor valTargets = store->rowsAt(val);
-        res.baselineValCosine = at::cosine_similarity(valTargets, meanTrain.unsqueeze(0).expand_as(valTargets), 1)
-                                    .mean().item<double>();
+        res.baselineValCosine =
+            at::cosine_similarity(valTargets, meanTrain.unsqueeze(0).expand_as(valTargets), 1)
+                .mean()
+                .item<double>();
     }
     std::vector<MetricPoint> buffer;
     double trainSeconds = state.elapsedSeconds;
-    auto wall = [&]() { return trainSeconds + std::chrono::duration<double>(Clock::now() - wallStart).count(); };
+    auto wall = [&]() {
+        return trainSeconds + std::chrono::duration<double>(Clock::now() - wallStart).count();
+    };
     if (state.globalStep == 0 && !val.empty())
         buffer.push_back({0, 0, 0.0, "baseline_val_cosine", res.baselineValCosine});
-    sink.info("Run " + std::to_string(run.id) + " '" + run.name + "': " + cfg.arch + " (" + std::to_string(run.backboneParams) +
-              " backbone + " + std::to_string(run.headParams) + " head parameters) on " + device + ", " +
-              std::to_string(train.size()) + " training / " + std::to_string(val.size()) + " validation clips, baseline val cosine " +
+    sink.info("Run " + std::to_string(run.id) + " '" + run.name + "': " + cfg.arch + " (" +
+              std::to_string(run.backboneParams) + " backbone + " + std::to_string(run.headParams) +
+              " head parameters) on " + device + ", " + std::to_string(train.size()) + " training / " +
+              std::to_string(val.size()) + " validation clips, baseline val cosine " +
               std::to_string(res.baselineValCosine));
 
     const LossKind lossKind = lossFromName(cfg.loss);
@@ -340,7 +359,8 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
             return;
         runs.addMetrics(run.id, buffer);
         buffer.clear();
-        jobs.progress(jobId, state.globalStep, totalSteps, stepSeconds > 0 ? clipsThisProcess / stepSeconds : 0.0);
+        jobs.progress(jobId, state.globalStep, totalSteps,
+                      stepSeconds > 0 ? clipsThisProcess / stepSeconds : 0.0);
         lastFlush = Clock::now();
     };
     auto emit = [&](const std::string& name, double value) {
@@ -350,12 +370,12 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     auto save = [&]() {
         TrainState s = state;
         s.elapsedSeconds = wall();
-        flush(true);  // metrics first: a checkpoint never points past the logged curve
+        flush(true); // metrics first: a checkpoint never points past the logged curve
         saveCheckpoint(checkpoint, *student, *head, *optimizer, s);
     };
 
     try {
-        for (; state.epoch < cfg.epochs && !stop.requested(); ) {
+        for (; state.epoch < cfg.epochs && !stop.requested();) {
             const double lr = cfg.lr * lrFactor(cfg, double(state.epoch));
             for (auto& group : optimizer->param_groups())
                 group.options().set_lr(lr);
@@ -375,7 +395,8 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                 const auto tStep = Clock::now();
                 waitSeconds += std::chrono::duration<double>(tStep - tWait).count();
                 // Everything random in a step is seeded by (seed, step): dropout, mixup, masks.
-                const std::uint64_t stepSeed = mixSeed(std::uint64_t(cfg.seed), std::uint64_t(state.globalStep));
+                const std::uint64_t stepSeed =
+                    mixSeed(std::uint64_t(cfg.seed), std::uint64_t(state.globalStep));
                 torch::manual_seed(stepSeed);
                 std::mt19937_64 rng(stepSeed);
                 at::Tensor mel = batch->mel.to(torch::Device(device));
@@ -386,7 +407,8 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                     std::gamma_distribution<double> g(cfg.mixup, 1.0);
                     const double x = g(rng), y = g(rng);
                     const double lam = x / std::max(1e-12, x + y);
-                    const at::Tensor perm = torch::randperm(mel.size(0), torch::TensorOptions().dtype(torch::kLong).device(mel.device()));
+                    const at::Tensor perm = torch::randperm(
+                        mel.size(0), torch::TensorOptions().dtype(torch::kLong).device(mel.device()));
                     mel = lam * mel + (1 - lam) * mel.index_select(0, perm);
                     target = lam * target + (1 - lam) * target.index_select(0, perm);
                 }
@@ -401,7 +423,8 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                 const double l = loss.item<double>();
                 if (!std::isfinite(l))
                     throw Error("the training loss became " + std::to_string(l) + " at step " +
-                                std::to_string(state.globalStep) + "; lower optim.lr or check the teacher embeddings");
+                                std::to_string(state.globalStep) +
+                                "; lower optim.lr or check the teacher embeddings");
                 lossSum += l;
                 ++lossCount;
                 ++state.globalStep;
@@ -438,11 +461,14 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                 std::int64_t n = 0;
                 pipeline.start(chunk(val, cfg.batchSize));
                 while (auto batch = pipeline.next()) {
-                    const at::Tensor pred = head->forward(student->forward(batch->mel.to(torch::Device(device))));
+                    const at::Tensor pred =
+                        head->forward(student->forward(batch->mel.to(torch::Device(device))));
                     const at::Tensor target = batch->target.to(torch::Device(device));
                     const std::int64_t b = pred.size(0);
                     lossTotal += distillationLoss(lossKind, pred, target, cfg.temperature,
-                                                  clustersOf(batch->items, torch::Device(device))).item<double>() * double(b);
+                                                  clustersOf(batch->items, torch::Device(device)))
+                                     .item<double>() *
+                                 double(b);
                     cosTotal += at::cosine_similarity(pred, target, 1).sum().item<double>();
                     n += b;
                 }

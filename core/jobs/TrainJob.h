@@ -15,15 +15,15 @@ struct TrainResult
 {
     std::int64_t runId = 0;
     std::string runName, runDir;
-    bool resumed = false;          ///< continued from a checkpoint
-    bool stopped = false;          ///< stopped before the last epoch (checkpoint written)
+    bool resumed = false; ///< continued from a checkpoint
+    bool stopped = false; ///< stopped before the last epoch (checkpoint written)
     std::int64_t epochsDone = 0, steps = 0;
     std::int64_t trainClips = 0, valClips = 0;
-    double baselineValCosine = 0;  ///< cosine of predicting the mean training teacher embedding
+    double baselineValCosine = 0; ///< cosine of predicting the mean training teacher embedding
     double lastValCosine = 0, bestValCosine = 0, lastValLoss = 0;
-    double seconds = 0;            ///< wall time of this process
-    double clipsPerSecond = 0;     ///< training throughput of this process
-    double dataWaitShare = 0;      ///< share of the step time spent waiting for data
+    double seconds = 0;        ///< wall time of this process
+    double clipsPerSecond = 0; ///< training throughput of this process
+    double dataWaitShare = 0;  ///< share of the step time spent waiting for data
     std::int64_t backboneParams = 0, headParams = 0;
 };
 
@@ -37,8 +37,8 @@ struct TrainResult
 class TrainJob
 {
 public:
-    static TrainResult run(Workspace& workspace, TrainConfig config, const std::string& commandLine, ProgressSink& sink,
-                           const StopToken& stop, std::int64_t resumeRunId = 0);
+    static TrainResult run(Workspace& workspace, TrainConfig config, const std::string& commandLine,
+                           ProgressSink& sink, const StopToken& stop, std::int64_t resumeRunId = 0);
 };
 
 } // namespace ssondo

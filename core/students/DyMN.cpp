@@ -27,7 +27,8 @@ struct ContextGenImpl : torch::nn::Module
 {
     ContextGenImpl(std::int64_t in, std::int64_t h, std::int64_t exp, std::int64_t stride) : stride(stride)
     {
-        joint_conv = register_module("joint_conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(in, h, 1).bias(false)));
+        joint_conv =
+            register_module("joint_conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(in, h, 1).bias(false)));
         joint_norm = register_module("joint_norm", bn(h));
         conv_f = register_module("conv_f", torch::nn::Conv2d(torch::nn::Conv2dOptions(h, exp, 1)));
         conv_t = register_module("conv_t", torch::nn::Conv2d(torch::nn::Conv2dOptions(h, exp, 1)));
@@ -35,12 +36,12 @@ struct ContextGenImpl : torch::nn::Module
     Context forward(const at::Tensor& x)
     {
         const at::Tensor cf = x.mean(3, true);                       // [B, C, F, 1]
-        const at::Tensor ct = x.mean(2, true).permute({0, 1, 3, 2});  // [B, C, T, 1]
+        const at::Tensor ct = x.mean(2, true).permute({0, 1, 3, 2}); // [B, C, T, 1]
         const std::int64_t f = cf.size(2), t = ct.size(2);
         const at::Tensor g = at::hardswish(joint_norm(joint_conv(at::cat({cf, ct}, 2))));
         const auto parts = g.split({f, t}, 2);
         at::Tensor hcf = parts[0], hct = parts[1].permute({0, 1, 3, 2});
-        if (stride > 1) {  // AvgPool (3, 1)/(2, 1), padding counted, as the reference
+        if (stride > 1) { // AvgPool (3, 1)/(2, 1), padding counted, as the reference
             hcf = at::avg_pool2d(hcf, {3, 1}, {stride, 1}, {1, 0});
             hct = at::avg_pool2d(hct, {1, 3}, {1, stride}, {0, 1});
         }
@@ -56,8 +57,8 @@ TORCH_MODULE(ContextGen);
 /// weight: [1, 1, K, out · in/groups · k · k], row i = W_i flattened (the reference layout).
 struct DynamicConvImpl : torch::nn::Module
 {
-    DynamicConvImpl(std::int64_t in, std::int64_t out, std::int64_t context, std::int64_t k, std::int64_t stride,
-                    std::int64_t groups, double temperature)
+    DynamicConvImpl(std::int64_t in, std::int64_t out, std::int64_t context, std::int64_t k,
+                    std::int64_t stride, std::int64_t groups, double temperature)
         : in(in), out(out), k(k), stride(stride), groups(groups), temperature(temperature)
     {
         residuals = register_module("residuals", torch::nn::Sequential(torch::nn::Linear(context, kKernels)));
@@ -70,10 +71,12 @@ struct DynamicConvImpl : torch::nn::Module
     at::Tensor forward(const at::Tensor& x, const at::Tensor& hc)
     {
         const std::int64_t b = x.size(0);
-        const at::Tensor att = at::softmax(residuals->forward(hc.reshape({b, -1})) / temperature, -1);  // [B, K]
-        const at::Tensor w = at::matmul(att, weight.reshape({kKernels, -1})).reshape({b * out, in / groups, k, k});
-        const at::Tensor y = at::conv2d(x.reshape({1, b * in, x.size(2), x.size(3)}), w, {}, stride, (k - 1) / 2, 1,
-                                        groups * b);
+        const at::Tensor att =
+            at::softmax(residuals->forward(hc.reshape({b, -1})) / temperature, -1); // [B, K]
+        const at::Tensor w =
+            at::matmul(att, weight.reshape({kKernels, -1})).reshape({b * out, in / groups, k, k});
+        const at::Tensor y = at::conv2d(x.reshape({1, b * in, x.size(2), x.size(3)}), w, {}, stride,
+                                        (k - 1) / 2, 1, groups * b);
         return y.reshape({b, out, y.size(2), y.size(3)});
     }
     static constexpr int kKernels = 4;
@@ -89,7 +92,8 @@ struct DyReLUImpl : torch::nn::Module
 {
     DyReLUImpl(std::int64_t channels, std::int64_t context) : channels(channels)
     {
-        coef_net = register_module("coef_net", torch::nn::Sequential(torch::nn::Linear(context, 4 * channels)));
+        coef_net =
+            register_module("coef_net", torch::nn::Sequential(torch::nn::Linear(context, 4 * channels)));
         lambdas = register_buffer("lambdas", torch::tensor({1.0f, 1.0f, 0.5f, 0.5f}));
         init_v = register_buffer("init_v", torch::tensor({1.0f, 0.0f, 0.0f, 0.0f}));
     }
@@ -118,7 +122,8 @@ struct DyBlockImpl : torch::nn::Module
             exp_conv = register_module("exp_conv", DynamicConv(in, exp, context, 1, 1, 1, temperature));
             exp_norm = register_module("exp_norm", bn(exp));
         }
-        depth_conv = register_module("depth_conv", DynamicConv(exp, exp, context, kernel, stride, exp, temperature));
+        depth_conv =
+            register_module("depth_conv", DynamicConv(exp, exp, context, kernel, stride, exp, temperature));
         depth_norm = register_module("depth_norm", bn(exp));
         depth_act = register_module("depth_act", DyReLU(exp, context));
         proj_conv = register_module("proj_conv", DynamicConv(exp, out, context, 1, 1, 1, temperature));
@@ -133,7 +138,7 @@ struct DyBlockImpl : torch::nn::Module
             x = hardswish ? at::hardswish(x) : at::relu(x);
         }
         x = depth_act->forward(depth_norm(depth_conv->forward(x, g.hc)), g.hc);
-        x = x * at::sigmoid(g.gcf) * at::sigmoid(g.gct);  // coordinate attention
+        x = x * at::sigmoid(g.gcf) * at::sigmoid(g.gct); // coordinate attention
         x = proj_norm(proj_conv->forward(x, g.hc));
         return residual ? x + input : x;
     }
@@ -161,28 +166,34 @@ DyMNImpl::DyMNImpl(DyMNOptions options) : m_options(options)
     const double w = options.width_mult();
     auto ch = [&](std::int64_t c) { return MobileNetV3Impl::makeDivisible(double(c) * w); };
     const Cfg table[] = {
-        {16, 3, 16, 16, false, 1},   {16, 3, 64, 24, false, 2},   {24, 3, 72, 24, false, 1},  {24, 5, 72, 40, false, 2},
-        {40, 5, 120, 40, false, 1},  {40, 5, 120, 40, false, 1},  {40, 3, 240, 80, true, 2},  {80, 3, 200, 80, true, 1},
-        {80, 3, 184, 80, true, 1},   {80, 3, 184, 80, true, 1},   {80, 3, 480, 112, true, 1}, {112, 3, 672, 112, true, 1},
+        {16, 3, 16, 16, false, 1},   {16, 3, 64, 24, false, 2},   {24, 3, 72, 24, false, 1},
+        {24, 5, 72, 40, false, 2},   {40, 5, 120, 40, false, 1},  {40, 5, 120, 40, false, 1},
+        {40, 3, 240, 80, true, 2},   {80, 3, 200, 80, true, 1},   {80, 3, 184, 80, true, 1},
+        {80, 3, 184, 80, true, 1},   {80, 3, 480, 112, true, 1},  {112, 3, 672, 112, true, 1},
         {112, 5, 672, 160, true, 2}, {160, 5, 960, 160, true, 1}, {160, 5, 960, 160, true, 1},
     };
     // Registration order as EfficientAT (layers, in_c, out_c), so the state-dict order matches too.
     layers = register_module("layers", torch::nn::ModuleList());
-    const std::int64_t ctxMin = MobileNetV3Impl::makeDivisible(32 * w), ctxMax = MobileNetV3Impl::makeDivisible(128 * w);
+    const std::int64_t ctxMin = MobileNetV3Impl::makeDivisible(32 * w),
+                       ctxMax = MobileNetV3Impl::makeDivisible(128 * w);
     for (const Cfg& c : table) {
         const std::int64_t exp = ch(c.exp);
-        const std::int64_t context = std::clamp(MobileNetV3Impl::makeDivisible(double(exp / 4)), ctxMin, ctxMax);
-        layers->push_back(DyBlock(ch(c.in), c.kernel, exp, ch(c.out), c.hardswish, c.stride, context, options.temperature()));
+        const std::int64_t context =
+            std::clamp(MobileNetV3Impl::makeDivisible(double(exp / 4)), ctxMin, ctxMax);
+        layers->push_back(DyBlock(ch(c.in), c.kernel, exp, ch(c.out), c.hardswish, c.stride, context,
+                                  options.temperature()));
     }
-    in_c = register_module("in_c", torch::nn::Sequential(
-                                       torch::nn::Conv2d(torch::nn::Conv2dOptions(1, ch(16), 3).stride(2).padding(1).bias(false)),
-                                       bn(ch(16)),
-                                       torch::nn::Functional([](const at::Tensor& x) { return at::hardswish(x); })));
+    in_c = register_module(
+        "in_c",
+        torch::nn::Sequential(
+            torch::nn::Conv2d(torch::nn::Conv2dOptions(1, ch(16), 3).stride(2).padding(1).bias(false)),
+            bn(ch(16)), torch::nn::Functional([](const at::Tensor& x) { return at::hardswish(x); })));
     m_embeddingDim = 6 * ch(160);
-    out_c = register_module("out_c", torch::nn::Sequential(
-                                         torch::nn::Conv2d(torch::nn::Conv2dOptions(ch(160), m_embeddingDim, 1).bias(false)),
-                                         bn(m_embeddingDim),
-                                         torch::nn::Functional([](const at::Tensor& x) { return at::hardswish(x); })));
+    out_c = register_module(
+        "out_c",
+        torch::nn::Sequential(
+            torch::nn::Conv2d(torch::nn::Conv2dOptions(ch(160), m_embeddingDim, 1).bias(false)),
+            bn(m_embeddingDim), torch::nn::Functional([](const at::Tensor& x) { return at::hardswish(x); })));
     // EfficientAT's initialisation: Conv2d Kaiming normal fan-out, BN 1/0, Linear N(0, 0.01).
     torch::NoGradGuard ng;
     for (auto& m : modules(false)) {

@@ -8,11 +8,16 @@ namespace ssondo {
 
 namespace {
 
-at::Tensor relu20(const at::Tensor& x) { return at::clamp(x, 0.0, 20.0); }  // the reference's Hardtanh(0, 20)
-
-torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t k, std::int64_t stride, bool bias = false)
+at::Tensor relu20(const at::Tensor& x)
 {
-    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, k).stride(stride).padding((k - 1) / 2).bias(bias));
+    return at::clamp(x, 0.0, 20.0);
+} // the reference's Hardtanh(0, 20)
+
+torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t k, std::int64_t stride,
+                       bool bias = false)
+{
+    return torch::nn::Conv2d(
+        torch::nn::Conv2dOptions(in, out, k).stride(stride).padding((k - 1) / 2).bias(bias));
 }
 
 /// Attentional feature fusion: a = 1 + tanh(local_att([x, y])), out = x·a + y·(2 − a).
@@ -21,12 +26,11 @@ struct AFFImpl : torch::nn::Module
     explicit AFFImpl(std::int64_t channels, std::int64_t r = 4)
     {
         const std::int64_t inter = channels / r;
-        local_att = register_module("local_att", torch::nn::Sequential(
-                                                      conv(2 * channels, inter, 1, 1, true),
-                                                      torch::nn::BatchNorm2d(inter),
-                                                      torch::nn::SiLU(),
-                                                      conv(inter, channels, 1, 1, true),
-                                                      torch::nn::BatchNorm2d(channels)));
+        local_att = register_module("local_att",
+                                    torch::nn::Sequential(conv(2 * channels, inter, 1, 1, true),
+                                                          torch::nn::BatchNorm2d(inter), torch::nn::SiLU(),
+                                                          conv(inter, channels, 1, 1, true),
+                                                          torch::nn::BatchNorm2d(channels)));
     }
     at::Tensor forward(const at::Tensor& x, const at::Tensor& y)
     {
@@ -44,11 +48,13 @@ struct BlockImpl : torch::nn::Module
     BlockImpl(std::int64_t in, std::int64_t planes, std::int64_t stride, bool aff)
         : width(planes * 32 / 64), useAff(aff)
     {
-        const std::int64_t out = planes * 2;  // expansion 2
+        const std::int64_t out = planes * 2; // expansion 2
         conv1 = register_module("conv1", conv(in, 2 * width, 1, stride));
         bn1 = register_module("bn1", torch::nn::BatchNorm2d(2 * width));
-        convs = register_module("convs", torch::nn::ModuleList(conv(width, width, 3, 1), conv(width, width, 3, 1)));
-        bns = register_module("bns", torch::nn::ModuleList(torch::nn::BatchNorm2d(width), torch::nn::BatchNorm2d(width)));
+        convs = register_module("convs",
+                                torch::nn::ModuleList(conv(width, width, 3, 1), conv(width, width, 3, 1)));
+        bns = register_module(
+            "bns", torch::nn::ModuleList(torch::nn::BatchNorm2d(width), torch::nn::BatchNorm2d(width)));
         if (aff)
             fuse_models = register_module("fuse_models", torch::nn::ModuleList(AFF(width)));
         conv3 = register_module("conv3", conv(2 * width, out, 1, 1));
@@ -63,9 +69,11 @@ struct BlockImpl : torch::nn::Module
     {
         const at::Tensor o = relu20(bn1(conv1(x)));
         const auto parts = o.split(width, 1);
-        const at::Tensor y0 = relu20(bns[0]->as<torch::nn::BatchNorm2d>()->forward(convs[0]->as<torch::nn::Conv2d>()->forward(parts[0])));
+        const at::Tensor y0 = relu20(bns[0]->as<torch::nn::BatchNorm2d>()->forward(
+            convs[0]->as<torch::nn::Conv2d>()->forward(parts[0])));
         const at::Tensor in1 = useAff ? fuse_models[0]->as<AFF>()->forward(y0, parts[1]) : parts[1] + y0;
-        const at::Tensor y1 = relu20(bns[1]->as<torch::nn::BatchNorm2d>()->forward(convs[1]->as<torch::nn::Conv2d>()->forward(in1)));
+        const at::Tensor y1 = relu20(
+            bns[1]->as<torch::nn::BatchNorm2d>()->forward(convs[1]->as<torch::nn::Conv2d>()->forward(in1)));
         at::Tensor out = bn3(conv3(at::cat({y0, y1}, 1)));
         out = out + (shortcut->is_empty() ? x : shortcut->forward(x));
         return relu20(out);
@@ -103,7 +111,8 @@ ERes2NetImpl::ERes2NetImpl(ERes2NetOptions options) : m_options(options)
     }
     const std::int64_t dsIn[] = {2 * m, 4 * m, 8 * m, 16 * m}, dsOut[] = {4 * m, 8 * m, 16 * m, 4 * m};
     for (int d = 0; d < 4; ++d)
-        m_downsample.push_back(register_module("layer" + std::to_string(d + 1) + "_downsample", conv(dsIn[d], dsOut[d], 3, 2)));
+        m_downsample.push_back(
+            register_module("layer" + std::to_string(d + 1) + "_downsample", conv(dsIn[d], dsOut[d], 3, 2)));
     const char* fuseNames[] = {"fuse_mode12", "fuse_mode123", "fuse_mode1234", "fuse_mode12345"};
     const std::int64_t fuseCh[] = {4 * m, 8 * m, 16 * m, 4 * m};
     for (int f = 0; f < 4; ++f)
@@ -124,7 +133,7 @@ at::Tensor ERes2NetImpl::forward(at::Tensor x)
     auto fuse = [&](int i, const at::Tensor& a, const at::Tensor& b) {
         return std::static_pointer_cast<AFFImpl>(m_fuse[size_t(i)])->forward(a, b);
     };
-    x = at::relu(bn1(conv1(x)));  // plain ReLU in the stem, as the reference
+    x = at::relu(bn1(conv1(x))); // plain ReLU in the stem, as the reference
     const at::Tensor out1 = m_layers[0]->forward(x);
     const at::Tensor out2 = m_layers[1]->forward(out1);
     const at::Tensor f12 = fuse(0, out2, m_downsample[0]->forward(out1));

@@ -3,9 +3,9 @@
 #include "students/StudentBackbone.h"
 
 #include <torch/arg.h>
+#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
-#include <torch/nn/modules/batchnorm.h>
 
 #include <vector>
 

@@ -21,7 +21,9 @@ at::Tensor embedSegments(StudentBackbone& student, const at::Tensor& mel)
         return student.forward(mel);
     TORCH_CHECK(mel.dim() == 5, "embedSegments expects [B, S, 1, mels, frames], got ", mel.sizes());
     const std::int64_t b = mel.size(0), s = mel.size(1);
-    return student.forward(mel.reshape({b * s, mel.size(2), mel.size(3), mel.size(4)})).reshape({b, s, -1}).mean(1);
+    return student.forward(mel.reshape({b * s, mel.size(2), mel.size(3), mel.size(4)}))
+        .reshape({b, s, -1})
+        .mean(1);
 }
 
 namespace {
@@ -82,7 +84,8 @@ struct ConcurrentSEBlockImpl : torch::nn::Module
     explicit ConcurrentSEBlockImpl(std::int64_t channels)
     {
         conc_se_layers = register_module("conc_se_layers", torch::nn::ModuleList());
-        conc_se_layers->push_back(SqueezeExcitation(channels, MobileNetV3Impl::makeDivisible(double(channels / 4))));
+        conc_se_layers->push_back(
+            SqueezeExcitation(channels, MobileNetV3Impl::makeDivisible(double(channels / 4))));
     }
     at::Tensor forward(const at::Tensor& x) { return conc_se_layers[0]->as<SqueezeExcitation>()->forward(x); }
     torch::nn::ModuleList conc_se_layers{nullptr};
@@ -142,17 +145,21 @@ std::string MobileNetV3Impl::architecture() const
 
 MobileNetV3Impl::MobileNetV3Impl(MobileNetV3Options options) : m_options(options)
 {
-    TORCH_CHECK(options.width_mult() > 0 && options.width_mult() <= 8, "MobileNetV3: width_mult must be in (0, 8]");
+    TORCH_CHECK(options.width_mult() > 0 && options.width_mult() <= 8,
+                "MobileNetV3: width_mult must be in (0, 8]");
     TORCH_CHECK(options.in_channels() >= 1, "MobileNetV3: in_channels must be >= 1");
     const double w = options.width_mult();
     auto ch = [&](std::int64_t c) { return makeDivisible(double(c) * w); };
     // (in, kernel, expanded, out, SE, hardswish, stride): reference/SSONDO.md, EfficientAT mn.
     const BlockConfig table[] = {
-        {16, 3, 16, 16, false, false, 1},    {16, 3, 64, 24, false, false, 2},   {24, 3, 72, 24, false, false, 1},
-        {24, 5, 72, 40, true, false, 2},     {40, 5, 120, 40, true, false, 1},   {40, 5, 120, 40, true, false, 1},
-        {40, 3, 240, 80, false, true, 2},    {80, 3, 200, 80, false, true, 1},   {80, 3, 184, 80, false, true, 1},
-        {80, 3, 184, 80, false, true, 1},    {80, 3, 480, 112, true, true, 1},   {112, 3, 672, 112, true, true, 1},
-        {112, 5, 672, 160, true, true, 2},   {160, 5, 960, 160, true, true, 1},  {160, 5, 960, 160, true, true, 1},
+        {16, 3, 16, 16, false, false, 1},  {16, 3, 64, 24, false, false, 2},
+        {24, 3, 72, 24, false, false, 1},  {24, 5, 72, 40, true, false, 2},
+        {40, 5, 120, 40, true, false, 1},  {40, 5, 120, 40, true, false, 1},
+        {40, 3, 240, 80, false, true, 2},  {80, 3, 200, 80, false, true, 1},
+        {80, 3, 184, 80, false, true, 1},  {80, 3, 184, 80, false, true, 1},
+        {80, 3, 480, 112, true, true, 1},  {112, 3, 672, 112, true, true, 1},
+        {112, 5, 672, 160, true, true, 2}, {160, 5, 960, 160, true, true, 1},
+        {160, 5, 960, 160, true, true, 1},
     };
     features = register_module("features", torch::nn::Sequential());
     features->push_back(convNormAct(options.in_channels(), ch(16), 3, 2, 1, Act::Hardswish));
@@ -180,8 +187,8 @@ MobileNetV3Impl::MobileNetV3Impl(MobileNetV3Options options) : m_options(options
 
 at::Tensor MobileNetV3Impl::featureMap(at::Tensor mel)
 {
-    TORCH_CHECK(mel.dim() == 4 && mel.size(1) == m_options.in_channels(),
-                "MobileNetV3 expects [B, ", m_options.in_channels(), ", mels, frames], got ", mel.sizes());
+    TORCH_CHECK(mel.dim() == 4 && mel.size(1) == m_options.in_channels(), "MobileNetV3 expects [B, ",
+                m_options.in_channels(), ", mels, frames], got ", mel.sizes());
     return features->forward(mel);
 }
 

@@ -1,7 +1,7 @@
 #include "students/StateDict.h"
 
-#include "util/AtomicFile.h"
 #include "students/TorchPickle.h"
+#include "util/AtomicFile.h"
 #include "util/Error.h"
 
 #include <torch/serialize.h>
@@ -30,8 +30,8 @@ static std::string shapeOf(const at::Tensor& t)
     return s.str();
 }
 
-LoadReport loadStateDict(torch::nn::Module& module, const std::map<std::string, at::Tensor>& tensors, bool strict,
-                         const std::string& source)
+LoadReport loadStateDict(torch::nn::Module& module, const std::map<std::string, at::Tensor>& tensors,
+                         bool strict, const std::string& source)
 {
     LoadReport r;
     auto own = stateDict(module);

@@ -15,8 +15,8 @@ namespace fs = std::filesystem;
 
 namespace ssondo {
 
-std::vector<std::string> exportStudent(const std::string& dir, StudentBackbone& student, MappingHeadImpl& head,
-                                       const nlohmann::json& info)
+std::vector<std::string> exportStudent(const std::string& dir, StudentBackbone& student,
+                                       MappingHeadImpl& head, const nlohmann::json& info)
 {
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -52,14 +52,26 @@ std::vector<std::string> exportStudent(const std::string& dir, StudentBackbone& 
     j["architecture"] = student.architecture();
     j["embedding_dim"] = student.embeddingDim();
     j["backbone_parameters"] = parameterCount(student);
-    j["mapping_head"] = {{"in_features", head.options().in_features()}, {"hidden", head.options().hidden()},
-                         {"out_features", head.options().out_features()}, {"dropout", head.options().dropout()},
+    j["mapping_head"] = {{"in_features", head.options().in_features()},
+                         {"hidden", head.options().hidden()},
+                         {"out_features", head.options().out_features()},
+                         {"dropout", head.options().dropout()},
                          {"parameters", parameterCount(head)}};
-    j["front_end"] = {{"sample_rate", fe.sample_rate()}, {"n_fft", fe.n_fft()}, {"win_length", fe.win_length()},
-                      {"hop_length", fe.hop_length()}, {"n_mels", fe.n_mels()}, {"f_min", fe.f_min()},
-                      {"f_max", fe.f_max()}, {"mel_scale", "slaney"}, {"mel_norm", "slaney"}, {"power", fe.power()},
-                      {"center", false}, {"window", "hann (periodic)"}, {"log", "ln(mel + 0.001)"},
-                      {"segment_seconds", 10.0}, {"input_shape", {1, fe.n_mels(), 624}}};
+    j["front_end"] = {{"sample_rate", fe.sample_rate()},
+                      {"n_fft", fe.n_fft()},
+                      {"win_length", fe.win_length()},
+                      {"hop_length", fe.hop_length()},
+                      {"n_mels", fe.n_mels()},
+                      {"f_min", fe.f_min()},
+                      {"f_max", fe.f_max()},
+                      {"mel_scale", "slaney"},
+                      {"mel_norm", "slaney"},
+                      {"power", fe.power()},
+                      {"center", false},
+                      {"window", "hann (periodic)"},
+                      {"log", "ln(mel + 0.001)"},
+                      {"segment_seconds", 10.0},
+                      {"input_shape", {1, fe.n_mels(), 624}}};
     j["state_dict_keys"] = backbone.size();
     writeFileAtomic(path("model.json"), j.dump(2));
     files.push_back(path("model.json"));
@@ -85,7 +97,8 @@ std::shared_ptr<StudentBackbone> loadExportedStudent(const std::string& dir)
         archive.load_from((fs::path(dir) / "backbone_libtorch.pt").string());
         student->load(archive);
     } catch (const std::exception& e) {
-        throw InputError(dir + "/backbone_libtorch.pt: cannot load (" + std::string(e.what()).substr(0, 160) + ")");
+        throw InputError(dir + "/backbone_libtorch.pt: cannot load (" + std::string(e.what()).substr(0, 160) +
+                         ")");
     }
     student->eval();
     return student;

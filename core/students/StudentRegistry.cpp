@@ -15,21 +15,36 @@ StudentRegistry& StudentRegistry::instance()
 
 StudentRegistry::StudentRegistry()
 {
-    add({"mn10", "MobileNetV3", "MobileNetV3 (EfficientAT mn10, width 1.0); --width sets the multiplier", 0, 0,
-         {1, 128, 624}, "Schmid et al., ICASSP 2023 (EfficientAT); Howard et al., ICCV 2019"},
+    add({"mn10",
+         "MobileNetV3",
+         "MobileNetV3 (EfficientAT mn10, width 1.0); --width sets the multiplier",
+         0,
+         0,
+         {1, 128, 624},
+         "Schmid et al., ICASSP 2023 (EfficientAT); Howard et al., ICCV 2019"},
         [](const StudentOptions& o) {
             return std::static_pointer_cast<StudentBackbone>(
                 std::make_shared<MobileNetV3Impl>(MobileNetV3Options().width_mult(o.widthMult)));
         });
-    add({"dymn10", "DyMN", "Dynamic MobileNet (EfficientAT dymn10, width 1.0): dynamic convolutions, Dynamic ReLU, "
-         "coordinate attention; --width sets the multiplier", 0, 0, {1, 128, 624},
+    add({"dymn10",
+         "DyMN",
+         "Dynamic MobileNet (EfficientAT dymn10, width 1.0): dynamic convolutions, Dynamic ReLU, "
+         "coordinate attention; --width sets the multiplier",
+         0,
+         0,
+         {1, 128, 624},
          "Schmid et al., TASLP 2024 (EfficientAT DyMN)"},
         [](const StudentOptions& o) {
             return std::static_pointer_cast<StudentBackbone>(
                 std::make_shared<DyMNImpl>(DyMNOptions().width_mult(o.widthMult)));
         });
-    add({"eres2net", "ERes2Net", "ERes2Net (S-SONDO variant: 5 layers, AFF fusion, statistics pooling); "
-         "--m-channels sets the width", 0, 0, {1, 128, 624},
+    add({"eres2net",
+         "ERes2Net",
+         "ERes2Net (S-SONDO variant: 5 layers, AFF fusion, statistics pooling); "
+         "--m-channels sets the width",
+         0,
+         0,
+         {1, 128, 624},
          "Chen et al., Interspeech 2023 (ERes2Net); S-SONDO, ICASSP 2026"},
         [](const StudentOptions& o) {
             return std::static_pointer_cast<StudentBackbone>(
@@ -62,7 +77,8 @@ bool StudentRegistry::has(const std::string& name) const
     return false;
 }
 
-std::shared_ptr<StudentBackbone> StudentRegistry::create(const std::string& name, const StudentOptions& options) const
+std::shared_ptr<StudentBackbone> StudentRegistry::create(const std::string& name,
+                                                         const StudentOptions& options) const
 {
     for (const auto& e : m_entries)
         if (e.first.name == name)

@@ -8,7 +8,7 @@ namespace ssondo {
 
 struct DemoTeacher::Net : torch::nn::Module
 {
-    torch::nn::ModuleList bandIn{nullptr};  // one projection per frequency band
+    torch::nn::ModuleList bandIn{nullptr}; // one projection per frequency band
     torch::nn::Linear hidden{nullptr};
     torch::nn::Linear out{nullptr};
 
@@ -40,15 +40,23 @@ struct DemoTeacher::Net : torch::nn::Module
 };
 
 DemoTeacher::DemoTeacher()
-    : m_net(std::make_unique<Net>()),
-      m_frontEnd(LogMelOptions().sample_rate(16000).n_fft(400).win_length(400).hop_length(160).n_mels(80)
-                     .f_min(50).f_max(8000))
+    : m_net(std::make_unique<Net>()), m_frontEnd(LogMelOptions()
+                                                     .sample_rate(16000)
+                                                     .n_fft(400)
+                                                     .win_length(400)
+                                                     .hop_length(160)
+                                                     .n_mels(80)
+                                                     .f_min(50)
+                                                     .f_max(8000))
 {
 }
 
 DemoTeacher::~DemoTeacher() = default;
 
-std::string DemoTeacher::identity() const { return "demo-v1-" + std::to_string(kSeed); }
+std::string DemoTeacher::identity() const
+{
+    return "demo-v1-" + std::to_string(kSeed);
+}
 
 std::string DemoTeacher::description() const
 {
@@ -64,7 +72,10 @@ std::int64_t DemoTeacher::parameterCount() const
     return n;
 }
 
-void DemoTeacher::to(const std::string& device) { m_net->to(torch::Device(device)); }
+void DemoTeacher::to(const std::string& device)
+{
+    m_net->to(torch::Device(device));
+}
 
 at::Tensor DemoTeacher::embed(const at::Tensor& wav)
 {
@@ -80,7 +91,8 @@ at::Tensor DemoTeacher::embed(const at::Tensor& wav)
         x = at::constant_pad_nd(x, {0, chunks * kPatchFrames - x.size(2)}, 0.0);
     x = x.slice(2, 0, chunks * kPatchFrames);
     // [B, bands, mels/band, chunks, frames/chunk] -> [B, bands, chunks, patch]
-    x = x.reshape({B, kBands, kPatchMels, chunks, kPatchFrames}).permute({0, 1, 3, 2, 4})
+    x = x.reshape({B, kBands, kPatchMels, chunks, kPatchFrames})
+            .permute({0, 1, 3, 2, 4})
             .reshape({B, kBands, chunks, kPatchMels * kPatchFrames});
     // Centre each patch on its own mean: the features then describe spectral shape and temporal
     // texture rather than one shared offset, so embeddings spread out instead of pointing the same way.
@@ -88,16 +100,17 @@ at::Tensor DemoTeacher::embed(const at::Tensor& wav)
     std::vector<at::Tensor> bands;
     for (int b = 0; b < kBands; ++b)
         bands.push_back(at::tanh(m_net->bandIn[size_t(b)]->as<torch::nn::Linear>()->forward(x.select(1, b))));
-    at::Tensor h = at::stack(bands, 1);              // [B, bands, chunks, hidden]
+    at::Tensor h = at::stack(bands, 1); // [B, bands, chunks, hidden]
     h = at::tanh(m_net->hidden->forward(h));
-    at::Tensor tokens = m_net->out->forward(h);       // [B, bands, chunks, 768]
+    at::Tensor tokens = m_net->out->forward(h); // [B, bands, chunks, 768]
     // Remove the response to a flat (all-zero, centred) patch: the biases would otherwise add one
     // direction shared by every clip, and the embeddings would all point the same way.
     {
         std::vector<at::Tensor> flat;
         for (int b = 0; b < kBands; ++b)
             flat.push_back(at::tanh(m_net->bandIn[size_t(b)]->as<torch::nn::Linear>()->bias));
-        const at::Tensor f = m_net->out->forward(at::tanh(m_net->hidden->forward(at::stack(flat, 0))));  // [bands, 768]
+        const at::Tensor f =
+            m_net->out->forward(at::tanh(m_net->hidden->forward(at::stack(flat, 0)))); // [bands, 768]
         tokens = tokens - f.unsqueeze(1).unsqueeze(0);
     }
     return tokens.mean(2).reshape({B, kBands * kTokenDim}).to(at::kFloat).cpu().contiguous();

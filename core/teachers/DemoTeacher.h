@@ -30,8 +30,8 @@ public:
     at::Tensor embed(const at::Tensor& wav) override;
     void to(const std::string& device) override;
 
-    static constexpr int kBands = 5;        ///< frequency tokens
-    static constexpr int kTokenDim = 768;   ///< per-token output
+    static constexpr int kBands = 5;      ///< frequency tokens
+    static constexpr int kTokenDim = 768; ///< per-token output
     static constexpr int kPatchMels = 16;
     static constexpr int kPatchFrames = 80;
     static constexpr int kHidden = 2048;

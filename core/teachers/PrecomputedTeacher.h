@@ -39,9 +39,9 @@ private:
 
     std::string m_source;
     bool m_matrix = false;
-    std::unordered_map<std::string, std::string> m_npzByStem;  // stem -> file
-    std::vector<float> m_rows;                                  // matrix mode
-    std::unordered_map<std::string, std::int64_t> m_rowByKey;   // path or stem -> row
+    std::unordered_map<std::string, std::string> m_npzByStem; // stem -> file
+    std::vector<float> m_rows;                                // matrix mode
+    std::unordered_map<std::string, std::int64_t> m_rowByKey; // path or stem -> row
     std::int64_t m_dim = 0;
     std::string m_identity;
 };

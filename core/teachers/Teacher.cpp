@@ -12,9 +12,12 @@ namespace ssondo {
 std::string teacherKindName(TeacherKind kind)
 {
     switch (kind) {
-    case TeacherKind::Demo: return "demo";
-    case TeacherKind::TorchScript: return "torchscript";
-    case TeacherKind::Precomputed: return "precomputed";
+    case TeacherKind::Demo:
+        return "demo";
+    case TeacherKind::TorchScript:
+        return "torchscript";
+    case TeacherKind::Precomputed:
+        return "precomputed";
     }
     return "unknown";
 }
@@ -25,8 +28,9 @@ std::unique_ptr<Teacher> openTeacher(const TeacherSpec& spec)
         return std::make_unique<DemoTeacher>();
     namespace fs = std::filesystem;
     if (!fs::exists(spec.source))
-        throw InputError(spec.source + ": no such teacher (expected 'demo', a TorchScript .pt file, a folder of .npz "
-                                       "embeddings or a .npy matrix)");
+        throw InputError(spec.source +
+                         ": no such teacher (expected 'demo', a TorchScript .pt file, a folder of .npz "
+                         "embeddings or a .npy matrix)");
     if (fs::is_directory(spec.source) || fs::path(spec.source).extension() == ".npy")
         return std::make_unique<PrecomputedTeacher>(spec.source, spec.indexCsv);
     return std::make_unique<TorchScriptTeacher>(spec.source, spec.sampleRate, spec.windowSeconds);

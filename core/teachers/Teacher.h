@@ -42,7 +42,11 @@ public:
 
     /// For precomputed teachers: the clip's embedding [D], looked up by the clip's path relative
     /// to its dataset root (matched on the base name). nullopt when the teacher has none for it.
-    virtual std::optional<at::Tensor> lookup(const std::string& clipPath) { (void)clipPath; return std::nullopt; }
+    virtual std::optional<at::Tensor> lookup(const std::string& clipPath)
+    {
+        (void)clipPath;
+        return std::nullopt;
+    }
 
     /// Moves the teacher to a device ("cpu", "cuda"); a no-op for precomputed teachers.
     virtual void to(const std::string& device) { (void)device; }
@@ -51,10 +55,10 @@ public:
 /// Options for opening a teacher from the command line or the GUI.
 struct TeacherSpec
 {
-    std::string source;          ///< "demo", a .pt TorchScript file, a folder of .npz, or a .npy matrix
-    std::string indexCsv;        ///< for a .npy matrix: CSV with one clip path per row (same order)
-    int sampleRate = 0;          ///< override for TorchScript files without a sample_rate attribute
-    double windowSeconds = 0;    ///< idem for window_seconds
+    std::string source;       ///< "demo", a .pt TorchScript file, a folder of .npz, or a .npy matrix
+    std::string indexCsv;     ///< for a .npy matrix: CSV with one clip path per row (same order)
+    int sampleRate = 0;       ///< override for TorchScript files without a sample_rate attribute
+    double windowSeconds = 0; ///< idem for window_seconds
 };
 
 /// Opens the teacher a spec names. Throws InputError (naming the file) when it cannot be used.

@@ -26,7 +26,8 @@ std::string fileHash(const std::string& path)
 
 } // namespace
 
-TorchScriptTeacher::TorchScriptTeacher(const std::string& path, int sampleRate, double windowSeconds) : m_path(path)
+TorchScriptTeacher::TorchScriptTeacher(const std::string& path, int sampleRate, double windowSeconds)
+    : m_path(path)
 {
     if (!std::filesystem::is_regular_file(path))
         throw InputError(path + ": teacher file does not exist");
@@ -43,18 +44,23 @@ TorchScriptTeacher::TorchScriptTeacher(const std::string& path, int sampleRate, 
         if (!m_module->hasattr(name))
             return 0;
         const c10::IValue v = m_module->attr(name);
-        if (v.isInt()) return double(v.toInt());
-        if (v.isDouble()) return v.toDouble();
+        if (v.isInt())
+            return double(v.toInt());
+        if (v.isDouble())
+            return v.toDouble();
         throw InputError(path + ": attribute '" + name + "' must be a number");
     };
     m_sampleRate = int(attrDouble("sample_rate"));
     m_windowSeconds = attrDouble("window_seconds");
-    if (m_sampleRate <= 0) m_sampleRate = sampleRate;
-    if (m_windowSeconds <= 0) m_windowSeconds = windowSeconds;
+    if (m_sampleRate <= 0)
+        m_sampleRate = sampleRate;
+    if (m_windowSeconds <= 0)
+        m_windowSeconds = windowSeconds;
     if (m_sampleRate <= 0)
         throw InputError(path + ": the module has no 'sample_rate' attribute; pass --teacher-sample-rate HZ");
     if (m_windowSeconds <= 0)
-        throw InputError(path + ": the module has no 'window_seconds' attribute; pass --teacher-window SECONDS");
+        throw InputError(path +
+                         ": the module has no 'window_seconds' attribute; pass --teacher-window SECONDS");
     for (const auto& p : m_module->parameters())
         m_parameters += p.numel();
 
@@ -92,21 +98,22 @@ at::Tensor TorchScriptTeacher::forwardChecked(const at::Tensor& wav)
     } catch (const std::exception& e) {
         std::string why = e.what();
         why = why.substr(0, why.find('\n'));
-        throw Error(m_path + ": the teacher's forward failed on input " + std::to_string(wav.size(0)) + " x " +
-                    std::to_string(wav.size(1)) + ": " + why);
+        throw Error(m_path + ": the teacher's forward failed on input " + std::to_string(wav.size(0)) +
+                    " x " + std::to_string(wav.size(1)) + ": " + why);
     }
-    if (result.isTuple())  // (embedding, ...) as some exports return
+    if (result.isTuple()) // (embedding, ...) as some exports return
         result = result.toTuple()->elements().at(0);
     if (!result.isTensor())
         throw Error(m_path + ": the teacher's forward must return a tensor [B, D]");
     at::Tensor out = result.toTensor().to(at::kCPU).to(at::kFloat);
     if (out.dim() != 2 || out.size(0) != wav.size(0))
-        throw Error(m_path + ": the teacher returned shape [" + std::to_string(out.dim() > 0 ? out.size(0) : 0) +
-                    (out.dim() > 1 ? ", " + std::to_string(out.size(1)) : std::string()) + "] (rank " +
-                    std::to_string(out.dim()) + "); expected [B, D] = [" + std::to_string(wav.size(0)) + ", D]");
+        throw Error(
+            m_path + ": the teacher returned shape [" + std::to_string(out.dim() > 0 ? out.size(0) : 0) +
+            (out.dim() > 1 ? ", " + std::to_string(out.size(1)) : std::string()) + "] (rank " +
+            std::to_string(out.dim()) + "); expected [B, D] = [" + std::to_string(wav.size(0)) + ", D]");
     if (m_dim > 0 && out.size(1) != m_dim)
-        throw Error(m_path + ": the teacher returned dimension " + std::to_string(out.size(1)) + ", expected " +
-                    std::to_string(m_dim));
+        throw Error(m_path + ": the teacher returned dimension " + std::to_string(out.size(1)) +
+                    ", expected " + std::to_string(m_dim));
     if (!at::isfinite(out).all().item<bool>())
         throw Error(m_path + ": the teacher returned NaN or infinite values");
     return out.contiguous();

@@ -4,7 +4,9 @@
 
 #include <memory>
 
-namespace torch::jit { struct Module; }
+namespace torch::jit {
+struct Module;
+}
 
 namespace ssondo {
 

@@ -65,7 +65,8 @@ void writeFileAtomic(const std::string& path, const std::string& content)
             off += size_t(n);
         }
         if (::fsync(fd) != 0 || ::close(fd) != 0)
-            throw Error(path + ": write failed (" + std::string(std::strerror(errno)) + "); the previous version is kept");
+            throw Error(path + ": write failed (" + std::string(std::strerror(errno)) +
+                        "); the previous version is kept");
     });
 }
 

@@ -12,7 +12,8 @@ void writeFileAtomic(const std::string& path, const std::string& content);
 
 /// Same, with a writer callback that fills a temporary file path (for writers that need a path,
 /// such as torch::save). The callback must write `tmpPath` completely or throw.
-void writeFileAtomicWith(const std::string& path, const std::function<void(const std::string& tmpPath)>& writer);
+void writeFileAtomicWith(const std::string& path,
+                         const std::function<void(const std::string& tmpPath)>& writer);
 
 /// Reads a whole file; throws Error naming it when it cannot.
 std::string readFile(const std::string& path);

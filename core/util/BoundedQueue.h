@@ -10,8 +10,7 @@ namespace ssondo {
 /// A blocking queue with a capacity, for producer threads (decoding, feature extraction) feeding a
 /// consumer (the model). close() wakes everyone: push() then returns false and pop() drains what is
 /// left, then returns nullopt.
-template <typename T>
-class BoundedQueue
+template <typename T> class BoundedQueue
 {
 public:
     explicit BoundedQueue(std::size_t capacity) : m_capacity(capacity ? capacity : 1) {}

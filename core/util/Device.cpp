@@ -15,8 +15,10 @@ std::string resolveDevice(const std::string& request)
         return "cpu";
     if (request == "cuda" || request.rfind("cuda:", 0) == 0) {
         if (!cuda)
-            throw InputError("device '" + request + "' requested but no CUDA GPU is available to this build of LibTorch "
-                             "(Debian's libtorch is CPU-only; build against an official CUDA LibTorch, see README)");
+            throw InputError(
+                "device '" + request +
+                "' requested but no CUDA GPU is available to this build of LibTorch "
+                "(Debian's libtorch is CPU-only; build against an official CUDA LibTorch, see README)");
         return request;
     }
     throw InputError("unknown device '" + request + "' (expected auto, cpu, cuda or cuda:N)");

@@ -13,7 +13,10 @@ void Fnv1a64::add(const void* data, std::size_t size)
     }
 }
 
-void Fnv1a64::add(std::string_view bytes) { add(bytes.data(), bytes.size()); }
+void Fnv1a64::add(std::string_view bytes)
+{
+    add(bytes.data(), bytes.size());
+}
 
 std::string Fnv1a64::hex() const
 {

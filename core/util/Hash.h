@@ -13,7 +13,7 @@ public:
     void add(std::string_view bytes);
     void add(const void* data, std::size_t size);
     std::uint64_t value() const { return m_h; }
-    std::string hex() const;  ///< 16 lower-case hex digits
+    std::string hex() const; ///< 16 lower-case hex digits
 
 private:
     std::uint64_t m_h = 14695981039346656037ull;

@@ -43,8 +43,12 @@ void JsonLinesSink::progress(const std::string& stage, std::int64_t done, std::i
 
     const double span = std::chrono::duration<double>(now - clock.first).count();
     const double rate = span > 0 ? double(done - clock.firstDone) / span : 0.0;
-    nlohmann::json j{{"type", "progress"}, {"stage", stage}, {"done", done}, {"total", total},
-                     {"rate", std::isfinite(rate) ? rate : 0.0}, {"t", elapsedSeconds()}};
+    nlohmann::json j{{"type", "progress"},
+                     {"stage", stage},
+                     {"done", done},
+                     {"total", total},
+                     {"rate", std::isfinite(rate) ? rate : 0.0},
+                     {"t", elapsedSeconds()}};
     if (total >= 0 && rate > 0)
         j["eta_s"] = double(total - done) / rate;
     else
@@ -55,7 +59,8 @@ void JsonLinesSink::progress(const std::string& stage, std::int64_t done, std::i
 void JsonLinesSink::metric(const std::string& name, double value, std::int64_t step, std::int64_t epoch)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    nlohmann::json j{{"type", "metric"}, {"name", name}, {"step", step}, {"epoch", epoch}, {"t", elapsedSeconds()}};
+    nlohmann::json j{
+        {"type", "metric"}, {"name", name}, {"step", step}, {"epoch", epoch}, {"t", elapsedSeconds()}};
     j["value"] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
     writeLine(j.dump());
 }

@@ -38,7 +38,8 @@ private:
     std::ostream& m_out;
     int m_minIntervalMs;
     std::chrono::steady_clock::time_point m_start;
-    struct StageClock {
+    struct StageClock
+    {
         std::chrono::steady_clock::time_point first;
         std::chrono::steady_clock::time_point last;
         std::int64_t firstDone = 0;

@@ -13,7 +13,10 @@ namespace {
 constexpr const char* kDbName = "workspace.db";
 }
 
-Workspace::Workspace(std::string dir, std::unique_ptr<Database> db) : m_dir(std::move(dir)), m_db(std::move(db)) {}
+Workspace::Workspace(std::string dir, std::unique_ptr<Database> db)
+    : m_dir(std::move(dir)), m_db(std::move(db))
+{
+}
 Workspace::~Workspace() = default;
 
 bool Workspace::isWorkspace(const std::string& dir)
@@ -43,16 +46,28 @@ std::unique_ptr<Workspace> Workspace::open(const std::string& dirIn, bool readOn
 {
     const fs::path dir = fs::absolute(dirIn);
     if (!isWorkspace(dir.string()))
-        throw InputError(dir.string() + ": not a workspace (no " + kDbName + "); create one with `ssondo workspace init " +
-                         dirIn + "`");
-    auto db = Database::open((dir / kDbName).string(), readOnly ? Database::Mode::ReadOnly : Database::Mode::ReadWrite,
-                             busyTimeoutMs);
+        throw InputError(dir.string() + ": not a workspace (no " + kDbName +
+                         "); create one with `ssondo workspace init " + dirIn + "`");
+    auto db = Database::open((dir / kDbName).string(),
+                             readOnly ? Database::Mode::ReadOnly : Database::Mode::ReadWrite, busyTimeoutMs);
     return std::unique_ptr<Workspace>(new Workspace(fs::weakly_canonical(dir).string(), std::move(db)));
 }
 
-std::string Workspace::databasePath() const { return (fs::path(m_dir) / kDbName).string(); }
-std::string Workspace::embeddingsDir() const { return (fs::path(m_dir) / "embeddings").string(); }
-std::string Workspace::runsDir() const { return (fs::path(m_dir) / "runs").string(); }
-std::string Workspace::name() const { return fs::path(m_dir).filename().string(); }
+std::string Workspace::databasePath() const
+{
+    return (fs::path(m_dir) / kDbName).string();
+}
+std::string Workspace::embeddingsDir() const
+{
+    return (fs::path(m_dir) / "embeddings").string();
+}
+std::string Workspace::runsDir() const
+{
+    return (fs::path(m_dir) / "runs").string();
+}
+std::string Workspace::name() const
+{
+    return fs::path(m_dir).filename().string();
+}
 
 } // namespace ssondo

@@ -17,16 +17,17 @@ public:
     /// Opens an existing workspace. Throws InputError when `dir` has no workspace.db,
     /// DatabaseError when the database cannot be used. busyTimeoutMs: how long to wait for a lock
     /// held by another process before reporting it.
-    static std::unique_ptr<Workspace> open(const std::string& dir, bool readOnly = false, int busyTimeoutMs = 10000);
+    static std::unique_ptr<Workspace> open(const std::string& dir, bool readOnly = false,
+                                           int busyTimeoutMs = 10000);
     static bool isWorkspace(const std::string& dir);
 
     ~Workspace();
 
-    const std::string& dir() const { return m_dir; }   ///< absolute
+    const std::string& dir() const { return m_dir; } ///< absolute
     std::string databasePath() const;
     std::string embeddingsDir() const;
     std::string runsDir() const;
-    std::string name() const;                            ///< folder name
+    std::string name() const; ///< folder name
     Database& database() { return *m_db; }
 
 private:

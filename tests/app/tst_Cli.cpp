@@ -1,11 +1,11 @@
 // The ssondo command line as a user types it: exit codes, --json output, dataset add/show.
 
-#include <QtTest/QtTest>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QtTest/QtTest>
 
 class tst_Cli : public QObject
 {
@@ -21,7 +21,11 @@ private Q_SLOTS:
     void demoMakesEmbeddings();
 
 private:
-    struct Result { int code; QByteArray out, err; };
+    struct Result
+    {
+        int code;
+        QByteArray out, err;
+    };
     Result run(const QStringList& args, const QString& cwd = {});
     QTemporaryDir m_dir;
     QString m_ws, m_data;
@@ -35,7 +39,8 @@ tst_Cli::Result tst_Cli::run(const QStringList& args, const QString& cwd)
     p.start(QStringLiteral(SSONDO_CLI_PATH), args);
     if (!p.waitForFinished(120000))
         qFatal("ssondo did not finish");
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
 }
 
 void tst_Cli::initTestCase()
@@ -43,9 +48,10 @@ void tst_Cli::initTestCase()
     m_ws = m_dir.path() + "/ws";
     m_data = m_dir.path() + "/data";
     QCOMPARE(run({"workspace", "init", m_ws}).code, 0);
-    const auto r = run({"--quiet", "dataset", "synth", m_data, "--clips-per-class", "3", "--min-seconds", "0.5", "--max-seconds", "1"});
+    const auto r = run({"--quiet", "dataset", "synth", m_data, "--clips-per-class", "3", "--min-seconds",
+                        "0.5", "--max-seconds", "1"});
     QCOMPARE(r.code, 0);
-    QFile(m_data + "/organ/corrupt.wav").open(QIODevice::WriteOnly);  // an empty file among good ones
+    QFile(m_data + "/organ/corrupt.wav").open(QIODevice::WriteOnly); // an empty file among good ones
 }
 
 void tst_Cli::exitCodes_data()
@@ -58,17 +64,26 @@ void tst_Cli::exitCodes_data()
     QTest::newRow("version") << QStringList{"--version"} << 0 << "";
     QTest::newRow("no subcommand") << QStringList{} << 2 << "subcommand";
     QTest::newRow("unknown flag") << QStringList{"dataset", "list", "--bogus"} << 2 << "bogus";
-    QTest::newRow("bad --labels value") << QStringList{"-w", "WS", "dataset", "add", "DATA", "--labels", "tags"} << 2 << "tags";
-    QTest::newRow("missing folder") << QStringList{"-w", "WS", "dataset", "add", "/no/such/folder"} << 2 << "/no/such/folder";
-    QTest::newRow("no workspace") << QStringList{"-w", "/tmp/definitely-not-a-workspace", "dataset", "list"} << 1 << "not a workspace";
-    QTest::newRow("unknown dataset") << QStringList{"-w", "WS", "dataset", "show", "nope"} << 1 << "no dataset 'nope'";
-    QTest::newRow("extract unknown teacher") << QStringList{"-w", "WS", "extract", "--dataset", "synth", "--teacher", "/no/teacher.pt"}
-                                             << 1 << "/no/teacher.pt: no such teacher";
-    QTest::newRow("train unknown key") << QStringList{"-w", "WS", "train", "--dataset", "synth", "--set", "optim.learning_rate=1"}
-                                       << 1 << "unknown config key 'optim.learning_rate'";
-    QTest::newRow("train bad value") << QStringList{"-w", "WS", "train", "--dataset", "synth", "--lr", "7"} << 1 << "optim.lr must be in (0, 1)";
-    QTest::newRow("train without embeddings") << QStringList{"-w", "WS", "train", "--dataset", "nodata"} << 1 << "no teacher embeddings for dataset 'nodata'";
-    QTest::newRow("train print-config") << QStringList{"train", "--dataset", "x", "--print-config"} << 0 << "rampdown_start = 80";
+    QTest::newRow("bad --labels value")
+        << QStringList{"-w", "WS", "dataset", "add", "DATA", "--labels", "tags"} << 2 << "tags";
+    QTest::newRow("missing folder") << QStringList{"-w", "WS", "dataset", "add", "/no/such/folder"} << 2
+                                    << "/no/such/folder";
+    QTest::newRow("no workspace") << QStringList{"-w", "/tmp/definitely-not-a-workspace", "dataset", "list"}
+                                  << 1 << "not a workspace";
+    QTest::newRow("unknown dataset") << QStringList{"-w", "WS", "dataset", "show", "nope"} << 1
+                                     << "no dataset 'nope'";
+    QTest::newRow("extract unknown teacher")
+        << QStringList{"-w", "WS", "extract", "--dataset", "synth", "--teacher", "/no/teacher.pt"} << 1
+        << "/no/teacher.pt: no such teacher";
+    QTest::newRow("train unknown key")
+        << QStringList{"-w", "WS", "train", "--dataset", "synth", "--set", "optim.learning_rate=1"} << 1
+        << "unknown config key 'optim.learning_rate'";
+    QTest::newRow("train bad value") << QStringList{"-w", "WS", "train", "--dataset", "synth", "--lr", "7"}
+                                     << 1 << "optim.lr must be in (0, 1)";
+    QTest::newRow("train without embeddings") << QStringList{"-w", "WS", "train", "--dataset", "nodata"} << 1
+                                              << "no teacher embeddings for dataset 'nodata'";
+    QTest::newRow("train print-config")
+        << QStringList{"train", "--dataset", "x", "--print-config"} << 0 << "rampdown_start = 80";
 }
 
 void tst_Cli::exitCodes()
@@ -85,7 +100,8 @@ void tst_Cli::exitCodes()
 
 void tst_Cli::datasetAddAndShow()
 {
-    const auto add = run({"-w", m_ws, "--quiet", "dataset", "add", m_data, "--name", "synth", "--csv", m_data + "/labels.csv"});
+    const auto add = run({"-w", m_ws, "--quiet", "dataset", "add", m_data, "--name", "synth", "--csv",
+                          m_data + "/labels.csv"});
     QVERIFY2(add.code == 0, add.err.constData());
     QVERIFY(add.out.contains("Dataset 'synth'"));
     QVERIFY(add.out.contains("1 unreadable"));

@@ -5,12 +5,12 @@
 #include "experiments/RunLog.h"
 #include "workspace/Workspace.h"
 
-#include <QtTest/QtTest>
-#include <QProcess>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
+#include <QtTest/QtTest>
 
 #include <csignal>
 #include <filesystem>
@@ -50,7 +50,9 @@ int tst_CliTrain::run(const QStringList& args, QByteArray* err)
 void tst_CliTrain::initTestCase()
 {
     m_data = m_dir.path() + "/data";
-    QCOMPARE(run({"-q", "dataset", "synth", m_data, "--clips-per-class", "2", "--min-seconds", "1", "--max-seconds", "2"}), 0);
+    QCOMPARE(run({"-q", "dataset", "synth", m_data, "--clips-per-class", "2", "--min-seconds", "1",
+                  "--max-seconds", "2"}),
+             0);
 }
 
 QString tst_CliTrain::makeWorkspace(const QString& name)
@@ -66,9 +68,30 @@ QString tst_CliTrain::makeWorkspace(const QString& name)
 
 QStringList tst_CliTrain::trainArgs(const QString& ws) const
 {
-    return {"-w", ws, "-q", "train", "--dataset", "tiny", "--width", "0.4", "--clip-seconds", "2", "--batch-size", "4",
-            "--epochs", "4", "--schedule", "constant", "--lr", "1e-3", "--workers", "1",
-            "--set", "train.log_every=1", "--set", "train.checkpoint_every=2"};
+    return {"-w",
+            ws,
+            "-q",
+            "train",
+            "--dataset",
+            "tiny",
+            "--width",
+            "0.4",
+            "--clip-seconds",
+            "2",
+            "--batch-size",
+            "4",
+            "--epochs",
+            "4",
+            "--schedule",
+            "constant",
+            "--lr",
+            "1e-3",
+            "--workers",
+            "1",
+            "--set",
+            "train.log_every=1",
+            "--set",
+            "train.checkpoint_every=2"};
 }
 
 std::int64_t tst_CliTrain::stepsLogged(const QString& ws)
@@ -127,27 +150,33 @@ void tst_CliTrain::killNineResumesOnSameCurve()
     QCOMPARE(p.exitStatus(), QProcess::CrashExit);
     {
         auto w = Workspace::open(ws.toStdString(), true);
-        QCOMPARE(RunLog(w->database()).list().back().status, std::string("running"));  // it had no chance to say
+        QCOMPARE(RunLog(w->database()).list().back().status,
+                 std::string("running")); // it had no chance to say
     }
-    QVERIFY2(run(trainArgs(ws), &err) == 0, err.constData());  // the same command again
+    QVERIFY2(run(trainArgs(ws), &err) == 0, err.constData()); // the same command again
     auto w = Workspace::open(ws.toStdString(), true);
     const auto runs = RunLog(w->database()).list();
-    QCOMPARE(runs.size(), size_t(1));  // resumed, not a new run
+    QCOMPARE(runs.size(), size_t(1)); // resumed, not a new run
     QCOMPARE(runs[0].status, std::string("done"));
     const auto got = curve(ws, runs[0].id);
-    QCOMPARE(got.size(), expected.size());  // points after the checkpoint were redone, not duplicated
+    QCOMPARE(got.size(), expected.size()); // points after the checkpoint were redone, not duplicated
     for (size_t i = 0; i < got.size(); ++i) {
         QCOMPARE(got[i].first, expected[i].first);
-        QVERIFY2(std::abs(got[i].second - expected[i].second) < 1e-5,
-                 qPrintable(QString("step %1: %2 vs %3").arg(got[i].first).arg(got[i].second).arg(expected[i].second)));
+        QVERIFY2(
+            std::abs(got[i].second - expected[i].second) < 1e-5,
+            qPrintable(
+                QString("step %1: %2 vs %3").arg(got[i].first).arg(got[i].second).arg(expected[i].second)));
     }
 }
 
 void tst_CliTrain::runsCommands()
 {
-    const QString ws = m_dir.path() + "/ref";  // one finished run from killNineResumesOnSameCurve
+    const QString ws = m_dir.path() + "/ref"; // one finished run from killNineResumesOnSameCurve
     QStringList other = trainArgs(ws);
-    other << "--seed" << "7" << "--epochs" << "1";
+    other << "--seed"
+          << "7"
+          << "--epochs"
+          << "1";
     QByteArray err;
     QVERIFY2(run(other, &err) == 0, err.constData());
     auto out = [&](const QStringList& args) {
@@ -166,7 +195,7 @@ void tst_CliTrain::runsCommands()
     const QJsonObject cfg = cmp["config"].toObject();
     QVERIFY(cfg.contains("train.seed"));
     QVERIFY(cfg.contains("train.epochs"));
-    QVERIFY(!cfg.contains("optim.lr"));  // only the keys that differ
+    QVERIFY(!cfg.contains("optim.lr")); // only the keys that differ
     QCOMPARE(cfg["train.seed"].toArray().at(1).toString(), QString("7"));
     QCOMPARE(run({"-w", ws, "runs", "tag", "2", "short,seed7"}), 0);
     QCOMPARE(run({"-w", ws, "runs", "note", "2", "one epoch only"}), 0);

@@ -4,9 +4,9 @@
 #include "teachers/TorchScriptTeacher.h"
 
 #include <ATen/ATen.h>
-#include <QtTest/QtTest>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QtTest/QtTest>
 
 using namespace ssondo;
 
@@ -24,7 +24,8 @@ void tst_ExportTeacher::exportsLoadableTeacher()
     QTemporaryDir dir;
     const QString out = dir.path() + "/teacher.pt";
     QProcess p;
-    p.start("/usr/bin/python3", {SSONDO_SOURCE_DIR "/packaging/export_teacher.py", "--tiny", "--window", "2", "--out", out});
+    p.start("/usr/bin/python3",
+            {SSONDO_SOURCE_DIR "/packaging/export_teacher.py", "--tiny", "--window", "2", "--out", out});
     QVERIFY(p.waitForFinished(120000));
     QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
     QVERIFY(p.readAllStandardOutput().contains("64-d embeddings"));

@@ -138,7 +138,8 @@ void tst_MainWindow::runsCliJob()
 {
     MainWindow w;
     QVERIFY(w.openWorkspace(m_ws));
-    JobRunner* runner = w.jobsDock()->runCommand({"dataset", "add", m_dir.path() + "/data", "--name", "fromgui"});
+    JobRunner* runner =
+        w.jobsDock()->runCommand({"dataset", "add", m_dir.path() + "/data", "--name", "fromgui"});
     QSignalSpy finished(runner, &JobRunner::finished);
     QSignalSpy result(runner, &JobRunner::result);
     QVERIFY(finished.wait(60000));
@@ -161,8 +162,9 @@ void tst_MainWindow::failingJobShowsError()
     QSignalSpy finished(runner, &JobRunner::finished);
     QVERIFY(finished.wait(30000));
     QCOMPARE(finished.at(0).at(0).toBool(), false);
-    QVERIFY2(finished.at(0).at(1).toString().contains("no dataset 'no-such-dataset'"), qPrintable(finished.at(0).at(1).toString()));
-    QVERIFY(w.isVisible() || true);  // the window is still there: the failure was only reported
+    QVERIFY2(finished.at(0).at(1).toString().contains("no dataset 'no-such-dataset'"),
+             qPrintable(finished.at(0).at(1).toString()));
+    QVERIFY(w.isVisible() || true); // the window is still there: the failure was only reported
 }
 
 void tst_MainWindow::reopenShowsSameState()
@@ -189,7 +191,8 @@ void tst_MainWindow::frenchCatalogue()
         QCOMPARE(nav->item(0)->text(), QString("Données"));
         QCOMPARE(nav->item(3)->text(), QString("Entraînement"));
         QCOMPARE(w.jobsDock()->windowTitle(), QString("Tâches"));
-        QCOMPARE(w.page("data")->findChild<QPushButton*>("addDatasetButton")->text(), QString("Ajouter un jeu de données…"));
+        QCOMPARE(w.page("data")->findChild<QPushButton*>("addDatasetButton")->text(),
+                 QString("Ajouter un jeu de données…"));
     }
     QCOMPARE(installTranslations("en"), QString("en"));
     MainWindow w;

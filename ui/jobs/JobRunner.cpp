@@ -14,7 +14,8 @@ JobRunner::JobRunner(QObject* parent) : QObject(parent)
     connect(&m_process, &QProcess::started, this, [this]() { Q_EMIT started(m_process.processId()); });
     connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
         if (e == QProcess::FailedToStart)
-            Q_EMIT finished(false, tr("could not start %1: %2").arg(m_argv.value(0), m_process.errorString()));
+            Q_EMIT finished(false,
+                            tr("could not start %1: %2").arg(m_argv.value(0), m_process.errorString()));
     });
 }
 
@@ -30,8 +31,9 @@ JobRunner::~JobRunner()
 bool JobRunner::start(const QString& workspace, const QStringList& args)
 {
     const QString program = cliPath();
-    m_argv = QStringList{program.isEmpty() ? QStringLiteral("ssondo") : program, QStringLiteral("-w"), workspace,
-                         QStringLiteral("--json")} + args;
+    m_argv = QStringList{program.isEmpty() ? QStringLiteral("ssondo") : program, QStringLiteral("-w"),
+                         workspace, QStringLiteral("--json")} +
+             args;
     if (program.isEmpty()) {
         Q_EMIT finished(false, tr("the ssondo command line was not found next to the workbench or on PATH"));
         return false;
@@ -91,7 +93,8 @@ void JobRunner::handleLine(const QByteArray& line)
         Q_EMIT metric(o[QStringLiteral("name")].toString(), o[QStringLiteral("value")].toDouble(),
                       o[QStringLiteral("step")].toInteger(), o[QStringLiteral("epoch")].toInteger());
     } else if (type == QLatin1String("warning")) {
-        const QString msg = o[QStringLiteral("message")].toString(), where = o[QStringLiteral("where")].toString();
+        const QString msg = o[QStringLiteral("message")].toString(),
+                      where = o[QStringLiteral("where")].toString();
         m_log << tr("warning: %1%2").arg(where.isEmpty() ? QString() : where + QStringLiteral(": "), msg);
         Q_EMIT warning(msg, where);
     } else if (type == QLatin1String("info")) {
@@ -107,10 +110,12 @@ void JobRunner::onFinished(int code, QProcess::ExitStatus status)
     readStdout();
     readStderr();
     if (status == QProcess::CrashExit)
-        Q_EMIT finished(false, tr("the job crashed (%1)").arg(m_stderrTail.isEmpty() ? m_process.errorString()
-                                                                                    : m_stderrTail.join(QLatin1Char('\n'))));
+        Q_EMIT finished(false, tr("the job crashed (%1)")
+                                   .arg(m_stderrTail.isEmpty() ? m_process.errorString()
+                                                               : m_stderrTail.join(QLatin1Char('\n'))));
     else if (code != 0)
-        Q_EMIT finished(false, m_stderrTail.isEmpty() ? tr("exit code %1").arg(code) : m_stderrTail.join(QLatin1Char('\n')));
+        Q_EMIT finished(false, m_stderrTail.isEmpty() ? tr("exit code %1").arg(code)
+                                                      : m_stderrTail.join(QLatin1Char('\n')));
     else
         Q_EMIT finished(true, QString());
 }

@@ -10,12 +10,12 @@
 #include <QClipboard>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QSysInfo>
 #include <QPainter>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStyledItemDelegate>
+#include <QSysInfo>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -53,13 +53,9 @@ public:
 } // namespace
 
 JobsDock::JobsDock(WorkspaceController* controller, QWidget* parent)
-    : QDockWidget(tr("Jobs"), parent),
-      m_controller(controller),
-      m_model(new JobTableModel(this)),
-      m_view(new QTableView(this)),
-      m_log(new QPlainTextEdit(this)),
-      m_stop(new QPushButton(tr("Stop"), this)),
-      m_copy(new QPushButton(tr("Copy command"), this))
+    : QDockWidget(tr("Jobs"), parent), m_controller(controller), m_model(new JobTableModel(this)),
+      m_view(new QTableView(this)), m_log(new QPlainTextEdit(this)),
+      m_stop(new QPushButton(tr("Stop"), this)), m_copy(new QPushButton(tr("Copy command"), this))
 {
     setObjectName(QStringLiteral("jobsDock"));
     m_view->setModel(m_model);
@@ -147,7 +143,8 @@ JobRunner* JobsDock::runCommand(const QStringList& args)
     });
     connect(runner, &JobRunner::progress, this, [this]() { m_controller->poll(); });
     // The process inserts its own row (with its pid); the pid links that row to this runner's live log.
-    connect(runner, &JobRunner::started, this, [this, runner](qint64 pid) { m_runnersByPid.insert(pid, runner); });
+    connect(runner, &JobRunner::started, this,
+            [this, runner](qint64 pid) { m_runnersByPid.insert(pid, runner); });
     runner->start(m_controller->dir(), args);
     return runner;
 }
@@ -162,7 +159,9 @@ void JobsDock::showSelected()
         return;
     }
     QString text = QStringLiteral("$ %1\n").arg(QString::fromStdString(j->command));
-    text += tr("state: %1   host: %2   pid: %3\n").arg(QString::fromStdString(j->state), QString::fromStdString(j->host)).arg(j->pid);
+    text += tr("state: %1   host: %2   pid: %3\n")
+                .arg(QString::fromStdString(j->state), QString::fromStdString(j->host))
+                .arg(j->pid);
     if (!j->message.empty())
         text += QStringLiteral("\n%1\n").arg(QString::fromStdString(j->message));
     if (JobRunner* r = m_runnersByPid.value(j->pid)) {
@@ -184,7 +183,8 @@ void JobsDock::stopSelected()
         return;
     }
     if (QString::fromStdString(j->host) != QSysInfo::machineHostName() || j->pid <= 0) {
-        Q_EMIT statusMessage(tr("Job %1 runs on %2; stop it there.").arg(j->id).arg(QString::fromStdString(j->host)));
+        Q_EMIT statusMessage(
+            tr("Job %1 runs on %2; stop it there.").arg(j->id).arg(QString::fromStdString(j->host)));
         return;
     }
     if (::kill(pid_t(j->pid), SIGTERM) != 0)

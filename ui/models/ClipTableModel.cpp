@@ -14,8 +14,14 @@ void ClipTableModel::setClips(std::vector<ClipInfo> clips)
     endResetModel();
 }
 
-int ClipTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_clips.size()); }
-int ClipTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int ClipTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_clips.size());
+}
+int ClipTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant ClipTableModel::data(const QModelIndex& index, int role) const
 {
@@ -25,23 +31,35 @@ QVariant ClipTableModel::data(const QModelIndex& index, int role) const
     if (role == Qt::DisplayRole || role == Qt::UserRole) {
         const bool sort = role == Qt::UserRole;
         switch (index.column()) {
-        case Path: return QString::fromStdString(c.path);
-        case Label: return QString::fromStdString(c.label);
-        case Fold: return c.fold >= 0 ? QVariant(c.fold) : (sort ? QVariant(-1) : QVariant(QString()));
-        case Split: return QString::fromStdString(c.split);
-        case Duration: return sort ? QVariant(c.durationSeconds()) : QVariant(QString::number(c.durationSeconds(), 'f', 2));
-        case SampleRate: return c.sampleRate;
-        case Channels: return c.channels;
-        case Format: return QString::fromStdString(c.format);
-        case Status: return c.readable() ? tr("ok") : QString::fromStdString(c.error);
-        default: return {};
+        case Path:
+            return QString::fromStdString(c.path);
+        case Label:
+            return QString::fromStdString(c.label);
+        case Fold:
+            return c.fold >= 0 ? QVariant(c.fold) : (sort ? QVariant(-1) : QVariant(QString()));
+        case Split:
+            return QString::fromStdString(c.split);
+        case Duration:
+            return sort ? QVariant(c.durationSeconds())
+                        : QVariant(QString::number(c.durationSeconds(), 'f', 2));
+        case SampleRate:
+            return c.sampleRate;
+        case Channels:
+            return c.channels;
+        case Format:
+            return QString::fromStdString(c.format);
+        case Status:
+            return c.readable() ? tr("ok") : QString::fromStdString(c.error);
+        default:
+            return {};
         }
     }
     if (role == Qt::ForegroundRole && !c.readable())
         return QBrush(QColor(0xb0, 0x20, 0x20));
     if (role == Qt::ToolTipRole && !c.readable())
         return QString::fromStdString(c.error);
-    if (role == Qt::TextAlignmentRole && index.column() >= Fold && index.column() <= Channels && index.column() != Split)
+    if (role == Qt::TextAlignmentRole && index.column() >= Fold && index.column() <= Channels &&
+        index.column() != Split)
         return int(Qt::AlignRight | Qt::AlignVCenter);
     return {};
 }
@@ -51,16 +69,26 @@ QVariant ClipTableModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case Path: return tr("Path");
-    case Label: return tr("Label");
-    case Fold: return tr("Fold");
-    case Split: return tr("Split");
-    case Duration: return tr("Duration (s)");
-    case SampleRate: return tr("Sample rate");
-    case Channels: return tr("Channels");
-    case Format: return tr("Format");
-    case Status: return tr("Status");
-    default: return {};
+    case Path:
+        return tr("Path");
+    case Label:
+        return tr("Label");
+    case Fold:
+        return tr("Fold");
+    case Split:
+        return tr("Split");
+    case Duration:
+        return tr("Duration (s)");
+    case SampleRate:
+        return tr("Sample rate");
+    case Channels:
+        return tr("Channels");
+    case Format:
+        return tr("Format");
+    case Status:
+        return tr("Status");
+    default:
+        return {};
     }
 }
 

@@ -36,16 +36,27 @@ int JobTableModel::rowOfJob(qint64 id) const
     return -1;
 }
 
-int JobTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_jobs.size()); }
-int JobTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int JobTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_jobs.size());
+}
+int JobTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 static QString stateText(const std::string& s)
 {
-    if (s == "running") return JobTableModel::tr("running");
-    if (s == "done") return JobTableModel::tr("done");
-    if (s == "failed") return JobTableModel::tr("failed");
-    if (s == "stopped") return JobTableModel::tr("stopped");
-    if (s == "queued") return JobTableModel::tr("queued");
+    if (s == "running")
+        return JobTableModel::tr("running");
+    if (s == "done")
+        return JobTableModel::tr("done");
+    if (s == "failed")
+        return JobTableModel::tr("failed");
+    if (s == "stopped")
+        return JobTableModel::tr("stopped");
+    if (s == "queued")
+        return JobTableModel::tr("queued");
     return QString::fromStdString(s);
 }
 
@@ -56,29 +67,44 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const
         return {};
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case Id: return qlonglong(j->id);
-        case Kind: return QString::fromStdString(j->kind);
-        case Target: return QString::fromStdString(j->target);
-        case State: return stateText(j->state);
+        case Id:
+            return qlonglong(j->id);
+        case Kind:
+            return QString::fromStdString(j->kind);
+        case Target:
+            return QString::fromStdString(j->target);
+        case State:
+            return stateText(j->state);
         case Progress:
             return j->total > 0 ? QStringLiteral("%1 / %2").arg(j->done).arg(j->total)
                                 : (j->done > 0 ? QString::number(j->done) : QString());
-        case Rate: return j->rate ? QString::number(*j->rate, 'f', 1) + tr("/s") : QString();
-        case Started: return QString::fromStdString(j->startedAt).replace(QLatin1Char('T'), QLatin1Char(' ')).remove(QLatin1Char('Z'));
-        case Message: return QString::fromStdString(j->message).section(QLatin1Char('\n'), 0, 0);
-        default: return {};
+        case Rate:
+            return j->rate ? QString::number(*j->rate, 'f', 1) + tr("/s") : QString();
+        case Started:
+            return QString::fromStdString(j->startedAt)
+                .replace(QLatin1Char('T'), QLatin1Char(' '))
+                .remove(QLatin1Char('Z'));
+        case Message:
+            return QString::fromStdString(j->message).section(QLatin1Char('\n'), 0, 0);
+        default:
+            return {};
         }
     }
     if (role == Qt::UserRole && index.column() == Progress) {
-        if (j->state == "done") return 1.0;
+        if (j->state == "done")
+            return 1.0;
         return j->total > 0 ? double(j->done) / double(j->total) : -1.0;
     }
     if (role == Qt::ToolTipRole)
-        return QStringLiteral("%1\n%2").arg(QString::fromStdString(j->command), QString::fromStdString(j->message));
+        return QStringLiteral("%1\n%2").arg(QString::fromStdString(j->command),
+                                            QString::fromStdString(j->message));
     if (role == Qt::ForegroundRole && index.column() == State) {
-        if (j->state == "failed") return QBrush(QColor(0xc0, 0x20, 0x20));
-        if (j->state == "running") return QBrush(QColor(0x20, 0x60, 0xc0));
-        if (j->state == "done") return QBrush(QColor(0x20, 0x80, 0x30));
+        if (j->state == "failed")
+            return QBrush(QColor(0xc0, 0x20, 0x20));
+        if (j->state == "running")
+            return QBrush(QColor(0x20, 0x60, 0xc0));
+        if (j->state == "done")
+            return QBrush(QColor(0x20, 0x80, 0x30));
     }
     return {};
 }
@@ -88,15 +114,24 @@ QVariant JobTableModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case Id: return tr("#");
-    case Kind: return tr("Job");
-    case Target: return tr("Target");
-    case State: return tr("State");
-    case Progress: return tr("Progress");
-    case Rate: return tr("Rate");
-    case Started: return tr("Started (UTC)");
-    case Message: return tr("Message");
-    default: return {};
+    case Id:
+        return tr("#");
+    case Kind:
+        return tr("Job");
+    case Target:
+        return tr("Target");
+    case State:
+        return tr("State");
+    case Progress:
+        return tr("Progress");
+    case Rate:
+        return tr("Rate");
+    case Started:
+        return tr("Started (UTC)");
+    case Message:
+        return tr("Message");
+    default:
+        return {};
     }
 }
 

@@ -18,11 +18,8 @@
 namespace ssondo::ui {
 
 AddDatasetDialog::AddDatasetDialog(QWidget* parent)
-    : QDialog(parent),
-      m_folder(new QLineEdit(this)),
-      m_name(new QLineEdit(this)),
-      m_labels(new QComboBox(this)),
-      m_csv(new QLineEdit(this)),
+    : QDialog(parent), m_folder(new QLineEdit(this)), m_name(new QLineEdit(this)),
+      m_labels(new QComboBox(this)), m_csv(new QLineEdit(this)),
       m_verify(new QCheckBox(tr("Decode every file (finds truncated and NaN-filled files; slower)"), this)),
       m_command(new QLabel(this))
 {
@@ -41,7 +38,8 @@ AddDatasetDialog::AddDatasetDialog(QWidget* parent)
     m_name->setPlaceholderText(tr("the folder's name"));
     m_command->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_command->setWordWrap(true);
-    m_command->setStyleSheet(QStringLiteral("font-family: monospace; background: palette(base); padding: 4px;"));
+    m_command->setStyleSheet(
+        QStringLiteral("font-family: monospace; background: palette(base); padding: 4px;"));
 
     auto* form = new QFormLayout;
     form->addRow(tr("Folder:"), folderRow);
@@ -59,12 +57,14 @@ AddDatasetDialog::AddDatasetDialog(QWidget* parent)
     resize(640, sizeHint().height());
 
     connect(browse, &QPushButton::clicked, this, [this]() {
-        const QString d = QFileDialog::getExistingDirectory(this, tr("Folder of audio files"), m_folder->text());
+        const QString d =
+            QFileDialog::getExistingDirectory(this, tr("Folder of audio files"), m_folder->text());
         if (!d.isEmpty())
             setFolder(d);
     });
     connect(browseCsv, &QPushButton::clicked, this, [this]() {
-        const QString f = QFileDialog::getOpenFileName(this, tr("Label file"), m_folder->text(), tr("CSV files (*.csv)"));
+        const QString f =
+            QFileDialog::getOpenFileName(this, tr("Label file"), m_folder->text(), tr("CSV files (*.csv)"));
         if (!f.isEmpty()) {
             m_csv->setText(f);
             m_labels->setCurrentIndex(1);

@@ -23,16 +23,10 @@
 namespace ssondo::ui {
 
 DataPage::DataPage(WorkspaceController* controller, QWidget* parent)
-    : Page(controller, parent),
-      m_datasets(new QComboBox(this)),
-      m_add(new QPushButton(tr("Add dataset…"), this)),
-      m_rescan(new QPushButton(tr("Rescan"), this)),
-      m_summary(new QLabel(this)),
-      m_problems(new QListWidget(this)),
-      m_histogram(new HistogramPlot(this)),
-      m_filter(new QLineEdit(this)),
-      m_table(new QTableView(this)),
-      m_clips(new ClipTableModel(this)),
+    : Page(controller, parent), m_datasets(new QComboBox(this)),
+      m_add(new QPushButton(tr("Add dataset…"), this)), m_rescan(new QPushButton(tr("Rescan"), this)),
+      m_summary(new QLabel(this)), m_problems(new QListWidget(this)), m_histogram(new HistogramPlot(this)),
+      m_filter(new QLineEdit(this)), m_table(new QTableView(this)), m_clips(new ClipTableModel(this)),
       m_proxy(new QSortFilterProxyModel(this))
 {
     m_datasets->setObjectName(QStringLiteral("datasetCombo"));
@@ -112,7 +106,10 @@ DataPage::DataPage(WorkspaceController* controller, QWidget* parent)
     connect(m_rescan, &QPushButton::clicked, this, &DataPage::rescan);
 }
 
-QString DataPage::currentDataset() const { return m_datasets->currentText(); }
+QString DataPage::currentDataset() const
+{
+    return m_datasets->currentText();
+}
 
 void DataPage::selectDataset(const QString& name)
 {
@@ -143,7 +140,7 @@ void DataPage::refresh()
     }
     m_add->setEnabled(ws != nullptr);
     m_rescan->setEnabled(!names.isEmpty());
-    m_shownVersion.clear();  // force a re-read: the dataset may have been rescanned
+    m_shownVersion.clear(); // force a re-read: the dataset may have been rescanned
     showDataset(m_datasets->currentText());
 }
 
@@ -182,30 +179,29 @@ void DataPage::showDataset(const QString& name)
         QStringList formats;
         for (const auto& [k, v] : s.formats)
             formats << QStringLiteral("%1: %2").arg(QString::fromStdString(k)).arg(v);
-        m_summary->setText(
-            tr("<table cellspacing=3>"
-               "<tr><td><b>Root</b></td><td>%1</td></tr>"
-               "<tr><td><b>Clips</b></td><td>%2 readable, %3 unreadable</td></tr>"
-               "<tr><td><b>Duration</b></td><td>%4 h (%5–%6 s per clip)</td></tr>"
-               "<tr><td><b>Sample rates</b></td><td>%7</td></tr>"
-               "<tr><td><b>Channels</b></td><td>%8</td></tr>"
-               "<tr><td><b>Formats</b></td><td>%9</td></tr>"
-               "<tr><td><b>Labels</b></td><td>%10 from %11%12</td></tr>"
-               "<tr><td><b>Version</b></td><td>%13 (scanned %14)</td></tr></table>")
-                .arg(QString::fromStdString(rec->root).toHtmlEscaped())
-                .arg(s.clips)
-                .arg(s.unreadable)
-                .arg(s.totalSeconds / 3600.0, 0, 'f', 2)
-                .arg(s.minSeconds, 0, 'f', 1)
-                .arg(s.maxSeconds, 0, 'f', 1)
-                .arg(histogramLine(s.sampleRates, QStringLiteral(" Hz")))
-                .arg(histogramLine(s.channelCounts, QString()))
-                .arg(formats.join(QStringLiteral(", ")))
-                .arg(s.labels.size())
-                .arg(QString::fromStdString(labelSourceName(rec->labelSource)))
-                .arg(s.multiLabel ? tr(" (multi-label)") : QString())
-                .arg(QString::fromStdString(rec->version))
-                .arg(QString::fromStdString(rec->updatedAt)));
+        m_summary->setText(tr("<table cellspacing=3>"
+                              "<tr><td><b>Root</b></td><td>%1</td></tr>"
+                              "<tr><td><b>Clips</b></td><td>%2 readable, %3 unreadable</td></tr>"
+                              "<tr><td><b>Duration</b></td><td>%4 h (%5–%6 s per clip)</td></tr>"
+                              "<tr><td><b>Sample rates</b></td><td>%7</td></tr>"
+                              "<tr><td><b>Channels</b></td><td>%8</td></tr>"
+                              "<tr><td><b>Formats</b></td><td>%9</td></tr>"
+                              "<tr><td><b>Labels</b></td><td>%10 from %11%12</td></tr>"
+                              "<tr><td><b>Version</b></td><td>%13 (scanned %14)</td></tr></table>")
+                               .arg(QString::fromStdString(rec->root).toHtmlEscaped())
+                               .arg(s.clips)
+                               .arg(s.unreadable)
+                               .arg(s.totalSeconds / 3600.0, 0, 'f', 2)
+                               .arg(s.minSeconds, 0, 'f', 1)
+                               .arg(s.maxSeconds, 0, 'f', 1)
+                               .arg(histogramLine(s.sampleRates, QStringLiteral(" Hz")))
+                               .arg(histogramLine(s.channelCounts, QString()))
+                               .arg(formats.join(QStringLiteral(", ")))
+                               .arg(s.labels.size())
+                               .arg(QString::fromStdString(labelSourceName(rec->labelSource)))
+                               .arg(s.multiLabel ? tr(" (multi-label)") : QString())
+                               .arg(QString::fromStdString(rec->version))
+                               .arg(QString::fromStdString(rec->updatedAt)));
 
         QStringList cats;
         QVector<double> counts;
@@ -218,7 +214,8 @@ void DataPage::showDataset(const QString& name)
         m_problems->clear();
         for (const auto& c : clips)
             if (!c.readable())
-                m_problems->addItem(QStringLiteral("%1 — %2").arg(QString::fromStdString(c.path), QString::fromStdString(c.error)));
+                m_problems->addItem(QStringLiteral("%1 — %2").arg(QString::fromStdString(c.path),
+                                                                  QString::fromStdString(c.error)));
         for (const auto& w : warnings)
             m_problems->addItem(QString::fromStdString(w));
         if (m_problems->count() == 0)

@@ -14,7 +14,8 @@ PlaceholderPage::PlaceholderPage(const QString& id, const QString& title, const 
     auto* text = new QLabel(purpose, this);
     text->setWordWrap(true);
     text->setTextFormat(Qt::RichText);
-    auto* status = new QLabel(tr("<i>This page is not built yet in this version of the workbench.</i>"), this);
+    auto* status =
+        new QLabel(tr("<i>This page is not built yet in this version of the workbench.</i>"), this);
     status->setObjectName(QStringLiteral("placeholderStatus"));
     layout->addWidget(heading);
     layout->addWidget(text);

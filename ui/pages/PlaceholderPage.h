@@ -13,8 +13,8 @@ class PlaceholderPage : public Page
     Q_OBJECT
 
 public:
-    PlaceholderPage(const QString& id, const QString& title, const QString& purpose, WorkspaceController* controller,
-                    QWidget* parent = nullptr);
+    PlaceholderPage(const QString& id, const QString& title, const QString& purpose,
+                    WorkspaceController* controller, QWidget* parent = nullptr);
 
     QString title() const override { return m_title; }
     QString pageId() const override { return m_id; }

@@ -27,13 +27,17 @@ void HistogramPlot::setTitle(const QString& title)
 {
     if (m_plot->plotLayout()->rowCount() == 1) {
         m_plot->plotLayout()->insertRow(0);
-        m_plot->plotLayout()->addElement(0, 0, new QCPTextElement(m_plot, title, QFont(font().family(), 10, QFont::Bold)));
+        m_plot->plotLayout()->addElement(
+            0, 0, new QCPTextElement(m_plot, title, QFont(font().family(), 10, QFont::Bold)));
     } else if (auto* t = qobject_cast<QCPTextElement*>(m_plot->plotLayout()->element(0, 0))) {
         t->setText(title);
     }
 }
 
-int HistogramPlot::barCount() const { return m_bars->data()->size(); }
+int HistogramPlot::barCount() const
+{
+    return m_bars->data()->size();
+}
 
 void HistogramPlot::setData(const QStringList& categories, const QVector<double>& counts)
 {

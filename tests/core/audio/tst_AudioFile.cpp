@@ -6,8 +6,8 @@
 
 #include "support/SignalTest.h"
 
-#include <QtTest/QtTest>
 #include <QTemporaryDir>
+#include <QtTest/QtTest>
 
 #include <sndfile.h>
 
@@ -45,13 +45,15 @@ static std::vector<float> sine(double freq, int rate, double seconds, int channe
     return x;
 }
 
-
 static void writeRaw(const std::string& p, const std::string& bytes)
 {
     std::ofstream(p, std::ios::binary) << bytes;
 }
 
-void tst_AudioFile::initTestCase() { QVERIFY(m_dir.isValid()); }
+void tst_AudioFile::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+}
 
 void tst_AudioFile::decodes_data()
 {
@@ -59,7 +61,7 @@ void tst_AudioFile::decodes_data()
     QTest::addColumn<int>("rate");
     QTest::addColumn<int>("channels");
     QTest::addColumn<QString>("format");
-    QTest::addColumn<double>("lengthTolerance");  // codecs with priming/padding
+    QTest::addColumn<double>("lengthTolerance"); // codecs with priming/padding
     QTest::newRow("wav 44.1k stereo") << "a.wav" << 44100 << 2 << "wav/pcm16" << 0.0;
     QTest::newRow("wav 384k 8ch") << "b.wav" << 384000 << 8 << "wav/pcm16" << 0.0;
     QTest::newRow("flac 48k mono") << "c.flac" << 48000 << 1 << "flac" << 0.0;
@@ -114,14 +116,21 @@ void tst_AudioFile::resamplesOnRead()
 void tst_AudioFile::badFiles_data()
 {
     QTest::addColumn<QString>("name");
-    QTest::addColumn<QString>("reason");  // a fragment of the expected message
-    QTest::newRow("empty file") << "empty.wav" << "empty file";
-    QTest::newRow("text file") << "notes.wav" << "cannot decode";
-    QTest::newRow("random bytes flac") << "noise.flac" << "cannot decode";
-    QTest::newRow("zero-length audio") << "zero.wav" << "zero-length";
-    QTest::newRow("NaN samples") << "nan.wav" << "NaN";
-    QTest::newRow("truncated wav") << "trunc.wav" << "";
-    QTest::newRow("missing") << "missing.wav" << "does not exist";
+    QTest::addColumn<QString>("reason"); // a fragment of the expected message
+    QTest::newRow("empty file") << "empty.wav"
+                                << "empty file";
+    QTest::newRow("text file") << "notes.wav"
+                               << "cannot decode";
+    QTest::newRow("random bytes flac") << "noise.flac"
+                                       << "cannot decode";
+    QTest::newRow("zero-length audio") << "zero.wav"
+                                       << "zero-length";
+    QTest::newRow("NaN samples") << "nan.wav"
+                                 << "NaN";
+    QTest::newRow("truncated wav") << "trunc.wav"
+                                   << "";
+    QTest::newRow("missing") << "missing.wav"
+                             << "does not exist";
 }
 
 void tst_AudioFile::badFiles()
@@ -129,14 +138,18 @@ void tst_AudioFile::badFiles()
     QFETCH(QString, name);
     QFETCH(QString, reason);
     const std::string p = path(qPrintable(name));
-    if (name == "empty.wav") writeRaw(p, "");
-    if (name == "notes.wav") writeRaw(p, "this is not audio, just some notes\n");
+    if (name == "empty.wav")
+        writeRaw(p, "");
+    if (name == "notes.wav")
+        writeRaw(p, "this is not audio, just some notes\n");
     if (name == "noise.flac") {
         std::string b;
-        for (int i = 0; i < 4096; ++i) b.push_back(char((i * 7919) & 0xff));
+        for (int i = 0; i < 4096; ++i)
+            b.push_back(char((i * 7919) & 0xff));
         writeRaw(p, b);
     }
-    if (name == "zero.wav") AudioFile::write(p, {}, 16000, 1);
+    if (name == "zero.wav")
+        AudioFile::write(p, {}, 16000, 1);
     if (name == "nan.wav") {
         SF_INFO info{};
         info.samplerate = 16000;
@@ -154,7 +167,7 @@ void tst_AudioFile::badFiles()
         AudioFile::write(full, sine(440, 16000, 1.0, 1), 16000, 1);
         std::ifstream in(full, std::ios::binary);
         std::string bytes((std::istreambuf_iterator<char>(in)), {});
-        writeRaw(p, bytes.substr(0, 44 + 1000));  // header + 500 of 16000 samples
+        writeRaw(p, bytes.substr(0, 44 + 1000)); // header + 500 of 16000 samples
     }
     if (reason.isEmpty()) {
         // A truncated PCM file decodes what is there: the reader must not crash or invent samples.

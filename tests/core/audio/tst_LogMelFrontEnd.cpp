@@ -49,9 +49,14 @@ void tst_LogMelFrontEnd::matchesTorchaudio()
     QFETCH(QString, name);
     const QJsonObject c = configs().value(name).toObject();
     LogMelOptions o;
-    o.sample_rate(c["sample_rate"].toInt()).n_fft(c["n_fft"].toInt()).win_length(c["win_length"].toInt())
-        .hop_length(c["hop_length"].toInt()).n_mels(c["n_mels"].toInt()).f_min(c["f_min"].toDouble())
-        .f_max(c["f_max"].toDouble()).power(c["power"].toDouble())
+    o.sample_rate(c["sample_rate"].toInt())
+        .n_fft(c["n_fft"].toInt())
+        .win_length(c["win_length"].toInt())
+        .hop_length(c["hop_length"].toInt())
+        .n_mels(c["n_mels"].toInt())
+        .f_min(c["f_min"].toDouble())
+        .f_max(c["f_max"].toDouble())
+        .power(c["power"].toDouble())
         .mel_scale(c["mel_scale"].toString() == "htk" ? MelScale::Htk : MelScale::Slaney)
         .slaney_norm(c["norm"].toString() == "slaney");
     LogMelFrontEnd fe(o);
@@ -60,28 +65,31 @@ void tst_LogMelFrontEnd::matchesTorchaudio()
     const MonoAudio audio = AudioFile::readMono(dir + c["input"].toString().toStdString());
     QCOMPARE(audio.sampleRate, o.sample_rate());
     const at::Tensor wav = at::from_blob(const_cast<float*>(audio.samples.data()),
-                                         {std::int64_t(audio.samples.size())}, at::kFloat).clone();
+                                         {std::int64_t(audio.samples.size())}, at::kFloat)
+                               .clone();
     const at::Tensor got = fe.forward(wav);
 
     const NpyArray ref = NpyFile::read(dir + name.toStdString() + ".npy");
     QCOMPARE(ref.shape.size(), size_t(2));
     QCOMPARE(got.sizes().vec(), (std::vector<std::int64_t>{1, 1, ref.shape[0], ref.shape[1]}));
     QCOMPARE(fe.numFrames(wav.size(0)), ref.shape[1]);
-    const at::Tensor expected = at::from_blob(const_cast<float*>(ref.data.data()), {ref.shape[0], ref.shape[1]}, at::kFloat);
+    const at::Tensor expected =
+        at::from_blob(const_cast<float*>(ref.data.data()), {ref.shape[0], ref.shape[1]}, at::kFloat);
 
     // Relative error of the mel energies (+ the log offset), which is what the log carries:
     // |exp(a) - exp(b)| / exp(b) for log-mels a, b. Also the plain absolute error of the log-mels.
     const at::Tensor a = got[0][0].to(at::kDouble), b = expected.to(at::kDouble);
     const double relErr = ((a.exp() - b.exp()).abs() / b.exp()).max().item<double>();
     const double absErr = (a - b).abs().max().item<double>();
-    qInfo("%s: max relative error of (mel + 0.001) %.3g, max abs error of log-mel %.3g", qPrintable(name), relErr, absErr);
+    qInfo("%s: max relative error of (mel + 0.001) %.3g, max abs error of log-mel %.3g", qPrintable(name),
+          relErr, absErr);
     QVERIFY2(relErr <= 1e-4, qPrintable(QString("relative error %1 > 1e-4").arg(relErr)));
     QVERIFY(absErr <= 1e-4);
 }
 
 void tst_LogMelFrontEnd::tenSecondClipShape()
 {
-    LogMelFrontEnd fe;  // reference defaults
+    LogMelFrontEnd fe; // reference defaults
     QCOMPARE(fe.options().sample_rate(), 32000);
     const at::Tensor wav = at::randn({2, 320000}, at::TensorOptions().dtype(at::kFloat)) * 0.1;
     const at::Tensor mel = fe.forward(wav);
@@ -105,7 +113,7 @@ void tst_LogMelFrontEnd::batchEqualsSingle()
 
 void tst_LogMelFrontEnd::rejectsBadSettings()
 {
-    QVERIFY_THROWS_EXCEPTION(std::exception, LogMelFrontEnd(LogMelOptions().f_max(20000)));  // above Nyquist
+    QVERIFY_THROWS_EXCEPTION(std::exception, LogMelFrontEnd(LogMelOptions().f_max(20000))); // above Nyquist
     QVERIFY_THROWS_EXCEPTION(std::exception, LogMelFrontEnd(LogMelOptions().win_length(2048)));
     QVERIFY_THROWS_EXCEPTION(std::exception, LogMelFrontEnd(LogMelOptions().hop_length(0)));
     LogMelFrontEnd fe;

@@ -32,13 +32,12 @@ void tst_Resampler::keepsFrequencyAndLevel_data()
     QTest::newRow("32k->16k 1kHz") << 32000 << 16000 << 1000.0;
 }
 
-
 void tst_Resampler::keepsFrequencyAndLevel()
 {
     QFETCH(int, inRate);
     QFETCH(int, outRate);
     QFETCH(double, freq);
-    std::vector<float> x(static_cast<size_t>(inRate));  // 1 s
+    std::vector<float> x(static_cast<size_t>(inRate)); // 1 s
     for (size_t i = 0; i < x.size(); ++i)
         x[i] = float(0.5 * std::sin(2 * M_PI * freq * double(i) / inRate));
     const auto y = Resampler::resample(x, inRate, outRate);

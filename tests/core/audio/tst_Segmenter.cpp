@@ -45,7 +45,7 @@ void tst_Segmenter::segments()
 
 void tst_Segmenter::contentIsPreserved()
 {
-    Segmenter seg(0.5, 100, 0.0);  // 50-sample windows
+    Segmenter seg(0.5, 100, 0.0); // 50-sample windows
     const at::Tensor x = at::arange(120, at::kFloat);
     const at::Tensor out = seg.split(x);
     QCOMPARE(out.size(0), std::int64_t(3));

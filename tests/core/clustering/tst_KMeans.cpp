@@ -7,8 +7,8 @@
 #include "data/EmbeddingStore.h"
 
 #include <ATen/ATen.h>
-#include <QtTest/QtTest>
 #include <QTemporaryDir>
+#include <QtTest/QtTest>
 
 using namespace ssondo;
 
@@ -24,10 +24,12 @@ private Q_SLOTS:
     void rejectsBadK();
 
 private:
-    std::unique_ptr<EmbeddingStore> makeBlobs(const QString& dir, int perBlob, std::vector<std::string>& labels);
+    std::unique_ptr<EmbeddingStore> makeBlobs(const QString& dir, int perBlob,
+                                              std::vector<std::string>& labels);
 };
 
-std::unique_ptr<EmbeddingStore> tst_KMeans::makeBlobs(const QString& dir, int perBlob, std::vector<std::string>& labels)
+std::unique_ptr<EmbeddingStore> tst_KMeans::makeBlobs(const QString& dir, int perBlob,
+                                                      std::vector<std::string>& labels)
 {
     // Four tight Gaussian blobs in 16-d, of sizes perBlob, 2·perBlob, 3·perBlob, 4·perBlob.
     at::manual_seed(5);
@@ -81,18 +83,18 @@ void tst_KMeans::recoversBlobs()
     QCOMPARE(*q.ari, 1.0);
     QVERIFY(std::abs(*q.nmi - 1.0) < 1e-12);
     QCOMPARE(*q.purity, 1.0);
-    QVERIFY(std::abs(q.inertia - r.inertia) / r.inertia < 1e-3);  // both are the within-cluster sum of squares
+    QVERIFY(std::abs(q.inertia - r.inertia) / r.inertia < 1e-3); // both are the within-cluster sum of squares
 }
 
 void tst_KMeans::sampledTrainingAssignsEveryRow()
 {
     QTemporaryDir dir;
     std::vector<std::string> labels;
-    auto store = makeBlobs(dir.path() + "/s", 50, labels);  // 500 rows
+    auto store = makeBlobs(dir.path() + "/s", 50, labels); // 500 rows
     const auto rows = store->rowsIn(EmbeddingStore::RowState::Done);
     KMeansOptions o;
     o.k = 4;
-    o.maxTrainRows = 60;  // train on 60 rows, assign all 500
+    o.maxTrainRows = 60; // train on 60 rows, assign all 500
     const KMeansResult r = runKMeans(*store, rows, o);
     QCOMPARE(r.trainRows, std::int64_t(60));
     QCOMPARE(r.assignment.size(), size_t(500));
@@ -108,17 +110,18 @@ void tst_KMeans::labelMeasures()
     // merged vs a: contingency [[2,2,0],[0,0,2]]; Σ C(n_ij,2) = 3, Σ C(a_i,2) = 6+1 = 7, Σ C(b_j,2) = 3,
     // expected = 7·3/15 = 1.4, max = 5 → ARI = (3 − 1.4) / (5 − 1.4) = 0.4444…
     QVERIFY(std::abs(adjustedRandIndex(merged, a) - 1.6 / 3.6) < 1e-12);
-    QCOMPARE(purity(merged, a), 4.0 / 6.0);  // cluster 0 holds labels 0, 0, 1, 1 → 2 right; cluster 1 → 2
+    QCOMPARE(purity(merged, a), 4.0 / 6.0); // cluster 0 holds labels 0, 0, 1, 1 → 2 right; cluster 1 → 2
 }
 
 void tst_KMeans::rejectsBadK()
 {
     QTemporaryDir dir;
     std::vector<std::string> labels;
-    auto store = makeBlobs(dir.path() + "/s", 1, labels);  // 10 rows
+    auto store = makeBlobs(dir.path() + "/s", 1, labels); // 10 rows
     KMeansOptions o;
     o.k = 11;
-    QVERIFY_THROWS_EXCEPTION(std::exception, runKMeans(*store, store->rowsIn(EmbeddingStore::RowState::Done), o));
+    QVERIFY_THROWS_EXCEPTION(std::exception,
+                             runKMeans(*store, store->rowsIn(EmbeddingStore::RowState::Done), o));
 }
 
 QTEST_GUILESS_MAIN(tst_KMeans)

@@ -5,8 +5,8 @@
 #include "data/EmbeddingStore.h"
 
 #include <ATen/ATen.h>
-#include <QtTest/QtTest>
 #include <QTemporaryDir>
+#include <QtTest/QtTest>
 
 using namespace ssondo;
 
@@ -27,7 +27,8 @@ void tst_Projection::recoversPrincipalAxes()
     at::Tensor scales = at::ones({d}, at::kDouble);
     scales[0] = 10;
     scales[1] = 5;
-    const at::Tensor x = (at::matmul(at::randn({n, d}, at::kDouble) * scales, basis.t()) + 3.0).to(at::kFloat);
+    const at::Tensor x =
+        (at::matmul(at::randn({n, d}, at::kDouble) * scales, basis.t()) + 3.0).to(at::kFloat);
     QTemporaryDir dir;
     EmbeddingStoreInfo info;
     info.teacherIdentity = "t";

@@ -8,8 +8,8 @@
 #include "util/StopToken.h"
 #include "workspace/Workspace.h"
 
-#include <QtTest/QtTest>
 #include <QTemporaryDir>
+#include <QtTest/QtTest>
 
 #include <filesystem>
 #include <fstream>
@@ -58,7 +58,8 @@ void tst_DatasetScanner::initTestCase()
     QVERIFY(!flute.empty());
     m_flute = "flute/" + flute;
     std::ofstream csv(m_root + "/multi.csv");
-    csv << "path,label,fold\n\"organ/organ_000.wav\",\"harmonic;sustained\",2\n" << flute << ",breathy,1\nmissing.wav,x,0\n";
+    csv << "path,label,fold\n\"organ/organ_000.wav\",\"harmonic;sustained\",2\n"
+        << flute << ",breathy,1\nmissing.wav,x,0\n";
 }
 
 void tst_DatasetScanner::labels_data()
@@ -67,12 +68,24 @@ void tst_DatasetScanner::labels_data()
     QTest::addColumn<QString>("clip");
     QTest::addColumn<QString>("label");
     QTest::addColumn<int>("fold");
-    QTest::newRow("folders") << "folders" << "pluck/pluck_002.wav" << "pluck" << -1;
-    QTest::newRow("demo csv") << "labels.csv" << "pluck/pluck_002.wav" << "pluck" << 2;
-    QTest::newRow("csv quoted multi-label") << "multi.csv" << "organ/organ_000.wav" << "harmonic;sustained" << 2;
-    QTest::newRow("csv by bare file name") << "multi.csv" << "FLUTE" << "breathy" << 1;
-    QTest::newRow("csv, clip not listed") << "multi.csv" << "pluck/pluck_002.wav" << "" << -1;
-    QTest::newRow("none") << "none" << "pluck/pluck_002.wav" << "" << -1;
+    QTest::newRow("folders") << "folders"
+                             << "pluck/pluck_002.wav"
+                             << "pluck" << -1;
+    QTest::newRow("demo csv") << "labels.csv"
+                              << "pluck/pluck_002.wav"
+                              << "pluck" << 2;
+    QTest::newRow("csv quoted multi-label") << "multi.csv"
+                                            << "organ/organ_000.wav"
+                                            << "harmonic;sustained" << 2;
+    QTest::newRow("csv by bare file name") << "multi.csv"
+                                           << "FLUTE"
+                                           << "breathy" << 1;
+    QTest::newRow("csv, clip not listed") << "multi.csv"
+                                          << "pluck/pluck_002.wav"
+                                          << "" << -1;
+    QTest::newRow("none") << "none"
+                          << "pluck/pluck_002.wav"
+                          << "" << -1;
 }
 
 void tst_DatasetScanner::labels()
@@ -84,13 +97,19 @@ void tst_DatasetScanner::labels()
     if (clip == "FLUTE")
         clip = QString::fromStdString(m_flute);
     ScanOptions o;
-    if (source == "folders") o.labels = LabelSource::Folders;
-    else if (source == "none") o.labels = LabelSource::None;
-    else { o.labels = LabelSource::Csv; o.csvPath = m_root + "/" + source.toStdString(); }
+    if (source == "folders")
+        o.labels = LabelSource::Folders;
+    else if (source == "none")
+        o.labels = LabelSource::None;
+    else {
+        o.labels = LabelSource::Csv;
+        o.csvPath = m_root + "/" + source.toStdString();
+    }
     const DatasetScan scan = DatasetScanner::scan(m_root, o);
     const int classes = int(DemoDataset::classNames().size());
-    QCOMPARE(int(scan.clips.size()), classes * 4 + 2);  // + broken.wav, empty.flac; readme.txt ignored
-    auto it = std::find_if(scan.clips.begin(), scan.clips.end(), [&](const ClipInfo& c) { return c.path == clip.toStdString(); });
+    QCOMPARE(int(scan.clips.size()), classes * 4 + 2); // + broken.wav, empty.flac; readme.txt ignored
+    auto it = std::find_if(scan.clips.begin(), scan.clips.end(),
+                           [&](const ClipInfo& c) { return c.path == clip.toStdString(); });
     QVERIFY(it != scan.clips.end());
     QCOMPARE(QString::fromStdString(it->label), label);
     QCOMPARE(it->fold, fold);
@@ -108,10 +127,12 @@ void tst_DatasetScanner::unreadableFilesAreListed()
     QCOMPARE(s.unreadable, std::int64_t(2));
     QCOMPARE(s.clips, std::int64_t(DemoDataset::classNames().size() * 4));
     for (const auto& c : scan.clips) {
-        if (c.path == "organ/broken.wav") QVERIFY2(c.error.find("cannot decode") != std::string::npos, c.error.c_str());
-        if (c.path == "organ/empty.flac") QVERIFY2(c.error.find("empty") != std::string::npos, c.error.c_str());
+        if (c.path == "organ/broken.wav")
+            QVERIFY2(c.error.find("cannot decode") != std::string::npos, c.error.c_str());
+        if (c.path == "organ/empty.flac")
+            QVERIFY2(c.error.find("empty") != std::string::npos, c.error.c_str());
     }
-    QCOMPARE(s.labels.at("organ"), std::int64_t(4));  // unreadable clips are not counted
+    QCOMPARE(s.labels.at("organ"), std::int64_t(4)); // unreadable clips are not counted
     QVERIFY(s.sampleRates.size() >= 2);
     QVERIFY(s.totalSeconds > 0.3 * s.clips && s.totalSeconds < 0.61 * s.clips);
 }
@@ -159,9 +180,9 @@ void tst_DatasetScanner::catalogRoundTrip()
         auto ws = Workspace::create(wsDir.path().toStdString());
         DatasetCatalog cat(ws->database());
         const auto id = cat.save("demo", scan, o);
-        QCOMPARE(cat.save("demo", scan, o), id);  // rescan keeps the id
+        QCOMPARE(cat.save("demo", scan, o), id); // rescan keeps the id
     }
-    auto ws = Workspace::open(wsDir.path().toStdString(), true);  // reopened: nothing lived only in memory
+    auto ws = Workspace::open(wsDir.path().toStdString(), true); // reopened: nothing lived only in memory
     DatasetCatalog cat(ws->database());
     const DatasetRecord rec = cat.get("demo");
     QCOMPARE(rec.version, scan.version);

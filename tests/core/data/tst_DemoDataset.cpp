@@ -5,8 +5,8 @@
 #include "data/DemoDataset.h"
 
 #include <ATen/ATen.h>
-#include <QtTest/QtTest>
 #include <QTemporaryDir>
+#include <QtTest/QtTest>
 
 #include <filesystem>
 #include <fstream>
@@ -49,7 +49,8 @@ void tst_DemoDataset::writesBalancedLabelledFolders()
     int rows = 0;
     std::getline(csv, line);
     QCOMPARE(line, std::string("path,label,fold"));
-    while (std::getline(csv, line)) ++rows;
+    while (std::getline(csv, line))
+        ++rows;
     QCOMPARE(rows, n);
 }
 
@@ -86,13 +87,17 @@ void tst_DemoDataset::classesAreDistinct()
             double bestD = 1e300;
             for (int k = 0; k < nClasses; ++k) {
                 const double d = (e - centroids[size_t(k)]).norm().item<double>();
-                if (d < bestD) { bestD = d; best = k; }
+                if (d < bestD) {
+                    bestD = d;
+                    best = k;
+                }
             }
             correct += best == c;
             ++total;
         }
-    qInfo("nearest-centroid accuracy on held-out clips: %d/%d (chance %.1f%%)", correct, total, 100.0 / nClasses);
-    QVERIFY(double(correct) / total > 0.5);  // > 6x chance with a crude classifier
+    qInfo("nearest-centroid accuracy on held-out clips: %d/%d (chance %.1f%%)", correct, total,
+          100.0 / nClasses);
+    QVERIFY(double(correct) / total > 0.5); // > 6x chance with a crude classifier
 }
 
 QTEST_GUILESS_MAIN(tst_DemoDataset)

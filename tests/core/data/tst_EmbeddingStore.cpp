@@ -4,8 +4,8 @@
 #include "util/Error.h"
 
 #include <ATen/ATen.h>
-#include <QtTest/QtTest>
 #include <QTemporaryDir>
+#include <QtTest/QtTest>
 
 using namespace ssondo;
 
@@ -56,7 +56,7 @@ void tst_EmbeddingStore::roundTrip()
         s->markFailed(3, "cannot decode");
         s->flush();
     }
-    auto s = EmbeddingStore::open(d);  // read-only, memory-mapped
+    auto s = EmbeddingStore::open(d); // read-only, memory-mapped
     QCOMPARE(s->state(0), EmbeddingStore::RowState::Done);
     QCOMPARE(s->state(1), EmbeddingStore::RowState::Pending);
     QCOMPARE(s->state(3), EmbeddingStore::RowState::Failed);

@@ -2,8 +2,8 @@
 
 #include "data/NpyFile.h"
 
-#include <QtTest/QtTest>
 #include <QTemporaryDir>
+#include <QtTest/QtTest>
 
 #include <fstream>
 
@@ -43,7 +43,8 @@ void tst_NpyFile::fortranOrderIsReordered()
     std::string bytes = std::string("\x93NUMPY\x01\x00", 8) + char(h.size()) + char(0) + h;
     const float col[] = {1, 4, 2, 5, 3, 6};
     bytes.append(reinterpret_cast<const char*>(col), sizeof col);
-    const NpyArray a = NpyFile::parse(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(), "f.npy");
+    const NpyArray a =
+        NpyFile::parse(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(), "f.npy");
     QCOMPARE(a.data, (std::vector<float>{1, 2, 3, 4, 5, 6}));
 }
 
@@ -61,9 +62,11 @@ void tst_NpyFile::roundTrip()
     QFETCH(QList<qint64>, shape);
     std::vector<std::int64_t> s(shape.begin(), shape.end());
     std::int64_t n = 1;
-    for (auto d : s) n *= d;
+    for (auto d : s)
+        n *= d;
     std::vector<float> data(static_cast<size_t>(n));
-    for (size_t i = 0; i < data.size(); ++i) data[i] = float(i) * 0.5f - 3.f;
+    for (size_t i = 0; i < data.size(); ++i)
+        data[i] = float(i) * 0.5f - 3.f;
     QTemporaryDir dir;
     const std::string p = (dir.path() + "/x.npy").toStdString();
     NpyFile::write(p, s, data.data());
@@ -90,11 +93,14 @@ void tst_NpyFile::rejectsBadFiles_data()
         return out;
     };
     QTest::newRow("not npy") << QByteArray("PK\x03\x04 zip") << "magic";
-    QTest::newRow("big endian") << header("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }") + QByteArray(8, 0)
+    QTest::newRow("big endian") << header("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }") +
+                                       QByteArray(8, 0)
                                 << "unsupported dtype";
-    QTest::newRow("truncated data") << header("{'descr': '<f4', 'fortran_order': False, 'shape': (100,), }") + QByteArray(8, 0)
+    QTest::newRow("truncated data") << header("{'descr': '<f4', 'fortran_order': False, 'shape': (100,), }") +
+                                           QByteArray(8, 0)
                                     << "truncated";
-    QTest::newRow("object dtype") << header("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }") + QByteArray(8, 0)
+    QTest::newRow("object dtype") << header("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }") +
+                                         QByteArray(8, 0)
                                   << "unsupported dtype";
 }
 
@@ -103,7 +109,8 @@ void tst_NpyFile::rejectsBadFiles()
     QFETCH(QByteArray, bytes);
     QFETCH(QString, message);
     try {
-        NpyFile::parse(reinterpret_cast<const std::uint8_t*>(bytes.constData()), size_t(bytes.size()), "bad.npy");
+        NpyFile::parse(reinterpret_cast<const std::uint8_t*>(bytes.constData()), size_t(bytes.size()),
+                       "bad.npy");
         QFAIL("accepted a bad file");
     } catch (const std::exception& e) {
         QVERIFY2(QString(e.what()).contains(message), e.what());

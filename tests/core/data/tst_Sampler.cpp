@@ -34,10 +34,12 @@ void tst_Sampler::reproducible()
 void tst_Sampler::uniformFrequencies()
 {
     std::vector<std::int64_t> pool(10);
-    for (int i = 0; i < 10; ++i) pool[size_t(i)] = i;
+    for (int i = 0; i < 10; ++i)
+        pool[size_t(i)] = i;
     const Sampler s = Sampler::uniform(pool, 1);
     std::map<std::int64_t, int> counts;
-    for (auto v : s.epoch(0, 100000)) ++counts[v];
+    for (auto v : s.epoch(0, 100000))
+        ++counts[v];
     for (const auto& [k, n] : counts)
         QVERIFY2(std::abs(n / 100000.0 - 0.1) < 0.01, qPrintable(QString("clip %1: %2").arg(k).arg(n)));
 }
@@ -56,13 +58,15 @@ void tst_Sampler::balancedClustersConvergeToUniform()
     double maxDev = 1;
     for (std::int64_t n : {1000, 10000, 200000}) {
         std::vector<int> hits(4, 0);
-        for (auto v : s.epoch(0, n)) ++hits[size_t(clusters[size_t(v)])];
+        for (auto v : s.epoch(0, n))
+            ++hits[size_t(clusters[size_t(v)])];
         maxDev = 0;
-        for (int c = 0; c < 4; ++c) maxDev = std::max(maxDev, std::abs(hits[size_t(c)] / double(n) - 0.25));
+        for (int c = 0; c < 4; ++c)
+            maxDev = std::max(maxDev, std::abs(hits[size_t(c)] / double(n) - 0.25));
         qInfo("%lld draws: max deviation of a cluster's share from 1/4: %.4f", (long long)n, maxDev);
     }
     QVERIFY(maxDev < 0.005);
-    QVERIFY(std::abs(s.probability(0) - 0.25) < 1e-12);  // the single-clip cluster
+    QVERIFY(std::abs(s.probability(0) - 0.25) < 1e-12); // the single-clip cluster
     QVERIFY(std::abs(s.probability(1) - 0.025) < 1e-12);
 }
 

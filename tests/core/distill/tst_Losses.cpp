@@ -61,8 +61,8 @@ void tst_Losses::handComputed_data()
     // negative: anchor 0: log(1 + e^{s01 − s00}) = log(1 + e^{0 − .7071}); anchor 1: log(1 + e^{.7071 − 1})
     {
         const double a = 1 / std::sqrt(2.0);
-        QTest::newRow("cluster contrastive") << "cluster_contrastive"
-                                             << (std::log1p(std::exp(-a)) + std::log1p(std::exp(a - 1))) / 2;
+        QTest::newRow("cluster contrastive")
+            << "cluster_contrastive" << (std::log1p(std::exp(-a)) + std::log1p(std::exp(a - 1))) / 2;
     }
 }
 
@@ -72,8 +72,10 @@ void tst_Losses::handComputed()
     QFETCH(double, expected);
     const at::Tensor pred = t2({1, 0, 0, 2}, 2), target = t2({1, 1, 0, 1}, 2);
     const at::Tensor clusters = at::tensor(std::vector<std::int64_t>{0, 1});
-    const double got = distillationLoss(lossFromName(loss.toStdString()), pred, target, 1.0, clusters).item<double>();
-    QVERIFY2(std::abs(got - expected) < 1e-6, qPrintable(QString("%1 vs %2").arg(got, 0, 'g', 10).arg(expected, 0, 'g', 10)));
+    const double got =
+        distillationLoss(lossFromName(loss.toStdString()), pred, target, 1.0, clusters).item<double>();
+    QVERIFY2(std::abs(got - expected) < 1e-6,
+             qPrintable(QString("%1 vs %2").arg(got, 0, 'g', 10).arg(expected, 0, 'g', 10)));
 }
 
 void tst_Losses::clusterMaskExcludesOtherPositives()
@@ -87,7 +89,8 @@ void tst_Losses::clusterMaskExcludesOtherPositives()
     const at::Tensor s = at::cosine_similarity(pred.unsqueeze(1), target.unsqueeze(0), 2) / T;
     auto term = [&](int i, int p, std::vector<int> negs) {
         double den = std::exp(s[i][p].item<double>());
-        for (int n : negs) den += std::exp(s[i][n].item<double>());
+        for (int n : negs)
+            den += std::exp(s[i][n].item<double>());
         return -std::log(std::exp(s[i][p].item<double>()) / den);
     };
     const double a0 = (term(0, 0, {2}) + term(0, 1, {2})) / 2;
@@ -106,9 +109,11 @@ void tst_Losses::gradientsFlow()
                        LossKind::ClusterContrastive}) {
         at::Tensor pred = at::randn({4, 6}).set_requires_grad(true);
         const at::Tensor target = at::randn({4, 6});
-        at::Tensor l = distillationLoss(k, pred, target, 0.1, at::tensor(std::vector<std::int64_t>{0, 0, 1, 2}));
+        at::Tensor l =
+            distillationLoss(k, pred, target, 0.1, at::tensor(std::vector<std::int64_t>{0, 0, 1, 2}));
         l.backward();
-        QVERIFY2(pred.grad().defined() && at::isfinite(pred.grad()).all().item<bool>() && pred.grad().abs().sum().item<double>() > 0,
+        QVERIFY2(pred.grad().defined() && at::isfinite(pred.grad()).all().item<bool>() &&
+                     pred.grad().abs().sum().item<double>() > 0,
                  lossName(k).c_str());
     }
 }

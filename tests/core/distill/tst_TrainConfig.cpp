@@ -48,14 +48,22 @@ void tst_TrainConfig::rejects_data()
 {
     QTest::addColumn<QString>("toml");
     QTest::addColumn<QString>("message");
-    QTest::newRow("unknown key") << "[optim]\nlearning_rate = 0.1\n" << "unknown key 'learning_rate' in [optim]";
-    QTest::newRow("unknown section") << "[optimizer]\nlr = 0.1\n" << "unknown section [optimizer]";
-    QTest::newRow("wrong type") << "[data]\ndataset = 'd'\n[train]\nepochs = 'ten'\n" << "'train.epochs' must be an integer";
-    QTest::newRow("out of range") << "[data]\ndataset = 'd'\n[optim]\nlr = 3.0\n" << "optim.lr must be in (0, 1)";
-    QTest::newRow("bad loss") << "[data]\ndataset = 'd'\n[loss]\nkind = 'hinge'\n" << "loss.kind 'hinge'";
-    QTest::newRow("syntax") << "[data\n" << "run.toml:1";
-    QTest::newRow("no embeddings") << "[train]\nepochs = 3\n" << "data.embeddings";
-    QTest::newRow("balanced without clustering") << "[data]\ndataset = 'd'\n[sampler]\nkind = 'balanced'\n" << "sampler.clustering";
+    QTest::newRow("unknown key") << "[optim]\nlearning_rate = 0.1\n"
+                                 << "unknown key 'learning_rate' in [optim]";
+    QTest::newRow("unknown section") << "[optimizer]\nlr = 0.1\n"
+                                     << "unknown section [optimizer]";
+    QTest::newRow("wrong type") << "[data]\ndataset = 'd'\n[train]\nepochs = 'ten'\n"
+                                << "'train.epochs' must be an integer";
+    QTest::newRow("out of range") << "[data]\ndataset = 'd'\n[optim]\nlr = 3.0\n"
+                                  << "optim.lr must be in (0, 1)";
+    QTest::newRow("bad loss") << "[data]\ndataset = 'd'\n[loss]\nkind = 'hinge'\n"
+                              << "loss.kind 'hinge'";
+    QTest::newRow("syntax") << "[data\n"
+                            << "run.toml:1";
+    QTest::newRow("no embeddings") << "[train]\nepochs = 3\n"
+                                   << "data.embeddings";
+    QTest::newRow("balanced without clustering") << "[data]\ndataset = 'd'\n[sampler]\nkind = 'balanced'\n"
+                                                 << "sampler.clustering";
 }
 
 void tst_TrainConfig::rejects()
@@ -76,7 +84,7 @@ void tst_TrainConfig::setFromFlags()
     c.set("optim.lr", "1e-3");
     c.set("train.epochs", "7");
     c.set("train.specaugment", "true");
-    c.set("name", "42");  // a string, even when it looks like a number
+    c.set("name", "42"); // a string, even when it looks like a number
     c.set("tags", "x,y");
     QCOMPARE(c.lr, 1e-3);
     QCOMPARE(c.epochs, std::int64_t(7));
@@ -94,7 +102,7 @@ void tst_TrainConfig::hashFollowsComputation()
     TrainConfig b = a;
     b.name = "other name";
     b.device = "cpu";
-    QCOMPARE(a.hash(), b.hash());  // name, tags, device do not change what is computed
+    QCOMPARE(a.hash(), b.hash()); // name, tags, device do not change what is computed
     b.seed = 7;
     QVERIFY(a.hash() != b.hash());
     QCOMPARE(a.differences(b), (std::vector<std::string>{"name", "train.seed", "train.device"}));

@@ -6,8 +6,8 @@
 #include "util/Error.h"
 #include "workspace/Workspace.h"
 
-#include <QtTest/QtTest>
 #include <QTemporaryDir>
+#include <QtTest/QtTest>
 
 #include <sqlite3.h>
 
@@ -50,11 +50,16 @@ void tst_Database::unusableDatabases_data()
 {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("message");
-    QTest::newRow("not a database") << "garbage" << "damaged or is not a workspace database";
-    QTest::newRow("newer schema") << "newer" << "newer S-SONDO Workbench";
-    QTest::newRow("locked") << "locked" << "locked by another process";
-    QTest::newRow("no workspace") << "missing" << "not a workspace";
-    QTest::newRow("read-only file") << "readonly" << "read-only";
+    QTest::newRow("not a database") << "garbage"
+                                    << "damaged or is not a workspace database";
+    QTest::newRow("newer schema") << "newer"
+                                  << "newer S-SONDO Workbench";
+    QTest::newRow("locked") << "locked"
+                            << "locked by another process";
+    QTest::newRow("no workspace") << "missing"
+                                  << "not a workspace";
+    QTest::newRow("read-only file") << "readonly"
+                                    << "read-only";
 }
 
 void tst_Database::unusableDatabases()
@@ -76,17 +81,19 @@ void tst_Database::unusableDatabases()
     } else if (kind == "locked") {
         Workspace::create(d);
         sqlite3_open(db.c_str(), &holder);
-        sqlite3_exec(holder, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; CREATE TABLE t(x);", nullptr, nullptr, nullptr);
+        sqlite3_exec(holder, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; CREATE TABLE t(x);", nullptr,
+                     nullptr, nullptr);
     } else if (kind == "readonly") {
         if (geteuid() == 0)
-            QSKIP("root ignores file permissions; the read-only case is covered by SQLITE_OPEN_READONLY below");
+            QSKIP(
+                "root ignores file permissions; the read-only case is covered by SQLITE_OPEN_READONLY below");
         Workspace::create(d);
         chmod(db.c_str(), 0444);
     }
     try {
         auto ws = Workspace::open(d, false, 300);
         if (kind == "readonly") {
-            JobLog(ws->database()).start("x", "y", "z");  // the write is what fails
+            JobLog(ws->database()).start("x", "y", "z"); // the write is what fails
         }
         QFAIL("opened an unusable workspace");
     } catch (const Error& e) {
@@ -121,7 +128,7 @@ void tst_Database::readerSeesWriterCommits()
     JobLog w(writer->database()), r(reader->database());
     Database::Transaction tx(writer->database());
     const auto id = w.start("train", "run 1", "ssondo train");
-    QVERIFY(!r.get(id));  // not committed yet: the reader is not blocked, it sees the old state
+    QVERIFY(!r.get(id)); // not committed yet: the reader is not blocked, it sees the old state
     tx.commit();
     QVERIFY(r.get(id));
     QCOMPARE(r.get(id)->state, std::string("running"));
@@ -149,7 +156,7 @@ void tst_Database::jobLogLifecycle()
     ws->database().prepare("UPDATE jobs SET pid = 999999 WHERE id = ?1").bind(1, ghost).run();
     QCOMPARE(jobs.reapDead(), 1);
     QCOMPARE(jobs.get(ghost)->state, std::string("failed"));
-    QVERIFY_THROWS_EXCEPTION(std::exception, jobs.finish(id, "exploded", ""));  // CHECK constraint
+    QVERIFY_THROWS_EXCEPTION(std::exception, jobs.finish(id, "exploded", "")); // CHECK constraint
 }
 
 QTEST_GUILESS_MAIN(tst_Database)

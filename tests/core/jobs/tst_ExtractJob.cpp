@@ -15,8 +15,8 @@
 #include "workspace/Workspace.h"
 
 #include <ATen/ATen.h>
-#include <QtTest/QtTest>
 #include <QTemporaryDir>
+#include <QtTest/QtTest>
 
 #include <filesystem>
 #include <fstream>
@@ -73,7 +73,7 @@ void tst_ExtractJob::initTestCase()
     DemoDatasetOptions o;
     o.clipsPerClass = 2;
     o.minSeconds = 0.5;
-    o.maxSeconds = 12.0;  // some clips need two 10 s segments
+    o.maxSeconds = 12.0; // some clips need two 10 s segments
     DemoDataset::generate(data, o);
     std::ofstream(data + "/organ/broken.wav") << "RIFF....WAVEfmt garbage";
     ScanOptions so;
@@ -94,10 +94,11 @@ void tst_ExtractJob::extractsAndCaches()
     QCOMPARE(r.rows, std::int64_t(m_clips));
     QCOMPARE(r.failed, std::int64_t(1));
     QCOMPARE(r.done, std::int64_t(m_clips - 1));
-    QVERIFY(r.segments > r.computedNow);  // long clips were cut into several segments
+    QVERIFY(r.segments > r.computedNow); // long clips were cut into several segments
     QVERIFY(r.forwards > 0);
-    QVERIFY(std::any_of(sink.warnings.begin(), sink.warnings.end(),
-                        [](const std::string& w) { return w.find("organ/broken.wav") != std::string::npos; }));
+    QVERIFY(std::any_of(sink.warnings.begin(), sink.warnings.end(), [](const std::string& w) {
+        return w.find("organ/broken.wav") != std::string::npos;
+    }));
     const auto rec = EmbeddingCatalog(m_ws->database()).get(r.embeddingSetId);
     QCOMPARE(rec.done, r.done);
     QCOMPARE(rec.dim, std::int64_t(3840));
@@ -133,7 +134,7 @@ void tst_ExtractJob::stopsAndResumes()
     const ExtractResult second = ExtractJob::run(*m_ws, cfg, sink, fresh);
     QVERIFY(!second.stopped);
     QCOMPARE(second.done, std::int64_t(m_clips - 1));
-    QCOMPARE(second.computedNow, second.done - first.done);  // only the rest was embedded
+    QCOMPARE(second.computedNow, second.done - first.done); // only the rest was embedded
 }
 
 void tst_ExtractJob::precomputedNpy()
@@ -143,7 +144,8 @@ void tst_ExtractJob::precomputedNpy()
     auto store = EmbeddingStore::open((fs::path(m_ws->dir()) / sets.front().path).string());
     const auto done = store->rowsIn(EmbeddingStore::RowState::Done);
     const at::Tensor x = store->rowsAt(done).contiguous();
-    const std::string npy = (m_dir.path() + "/m.npy").toStdString(), csv = (m_dir.path() + "/m.csv").toStdString();
+    const std::string npy = (m_dir.path() + "/m.npy").toStdString(),
+                      csv = (m_dir.path() + "/m.csv").toStdString();
     NpyFile::write(npy, {x.size(0), x.size(1)}, x.data_ptr<float>());
     std::ofstream index(csv);
     index << "path\n";

@@ -13,8 +13,8 @@
 #include "util/StopToken.h"
 #include "workspace/Workspace.h"
 
-#include <QtTest/QtTest>
 #include <QTemporaryDir>
+#include <QtTest/QtTest>
 
 #include <filesystem>
 #include <fstream>
@@ -95,7 +95,7 @@ TrainConfig tst_TrainJob::config() const
     c.logEvery = 1;
     c.checkpointEvery = 3;
     c.workers = 2;
-    c.mixup = 0.3;          // exercise the seeded augmentations too
+    c.mixup = 0.3; // exercise the seeded augmentations too
     c.specAugment = true;
     c.freqMask = 8;
     c.timeMask = 20;
@@ -120,11 +120,11 @@ void tst_TrainJob::trainsAndLogs()
     QVERIFY(r.steps > 0);
     QCOMPARE(r.valClips + r.trainClips, std::int64_t(26));
     QVERIFY(r.backboneParams > 0);
-    QCOMPARE(r.headParams, std::int64_t(384 * 1280 + 1280 + 1280 * 3840 + 3840));  // mn04: 384-d embedding
+    QCOMPARE(r.headParams, std::int64_t(384 * 1280 + 1280 + 1280 * 3840 + 3840)); // mn04: 384-d embedding
     QCOMPARE(curve(*ws, r.runId, "val_cosine").size(), size_t(3));
     QCOMPARE(curve(*ws, r.runId, "lr").size(), size_t(3));
     QCOMPARE(curve(*ws, r.runId, "baseline_val_cosine").size(), size_t(1));
-    QCOMPARE(std::int64_t(curve(*ws, r.runId, "train_loss").size()), r.steps);  // log_every = 1
+    QCOMPARE(std::int64_t(curve(*ws, r.runId, "train_loss").size()), r.steps); // log_every = 1
     const RunRecord rec = RunLog(ws->database()).get(r.runId);
     QCOMPARE(rec.status, std::string("done"));
     QVERIFY(fs::exists(fs::path(ws->dir()) / rec.dir / "checkpoint.pt"));
@@ -147,7 +147,8 @@ void tst_TrainJob::sameSeedSameCurve()
     const auto a = curve(*ws1, r1.runId, "train_loss"), b = curve(*ws2, r2.runId, "train_loss");
     QCOMPARE(a.size(), b.size());
     for (size_t i = 0; i < a.size(); ++i)
-        QVERIFY2(std::abs(a[i] - b[i]) < 1e-6, qPrintable(QString("step %1: %2 vs %3").arg(i).arg(a[i]).arg(b[i])));
+        QVERIFY2(std::abs(a[i] - b[i]) < 1e-6,
+                 qPrintable(QString("step %1: %2 vs %3").arg(i).arg(a[i]).arg(b[i])));
     c.seed = 7;
     const auto r3 = TrainJob::run(*ws1, c, "test", nullProgressSink(), stop);
     QVERIFY(curve(*ws1, r3.runId, "train_loss") != a);
@@ -175,7 +176,8 @@ void tst_TrainJob::resumeGivesSameCurve()
         const auto a = curve(*full, ref.runId, name), b = curve(*cut, second.runId, name);
         QCOMPARE(a.size(), b.size());
         for (size_t i = 0; i < a.size(); ++i)
-            QVERIFY2(std::abs(a[i] - b[i]) < 1e-5, qPrintable(QString("%1[%2]: %3 vs %4").arg(name).arg(i).arg(a[i]).arg(b[i])));
+            QVERIFY2(std::abs(a[i] - b[i]) < 1e-5,
+                     qPrintable(QString("%1[%2]: %3 vs %4").arg(name).arg(i).arg(a[i]).arg(b[i])));
     }
 }
 

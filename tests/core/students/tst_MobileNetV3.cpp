@@ -4,8 +4,8 @@
 #include "students/MobileNetV3.h"
 #include "students/StudentRegistry.h"
 
-#include <torch/torch.h>
 #include <QtTest/QtTest>
+#include <torch/torch.h>
 
 using namespace ssondo;
 
@@ -26,7 +26,7 @@ private Q_SLOTS:
 void tst_MobileNetV3::parameterCount()
 {
     MobileNetV3 m;
-    QCOMPARE(ssondo::parameterCount(*m), std::int64_t(2971664));  // reference/SSONDO.md
+    QCOMPARE(ssondo::parameterCount(*m), std::int64_t(2971664)); // reference/SSONDO.md
     QCOMPARE(m->embeddingDim(), std::int64_t(960));
     QCOMPARE(m->architecture(), std::string("mn10"));
 }
@@ -60,7 +60,7 @@ void tst_MobileNetV3::shapes()
     m->eval();
     torch::NoGradGuard ng;
     const at::Tensor fm = m->featureMap(torch::randn({2, 1, 128, 624}));
-    QCOMPARE(fm.sizes().vec(), (std::vector<std::int64_t>{2, 960, 4, 20}));  // reference: 960 x 4 x 20
+    QCOMPARE(fm.sizes().vec(), (std::vector<std::int64_t>{2, 960, 4, 20})); // reference: 960 x 4 x 20
     QCOMPARE(m->forward(torch::randn({2, 1, 128, 624})).sizes().vec(), (std::vector<std::int64_t>{2, 960}));
     QVERIFY_THROWS_EXCEPTION(std::exception, m->forward(torch::randn({2, 128, 624})));
 }
@@ -74,10 +74,11 @@ void tst_MobileNetV3::referenceKeyNames()
     for (const auto& b : m->named_buffers())
         keys.insert(b.key());
     // EfficientAT's state-dict keys (models/mn/model.py, block_types.py).
-    for (const char* k : {"features.0.0.weight", "features.0.1.running_var", "features.1.block.0.0.weight",
-                          "features.2.block.0.0.weight", "features.4.block.2.conc_se_layers.0.fc1.weight",
-                          "features.4.block.2.conc_se_layers.0.fc2.bias", "features.4.block.3.1.bias",
-                          "features.15.block.3.0.weight", "features.16.0.weight", "features.16.1.num_batches_tracked"})
+    for (const char* k :
+         {"features.0.0.weight", "features.0.1.running_var", "features.1.block.0.0.weight",
+          "features.2.block.0.0.weight", "features.4.block.2.conc_se_layers.0.fc1.weight",
+          "features.4.block.2.conc_se_layers.0.fc2.bias", "features.4.block.3.1.bias",
+          "features.15.block.3.0.weight", "features.16.0.weight", "features.16.1.num_batches_tracked"})
         QVERIFY2(keys.count(k), k);
     // SE squeeze sizes: make_divisible(expanded / 4, 8): 72 → 24, 120 → 32, 480 → 120, 672 → 168, 960 → 240.
     auto params = m->named_parameters();
@@ -94,13 +95,14 @@ void tst_MobileNetV3::referenceKeyNames()
 void tst_MobileNetV3::mappingHead()
 {
     MappingHead h(MappingHeadOptions(960, 3840));
-    QCOMPARE(ssondo::parameterCount(*h), std::int64_t(6149120));  // reference/SSONDO.md
+    QCOMPARE(ssondo::parameterCount(*h), std::int64_t(6149120)); // reference/SSONDO.md
     h->eval();
     const at::Tensor seg = torch::randn({2, 3, 960});
     const at::Tensor out = h->forward(seg);
     QCOMPARE(out.sizes().vec(), (std::vector<std::int64_t>{2, 3840}));
     // Segments are mapped one by one, then averaged.
-    const at::Tensor manual = (h->forward(seg.select(1, 0)) + h->forward(seg.select(1, 1)) + h->forward(seg.select(1, 2))) / 3;
+    const at::Tensor manual =
+        (h->forward(seg.select(1, 0)) + h->forward(seg.select(1, 1)) + h->forward(seg.select(1, 2))) / 3;
     QVERIFY(torch::allclose(out, manual, 1e-5, 1e-6));
 }
 

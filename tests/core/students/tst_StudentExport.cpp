@@ -10,11 +10,11 @@
 #include "students/StudentExport.h"
 #include "students/StudentRegistry.h"
 
-#include <nlohmann/json.hpp>
-#include <torch/torch.h>
-#include <QtTest/QtTest>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QtTest/QtTest>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
 
 using namespace ssondo;
 
@@ -62,18 +62,20 @@ void tst_StudentExport::pythonRoundTrip()
     torch::NoGradGuard ng;
     const at::Tensor x = torch::randn({2, 1, 128, 200});
     const at::Tensor y = mn->forward(x).contiguous();
-    NpyFile::write((dir.path() + "/input.npy").toStdString(), {2, 1, 128, 200}, x.contiguous().data_ptr<float>());
+    NpyFile::write((dir.path() + "/input.npy").toStdString(), {2, 1, 128, 200},
+                   x.contiguous().data_ptr<float>());
 
     QProcess p;
-    p.start("/usr/bin/python3", {SSONDO_SOURCE_DIR "/tests/tools/roundtrip_mn.py", dir.path(), dir.path() + "/input.npy",
-                                 dir.path() + "/output.npy"});
+    p.start("/usr/bin/python3", {SSONDO_SOURCE_DIR "/tests/tools/roundtrip_mn.py", dir.path(),
+                                 dir.path() + "/input.npy", dir.path() + "/output.npy"});
     QVERIFY(p.waitForFinished(120000));
     QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
     const QByteArray report = p.readAllStandardOutput();
     QVERIFY2(report.contains("\"missing\": 0, \"unexpected\": 0"), report.constData());
     const NpyArray out = NpyFile::read((dir.path() + "/output.npy").toStdString());
     QCOMPARE(out.shape, (std::vector<std::int64_t>{2, mn->embeddingDim()}));
-    const at::Tensor py = torch::from_blob(const_cast<float*>(out.data.data()), {2, mn->embeddingDim()}).clone();
+    const at::Tensor py =
+        torch::from_blob(const_cast<float*>(out.data.data()), {2, mn->embeddingDim()}).clone();
     const double err = (py - y).abs().max().item<double>();
     qInfo("width %.1f: Python forward of the exported weights vs C++: max abs difference %.2e", width, err);
     QVERIFY2(err < 1e-4, qPrintable(QString::number(err)));
@@ -86,7 +88,8 @@ void tst_StudentExport::exportedFilesReadBack()
         auto s = StudentRegistry::instance().create(name);
         MappingHead head(MappingHeadOptions(s->embeddingDim(), 64));
         const std::string d = (dir.path() + "/" + name).toStdString();
-        exportStudent(d, *s, *head, nlohmann::json{{"registry_name", name}, {"width", 1.0}, {"m_channels", 16}});
+        exportStudent(d, *s, *head,
+                      nlohmann::json{{"registry_name", name}, {"width", 1.0}, {"m_channels", 16}});
         // The PyTorch files read back with the same keys and shapes.
         const auto backbone = readPyTorchStateDict(d + "/backbone.pt");
         const auto own = stateDict(*s);
@@ -112,10 +115,13 @@ void tst_StudentExport::readsPythonStateDictAndDropsClassifier()
     QTemporaryDir dir;
     const QString file = dir.path() + "/mn10_im.pt";
     QProcess p;
-    p.start("/usr/bin/python3", {"-c", "import sys, torch; sys.path.insert(0, '" SSONDO_SOURCE_DIR "/tests/tools');"
-                                       "import roundtrip_mn as r; m = r.MN(1.0); sd = m.state_dict();"
-                                       "sd['classifier.2.weight'] = torch.zeros(1280, 960); sd['classifier.5.bias'] = torch.zeros(527);"
-                                       "torch.save(sd, '" + file + "')"});
+    p.start("/usr/bin/python3",
+            {"-c",
+             "import sys, torch; sys.path.insert(0, '" SSONDO_SOURCE_DIR "/tests/tools');"
+             "import roundtrip_mn as r; m = r.MN(1.0); sd = m.state_dict();"
+             "sd['classifier.2.weight'] = torch.zeros(1280, 960); sd['classifier.5.bias'] = torch.zeros(527);"
+             "torch.save(sd, '" +
+                 file + "')"});
     QVERIFY(p.waitForFinished(120000));
     QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
     auto tensors = readPyTorchStateDict(file.toStdString());
@@ -130,7 +136,7 @@ void tst_StudentExport::readsPythonStateDictAndDropsClassifier()
             return r;
         }
     }();
-    QVERIFY(!strictFails.unexpected.empty());  // classifier keys are unexpected in a backbone
+    QVERIFY(!strictFails.unexpected.empty()); // classifier keys are unexpected in a backbone
     const LoadReport r = loadStateDict(*mn, tensors, false);
     QCOMPARE(r.missing.size(), size_t(0));
     QCOMPARE(r.unexpected.size(), size_t(2));

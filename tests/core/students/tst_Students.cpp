@@ -9,9 +9,9 @@
 #include "students/StateDict.h"
 #include "students/StudentRegistry.h"
 
+#include <QtTest/QtTest>
 #include <torch/script.h>
 #include <torch/torch.h>
-#include <QtTest/QtTest>
 
 using namespace ssondo;
 
@@ -47,7 +47,7 @@ void tst_Students::parameterCounts()
     QFETCH(qint64, params);
     QFETCH(qint64, dim);
     auto s = StudentRegistry::instance().create(name.toStdString());
-    QCOMPARE(parameterCount(*s), std::int64_t(params));  // reference/SSONDO.md
+    QCOMPARE(parameterCount(*s), std::int64_t(params)); // reference/SSONDO.md
     QCOMPARE(s->embeddingDim(), std::int64_t(dim));
     s->eval();
     torch::NoGradGuard ng;
@@ -73,9 +73,12 @@ void tst_Students::matchesReference()
     std::map<std::string, at::Tensor> tensors;
     at::Tensor input, outEval, outTrain;
     for (const auto& b : f.named_buffers()) {
-        if (b.name == "input") input = b.value;
-        else if (b.name == "out_eval") outEval = b.value;
-        else if (b.name == "out_train") outTrain = b.value;
+        if (b.name == "input")
+            input = b.value;
+        else if (b.name == "out_eval")
+            outEval = b.value;
+        else if (b.name == "out_train")
+            outTrain = b.value;
         else {
             std::string key = b.name;
             for (size_t p; (p = key.find("__")) != std::string::npos;)
@@ -93,8 +96,8 @@ void tst_Students::matchesReference()
     model->train();
     const at::Tensor yTrain = model->forward(input);
     const double errTrain = (yTrain - outTrain.squeeze(1)).abs().max().item<double>();
-    qInfo("%s: max abs difference to the reference, eval %.2e, train %.2e (output scale %.3f)", qPrintable(fixture),
-          errEval, errTrain, outEval.abs().mean().item<double>());
+    qInfo("%s: max abs difference to the reference, eval %.2e, train %.2e (output scale %.3f)",
+          qPrintable(fixture), errEval, errTrain, outEval.abs().mean().item<double>());
     QVERIFY2(errEval < 1e-4, qPrintable(QString::number(errEval)));
     QVERIFY2(errTrain < 1e-4, qPrintable(QString::number(errTrain)));
 }
@@ -117,17 +120,21 @@ void tst_Students::segmentsFoldedTheSameWay()
     s->eval();
     torch::NoGradGuard ng;
     torch::manual_seed(3);
-    const at::Tensor mel = torch::randn({2, 3, 1, 128, 64});  // 2 clips × 3 segments
+    const at::Tensor mel = torch::randn({2, 3, 1, 128, 64}); // 2 clips × 3 segments
     const at::Tensor folded = embedSegments(*s, mel);
     QCOMPARE(folded.sizes().vec(), (std::vector<std::int64_t>{2, s->embeddingDim()}));
     for (int b = 0; b < 2; ++b) {
         const at::Tensor manual = (s->forward(mel[b][0].unsqueeze(0)) + s->forward(mel[b][1].unsqueeze(0)) +
-                                   s->forward(mel[b][2].unsqueeze(0))) / 3;
+                                   s->forward(mel[b][2].unsqueeze(0))) /
+                                  3;
         QVERIFY(torch::allclose(folded[b], manual[0], 1e-4, 1e-5));
     }
 }
 
-void tst_Students::forwardBackward_data() { segmentsFoldedTheSameWay_data(); }
+void tst_Students::forwardBackward_data()
+{
+    segmentsFoldedTheSameWay_data();
+}
 
 void tst_Students::forwardBackward()
 {

@@ -70,12 +70,18 @@ void tst_Teachers::badTorchScript_data()
 {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("message");
-    QTest::newRow("not TorchScript") << "state_dict.pt" << "not a TorchScript file";
-    QTest::newRow("missing") << "nope.pt" << "does not exist";
-    QTest::newRow("wrong rank") << "wrong_rank.pt" << "rank 3";
-    QTest::newRow("NaN output") << "nan.pt" << "NaN";
-    QTest::newRow("no attributes") << "no_attrs.pt" << "--teacher-sample-rate";
-    QTest::newRow("a text file") << "../frontend/configs.json" << "not a TorchScript file";
+    QTest::newRow("not TorchScript") << "state_dict.pt"
+                                     << "not a TorchScript file";
+    QTest::newRow("missing") << "nope.pt"
+                             << "does not exist";
+    QTest::newRow("wrong rank") << "wrong_rank.pt"
+                                << "rank 3";
+    QTest::newRow("NaN output") << "nan.pt"
+                                << "NaN";
+    QTest::newRow("no attributes") << "no_attrs.pt"
+                                   << "--teacher-sample-rate";
+    QTest::newRow("a text file") << "../frontend/configs.json"
+                                 << "not a TorchScript file";
 }
 
 void tst_Teachers::badTorchScript()
@@ -108,7 +114,7 @@ void tst_Teachers::npzFolder()
     auto b = t.lookup("b.flac");
     QVERIFY(a && b);
     QCOMPARE(a->sizes().vec(), (std::vector<std::int64_t>{8}));
-    QCOMPARE(b->sizes().vec(), (std::vector<std::int64_t>{8}));  // (1, D) flattened
+    QCOMPARE(b->sizes().vec(), (std::vector<std::int64_t>{8})); // (1, D) flattened
     QVERIFY(!t.lookup("unknown.wav"));
     QVERIFY_THROWS_EXCEPTION(std::exception, t.embed(at::zeros({1, 10})));
 }
@@ -117,9 +123,12 @@ void tst_Teachers::badNpz_data()
 {
     QTest::addColumn<QString>("clip");
     QTest::addColumn<QString>("message");
-    QTest::newRow("wrong key") << "badkey.wav" << "no array 'embed' (found: embedding)";
-    QTest::newRow("wrong shape") << "badshape.wav" << "shape (D,) or (1, D)";
-    QTest::newRow("wrong dtype") << "intdtype.wav" << "floating point";
+    QTest::newRow("wrong key") << "badkey.wav"
+                               << "no array 'embed' (found: embedding)";
+    QTest::newRow("wrong shape") << "badshape.wav"
+                                 << "shape (D,) or (1, D)";
+    QTest::newRow("wrong dtype") << "intdtype.wav"
+                                 << "floating point";
 }
 
 void tst_Teachers::badNpz()
@@ -142,8 +151,8 @@ void tst_Teachers::npyMatrix()
     QCOMPARE(t.embeddingDim(), std::int64_t(8));
     QCOMPARE(t.size(), size_t(3));
     QCOMPARE((*t.lookup("cat/y.wav"))[0].item<float>(), 8.f);
-    QCOMPARE((*t.lookup("other/z.wav"))[7].item<float>(), 23.f);  // by base name
-    QVERIFY_THROWS_EXCEPTION(InputError, PrecomputedTeacher(kDir + "matrix.npy"));  // index required
+    QCOMPARE((*t.lookup("other/z.wav"))[7].item<float>(), 23.f);                   // by base name
+    QVERIFY_THROWS_EXCEPTION(InputError, PrecomputedTeacher(kDir + "matrix.npy")); // index required
 }
 
 void tst_Teachers::openTeacherDispatch()
