@@ -1,0 +1,409 @@
+#include "eval/LinearProbe.h"
+
+#include "util/Error.h"
+#include "util/Hash.h"
+#include "util/ProgressSink.h"
+#include "util/StopToken.h"
+
+#include <ATen/ATen.h>
+#include <torch/optim/lbfgs.h>
+
+#include <faiss/IndexFlat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <random>
+#include <set>
+
+namespace ssondo {
+
+namespace {
+
+FoldPlan crossValidation(std::vector<int> fold, int numFolds, std::string protocol)
+{
+    FoldPlan p;
+    p.fold = std::move(fold);
+    p.numFolds = numFolds;
+    p.protocol = std::move(protocol);
+    for (int f = 0; f < numFolds; ++f) {
+        p.testFolds.push_back(f);
+        p.validationFor.push_back((f + 1) % numFolds);
+    }
+    return p;
+}
+
+std::vector<std::int64_t> rowsWhere(const FoldPlan& plan, const std::function<bool(int)>& pred)
+{
+    std::vector<std::int64_t> rows;
+    for (std::size_t i = 0; i < plan.fold.size(); ++i)
+        if (plan.fold[i] >= 0 && pred(plan.fold[i]))
+            rows.push_back(std::int64_t(i));
+    return rows;
+}
+
+at::Tensor index(const at::Tensor& t, const std::vector<std::int64_t>& rows)
+{
+    return t.index_select(0, at::tensor(rows, at::kLong));
+}
+
+/// Targets for the loss: class indices [n] (single-label) or a multi-hot [n, C] float matrix.
+at::Tensor targetsOf(const ProbeData& d, const std::vector<std::int64_t>& rows)
+{
+    if (!d.multiLabel) {
+        std::vector<std::int64_t> y;
+        y.reserve(rows.size());
+        for (auto r : rows)
+            y.push_back(d.labels[size_t(r)].front());
+        return at::tensor(y, at::kLong);
+    }
+    at::Tensor y = at::zeros({std::int64_t(rows.size()), d.numClasses});
+    auto acc = y.accessor<float, 2>();
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        for (int c : d.labels[size_t(rows[i])])
+            acc[std::int64_t(i)][c] = 1.f;
+    return y;
+}
+
+std::vector<std::vector<int>> labelsOf(const ProbeData& d, const std::vector<std::int64_t>& rows)
+{
+    std::vector<std::vector<int>> out;
+    out.reserve(rows.size());
+    for (auto r : rows)
+        out.push_back(d.labels[size_t(r)]);
+    return out;
+}
+
+struct Logistic
+{
+    at::Tensor w, b; // [D, C], [C]
+    at::Tensor scores(const at::Tensor& x) const { return at::addmm(b, x, w); }
+};
+
+at::Tensor dataLoss(const at::Tensor& logits, const at::Tensor& y, bool multiLabel)
+{
+    return multiLabel ? at::binary_cross_entropy_with_logits(logits, y) : at::cross_entropy_loss(logits, y);
+}
+
+/// Full-batch L-BFGS on mean cross-entropy + wd/2 ‖W‖², from `init` when given.
+Logistic fit(const at::Tensor& x, const at::Tensor& y, std::int64_t classes, bool multiLabel, double wd,
+             int maxIterations, const Logistic* init)
+{
+    Logistic m;
+    m.w = (init ? init->w.clone() : at::zeros({x.size(1), classes})).set_requires_grad(true);
+    m.b = (init ? init->b.clone() : at::zeros({classes})).set_requires_grad(true);
+    torch::optim::LBFGS opt(std::vector<at::Tensor>{m.w, m.b}, torch::optim::LBFGSOptions(1.0)
+                                                                   .max_iter(maxIterations)
+                                                                   .tolerance_grad(1e-6)
+                                                                   .tolerance_change(1e-9)
+                                                                   .history_size(20)
+                                                                   .line_search_fn("strong_wolfe"));
+    auto closure = [&]() {
+        opt.zero_grad();
+        at::Tensor loss = dataLoss(m.scores(x), y, multiLabel);
+        if (wd > 0)
+            loss = loss + 0.5 * wd * m.w.pow(2).sum();
+        loss.backward();
+        return loss;
+    };
+    opt.step(closure);
+    m.w = m.w.detach();
+    m.b = m.b.detach();
+    return m;
+}
+
+double scoreOf(const at::Tensor& scores, const std::vector<std::vector<int>>& labels, bool multiLabel)
+{
+    return multiLabel ? meanAveragePrecision(scores, labels) : accuracyScore(scores, labels);
+}
+
+at::Tensor l2normalize(const at::Tensor& x)
+{
+    return (x / x.norm(2, {1}, true).clamp_min(1e-12)).contiguous();
+}
+
+/// Similarity-weighted votes of the k nearest training rows by cosine → [nTest, C] scores.
+at::Tensor knnScores(const at::Tensor& train, const at::Tensor& trainTargets, const at::Tensor& test, int k,
+                     std::int64_t classes, bool multiLabel)
+{
+    const at::Tensor a = l2normalize(train), q = l2normalize(test);
+    faiss::IndexFlatIP index(int(a.size(1)));
+    index.add(faiss::Index::idx_t(a.size(0)), a.data_ptr<float>());
+    const std::int64_t kk = std::min<std::int64_t>(k, a.size(0));
+    std::vector<float> sim(size_t(q.size(0) * kk));
+    std::vector<faiss::Index::idx_t> nn(sim.size());
+    index.search(faiss::Index::idx_t(q.size(0)), q.data_ptr<float>(), faiss::Index::idx_t(kk), sim.data(),
+                 nn.data());
+    at::Tensor out = at::zeros({q.size(0), classes});
+    auto o = out.accessor<float, 2>();
+    const at::Tensor t = trainTargets.contiguous();
+    for (std::int64_t i = 0; i < q.size(0); ++i) {
+        double total = 0;
+        for (std::int64_t j = 0; j < kk; ++j) {
+            const auto n = nn[size_t(i * kk + j)];
+            if (n < 0)
+                continue;
+            // Shift similarities to [0, 2] so that negative ones still vote (weakly).
+            const float w = 1.f + sim[size_t(i * kk + j)];
+            total += w;
+            if (multiLabel) {
+                const float* row = t.data_ptr<float>() + n * classes;
+                for (std::int64_t c = 0; c < classes; ++c)
+                    o[i][c] += w * row[c];
+            } else {
+                o[i][t.data_ptr<std::int64_t>()[n]] += w;
+            }
+        }
+        if (total > 0)
+            for (std::int64_t c = 0; c < classes; ++c)
+                o[i][c] = float(o[i][c] / total);
+    }
+    return out;
+}
+
+struct Standardizer
+{
+    at::Tensor mean, inv;
+    explicit Standardizer(const at::Tensor& x)
+        : mean(x.mean(0, true)), inv(1.0 / (x.std(0, false, true) + 1e-6))
+    {
+    }
+    at::Tensor operator()(const at::Tensor& x) const { return ((x - mean) * inv).contiguous(); }
+};
+
+} // namespace
+
+FoldPlan FoldPlan::fromFolds(const std::vector<int>& folds, const std::string& protocol)
+{
+    std::set<int> distinct;
+    for (int f : folds)
+        if (f >= 0)
+            distinct.insert(f);
+    if (distinct.size() < 3)
+        throw InputError("cross-validation needs at least 3 folds (got " + std::to_string(distinct.size()) + ")");
+    std::map<int, int> renumber;
+    for (int f : distinct)
+        renumber[f] = int(renumber.size());
+    std::vector<int> out;
+    out.reserve(folds.size());
+    for (int f : folds)
+        out.push_back(f >= 0 ? renumber[f] : -1);
+    return crossValidation(std::move(out), int(distinct.size()), protocol);
+}
+
+FoldPlan FoldPlan::stratified(const std::vector<int>& primaryLabel, int k, std::uint64_t seed)
+{
+    if (k < 3)
+        throw InputError("--folds must be at least 3 (got " + std::to_string(k) + ")");
+    std::map<int, std::vector<std::int64_t>> byClass;
+    for (std::size_t i = 0; i < primaryLabel.size(); ++i)
+        if (primaryLabel[i] >= 0)
+            byClass[primaryLabel[i]].push_back(std::int64_t(i));
+    std::vector<int> fold(primaryLabel.size(), -1);
+    // Deal each class's shuffled rows round-robin, continuing where the previous class stopped so
+    // that fold sizes differ by at most one.
+    int next = 0;
+    for (auto& [c, rows] : byClass) {
+        std::shuffle(rows.begin(), rows.end(), std::mt19937_64(mixSeed(seed, std::uint64_t(c))));
+        for (auto r : rows) {
+            fold[size_t(r)] = next;
+            next = (next + 1) % k;
+        }
+    }
+    return crossValidation(std::move(fold), k,
+                           "stratified " + std::to_string(k) + "-fold, seed " + std::to_string(seed));
+}
+
+FoldPlan FoldPlan::fromSplits(const std::vector<std::string>& split)
+{
+    FoldPlan p;
+    p.numFolds = 3;
+    bool hasTrain = false, hasValid = false, hasTest = false;
+    for (const auto& s : split) {
+        const int f = s == "test" ? 0 : s == "valid" ? 1 : s == "train" ? 2 : -1;
+        hasTest |= f == 0, hasValid |= f == 1, hasTrain |= f == 2;
+        p.fold.push_back(f);
+    }
+    if (!hasTrain || !hasValid || !hasTest)
+        throw InputError("a split evaluation needs train, valid and test clips");
+    p.testFolds = {0};
+    p.validationFor = {1, 2, 0};
+    p.protocol = "train/valid/test split";
+    return p;
+}
+
+double accuracyScore(const at::Tensor& scores, const std::vector<std::vector<int>>& labels)
+{
+    if (labels.empty())
+        return std::numeric_limits<double>::quiet_NaN();
+    const at::Tensor pred = scores.argmax(1).contiguous();
+    const auto* p = pred.data_ptr<std::int64_t>();
+    std::int64_t correct = 0;
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        correct += p[i] == labels[i].front();
+    return double(correct) / double(labels.size());
+}
+
+double meanAveragePrecision(const at::Tensor& scores, const std::vector<std::vector<int>>& labels)
+{
+    const at::Tensor s = scores.to(at::kDouble).contiguous();
+    const std::int64_t n = s.size(0), classes = s.size(1);
+    std::vector<std::vector<char>> pos(size_t(classes), std::vector<char>(size_t(n), 0));
+    for (std::int64_t i = 0; i < n; ++i)
+        for (int c : labels[size_t(i)])
+            pos[size_t(c)][size_t(i)] = 1;
+    const double* sp = s.data_ptr<double>();
+    double sum = 0;
+    int counted = 0;
+    std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+    for (std::int64_t c = 0; c < classes; ++c) {
+        const auto& y = pos[size_t(c)];
+        const std::int64_t positives = std::count(y.begin(), y.end(), 1);
+        if (positives == 0)
+            continue;
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(),
+                         [&](auto a, auto b) { return sp[a * classes + c] > sp[b * classes + c]; });
+        // Step-wise AP over distinct thresholds (ties form one step), as scikit-learn computes it.
+        double ap = 0, prevRecall = 0;
+        std::int64_t tp = 0, seen = 0;
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            tp += y[size_t(order[i])];
+            ++seen;
+            const bool lastOfTie = i + 1 == order.size() ||
+                                   sp[order[i + 1] * classes + c] != sp[order[i] * classes + c];
+            if (!lastOfTie)
+                continue;
+            const double recall = double(tp) / double(positives);
+            ap += (recall - prevRecall) * double(tp) / double(seen);
+            prevRecall = recall;
+        }
+        sum += ap;
+        ++counted;
+    }
+    return counted ? sum / counted : std::numeric_limits<double>::quiet_NaN();
+}
+
+double studentT975(int dof)
+{
+    static const double table[] = {12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622,
+                                   2.2281,  2.2010, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009,
+                                   2.0930,  2.0860, 2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518,
+                                   2.0484,  2.0452, 2.0423};
+    if (dof < 1)
+        return std::numeric_limits<double>::quiet_NaN();
+    if (dof <= 30)
+        return table[dof - 1];
+    // Cornish-Fisher expansion around the normal quantile; exact to 1e-4 beyond 30 dof.
+    const double z = 1.959964, d = dof;
+    return z + (z * z * z + z) / (4 * d) + (5 * std::pow(z, 5) + 16 * z * z * z + 3 * z) / (96 * d * d);
+}
+
+double ci95HalfWidth(const std::vector<double>& v)
+{
+    if (v.size() < 2)
+        return std::numeric_limits<double>::quiet_NaN();
+    const double mean = std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
+    double ss = 0;
+    for (double x : v)
+        ss += (x - mean) * (x - mean);
+    const double sd = std::sqrt(ss / double(v.size() - 1));
+    return studentT975(int(v.size()) - 1) * sd / std::sqrt(double(v.size()));
+}
+
+ProbeResult runLinearProbe(const ProbeData& d, const FoldPlan& plan, const ProbeOptions& o, ProgressSink* sink,
+                           const StopToken* stop)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    if (!d.features.defined() || d.features.dim() != 2 || d.features.size(0) != std::int64_t(d.labels.size()))
+        throw InputError("linear probe: features must be [rows, dim] with one label list per row");
+    if (plan.fold.size() != d.labels.size())
+        throw InputError("linear probe: the fold plan has " + std::to_string(plan.fold.size()) + " rows, the data " +
+                         std::to_string(d.labels.size()));
+    if (d.numClasses < 2)
+        throw InputError("linear probe: at least 2 classes are needed (got " + std::to_string(d.numClasses) + ")");
+    if (o.weightDecays.empty())
+        throw InputError("linear probe: the weight-decay grid is empty");
+    for (const auto& l : d.labels)
+        for (int c : l)
+            if (c < 0 || c >= d.numClasses)
+                throw InputError("linear probe: class index " + std::to_string(c) + " out of range");
+    if (!at::isfinite(d.features).all().item<bool>())
+        throw InputError("linear probe: the embeddings contain NaN or infinite values");
+
+    ProbeResult res;
+    res.metric = d.multiLabel ? "mAP" : "accuracy";
+    std::vector<double> grid = o.weightDecays;
+    std::sort(grid.begin(), grid.end(), std::greater<>()); // strongest first: a smooth warm-started path
+    const at::Tensor x = d.features.to(at::kFloat).contiguous();
+    std::int64_t round = 0;
+    for (int f : plan.testFolds) {
+        if (stop && stop->requested())
+            break;
+        const int v = plan.validationFor[size_t(f)];
+        const auto test = rowsWhere(plan, [&](int g) { return g == f; });
+        const auto val = rowsWhere(plan, [&](int g) { return g == v; });
+        const auto train = rowsWhere(plan, [&](int g) { return g != f && g != v; });
+        const auto fitRows = rowsWhere(plan, [&](int g) { return g != f; });
+        if (test.empty() || val.empty() || train.empty())
+            throw InputError("fold " + std::to_string(f) + " leaves no test, validation or training rows");
+        ProbeFold pf;
+        pf.fold = f;
+        pf.trainRows = std::int64_t(fitRows.size());
+        pf.testRows = std::int64_t(test.size());
+
+        // Choose the weight decay on the validation fold.
+        {
+            const Standardizer st(index(x, train));
+            const at::Tensor xt = st(index(x, train)), xv = st(index(x, val));
+            const at::Tensor yt = targetsOf(d, train);
+            const auto yv = labelsOf(d, val);
+            Logistic prev;
+            double best = -1;
+            for (std::size_t g = 0; g < grid.size(); ++g) {
+                const Logistic m =
+                    fit(xt, yt, d.numClasses, d.multiLabel, grid[g], o.maxIterations, g ? &prev : nullptr);
+                const double s = scoreOf(m.scores(xv), yv, d.multiLabel);
+                if (s > best + 1e-12) // ties keep the stronger penalty (seen first)
+                    best = s, pf.weightDecay = grid[g];
+                prev = m;
+            }
+            pf.validationScore = best;
+        }
+        // Refit on train + validation, score the test fold.
+        const Standardizer st(index(x, fitRows));
+        const at::Tensor xf = st(index(x, fitRows));
+        const at::Tensor yf = targetsOf(d, fitRows);
+        const Logistic m = fit(xf, yf, d.numClasses, d.multiLabel, pf.weightDecay, o.maxIterations, nullptr);
+        const auto yTest = labelsOf(d, test);
+        pf.score = scoreOf(m.scores(st(index(x, test))), yTest, d.multiLabel);
+        if (o.knnK > 0)
+            pf.knnScore = scoreOf(knnScores(index(x, fitRows), yf, index(x, test), o.knnK, d.numClasses, d.multiLabel),
+                                  yTest, d.multiLabel);
+        res.folds.push_back(pf);
+        if (sink) {
+            sink->progress("probe", ++round, std::int64_t(plan.testFolds.size()));
+            char line[200];
+            std::snprintf(line, sizeof line, "fold %d: %s %.4f (kNN %.4f), weight decay %g", f, res.metric.c_str(),
+                          pf.score, pf.knnScore, pf.weightDecay);
+            sink->info(line);
+        }
+    }
+    std::vector<double> s, k;
+    for (const auto& pf : res.folds)
+        s.push_back(pf.score), k.push_back(pf.knnScore);
+    if (!s.empty()) {
+        res.mean = std::accumulate(s.begin(), s.end(), 0.0) / double(s.size());
+        res.knnMean = std::accumulate(k.begin(), k.end(), 0.0) / double(k.size());
+    }
+    res.ci95 = ci95HalfWidth(s);
+    res.knnCi95 = ci95HalfWidth(k);
+    res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return res;
+}
+
+} // namespace ssondo

@@ -1,0 +1,241 @@
+// The linear probe and its fold plans: against scikit-learn (per-fold accuracy of the same
+// penalised multinomial logistic regression, macro average precision with ties) and SciPy (t
+// quantiles) from tests/fixtures/eval/probe_reference.json; on data with known structure.
+
+#include "eval/LinearProbe.h"
+#include "util/Error.h"
+
+#include <ATen/ATen.h>
+#include <QtTest/QtTest>
+
+#include <fstream>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+using namespace ssondo;
+
+namespace {
+
+nlohmann::json reference()
+{
+    std::ifstream in(SSONDO_FIXTURE_DIR "/eval/probe_reference.json");
+    return nlohmann::json::parse(in);
+}
+
+at::Tensor matrix(const nlohmann::json& rows)
+{
+    std::vector<float> v;
+    for (const auto& r : rows)
+        for (double x : r)
+            v.push_back(float(x));
+    return at::tensor(v).reshape({std::int64_t(rows.size()), -1});
+}
+
+/// Gaussian blobs: `classes` centres in `dim`-d, `perClass` rows each, noise `noise`.
+ProbeData blobs(int classes, int perClass, int dim, double noise, std::uint64_t seed)
+{
+    at::manual_seed(std::int64_t(seed));
+    const at::Tensor centres = at::randn({classes, dim}) * 3;
+    ProbeData d;
+    std::vector<at::Tensor> rows;
+    for (int c = 0; c < classes; ++c)
+        for (int i = 0; i < perClass; ++i) {
+            rows.push_back(centres[c] + at::randn({dim}) * noise);
+            d.labels.push_back({c});
+        }
+    d.features = at::stack(rows);
+    d.numClasses = classes;
+    return d;
+}
+
+std::vector<int> primary(const ProbeData& d)
+{
+    std::vector<int> p;
+    for (const auto& l : d.labels)
+        p.push_back(l.front());
+    return p;
+}
+
+} // namespace
+
+class tst_LinearProbe : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void averagePrecisionMatchesScikitLearn_data();
+    void averagePrecisionMatchesScikitLearn();
+    void tQuantilesMatchScipy();
+    void probeMatchesScikitLearnLogisticRegression();
+    void stratifiedFoldsAreBalancedAndSeeded();
+    void datasetFoldsAndSplits();
+    void separableBlobsScoreHighRandomLabelsDoNot();
+    void multiLabelProbeUsesMap();
+    void rejectsBadInput();
+};
+
+void tst_LinearProbe::averagePrecisionMatchesScikitLearn_data()
+{
+    QTest::addColumn<int>("index");
+    const auto ref = reference();
+    for (std::size_t i = 0; i < ref["ap_cases"].size(); ++i)
+        QTest::newRow(("case " + std::to_string(i)).c_str()) << int(i);
+}
+
+void tst_LinearProbe::averagePrecisionMatchesScikitLearn()
+{
+    QFETCH(int, index);
+    const auto c = reference()["ap_cases"][size_t(index)];
+    std::vector<std::vector<int>> labels;
+    for (const auto& l : c["labels"])
+        labels.push_back(l.get<std::vector<int>>());
+    QVERIFY(std::abs(meanAveragePrecision(matrix(c["scores"]), labels) - c["map"].get<double>()) < 1e-9);
+}
+
+void tst_LinearProbe::tQuantilesMatchScipy()
+{
+    for (const auto& [dof, q] : reference()["t975"].items())
+        QVERIFY2(std::abs(studentT975(std::stoi(dof)) - q.get<double>()) < 2e-4, dof.c_str());
+    // The interval of {1, 2, 3}: mean 2, sd 1, t(2) = 4.3027 → 4.3027 / √3.
+    QVERIFY(std::abs(ci95HalfWidth({1, 2, 3}) - 4.302653 / std::sqrt(3.0)) < 1e-4);
+    QVERIFY(std::isnan(ci95HalfWidth({0.5})));
+}
+
+void tst_LinearProbe::probeMatchesScikitLearnLogisticRegression()
+{
+    const auto p = reference()["probe"];
+    ProbeData d;
+    d.features = matrix(p["features"]);
+    for (int y : p["labels"])
+        d.labels.push_back({y});
+    d.numClasses = 3;
+    const FoldPlan plan = FoldPlan::fromFolds(p["folds"].get<std::vector<int>>(), "fixture folds");
+    ProbeOptions o;
+    o.weightDecays = {p["weight_decay"].get<double>()}; // fixed penalty: the fit itself is compared
+    o.maxIterations = 500;
+    const ProbeResult r = runLinearProbe(d, plan, o);
+    QCOMPARE(int(r.folds.size()), 5);
+    const auto expected = p["accuracy"].get<std::vector<double>>();
+    for (std::size_t f = 0; f < 5; ++f) {
+        // Same optimum; allow one test clip of 36 to fall on the other side of a boundary.
+        QVERIFY2(std::abs(r.folds[f].score - expected[f]) <= 1.0 / 36 + 1e-9,
+                 qPrintable(QString("fold %1: %2 vs scikit-learn %3").arg(f).arg(r.folds[f].score).arg(expected[f])));
+    }
+    QCOMPARE(r.metric, std::string("accuracy"));
+    QVERIFY(std::abs(r.ci95 - ci95HalfWidth({r.folds[0].score, r.folds[1].score, r.folds[2].score,
+                                              r.folds[3].score, r.folds[4].score})) < 1e-12);
+}
+
+void tst_LinearProbe::stratifiedFoldsAreBalancedAndSeeded()
+{
+    std::vector<int> labels;
+    for (int c = 0; c < 7; ++c)
+        for (int i = 0; i < 10 + 3 * c; ++i)
+            labels.push_back(c);
+    labels.push_back(-1); // unlabelled: left out
+    const FoldPlan a = FoldPlan::stratified(labels, 5, 42);
+    QCOMPARE(a.numFolds, 5);
+    QCOMPARE(a.fold.back(), -1);
+    std::map<int, int> sizes;
+    std::map<std::pair<int, int>, int> perClassFold;
+    for (std::size_t i = 0; i + 1 < labels.size(); ++i) {
+        ++sizes[a.fold[i]];
+        ++perClassFold[{labels[i], a.fold[i]}];
+    }
+    int mn = 1 << 30, mx = 0;
+    for (auto [f, n] : sizes)
+        mn = std::min(mn, n), mx = std::max(mx, n);
+    QVERIFY(mx - mn <= 1);
+    for (int c = 0; c < 7; ++c) {
+        int cmin = 1 << 30, cmax = 0;
+        for (int f = 0; f < 5; ++f)
+            cmin = std::min(cmin, perClassFold[{c, f}]), cmax = std::max(cmax, perClassFold[{c, f}]);
+        QVERIFY2(cmax - cmin <= 1, "each class is spread evenly over the folds");
+    }
+    QCOMPARE(FoldPlan::stratified(labels, 5, 42).fold, a.fold);
+    QVERIFY(FoldPlan::stratified(labels, 5, 43).fold != a.fold);
+    QCOMPARE(a.validationFor, (std::vector<int>{1, 2, 3, 4, 0}));
+    QVERIFY_THROWS_EXCEPTION(InputError, FoldPlan::stratified(labels, 2, 42));
+}
+
+void tst_LinearProbe::datasetFoldsAndSplits()
+{
+    const FoldPlan p = FoldPlan::fromFolds({10, 20, 30, -1, 20, 10}, "dataset folds");
+    QCOMPARE(p.fold, (std::vector<int>{0, 1, 2, -1, 1, 0}));
+    QCOMPARE(p.testFolds.size(), std::size_t(3));
+    QVERIFY_THROWS_EXCEPTION(InputError, FoldPlan::fromFolds({0, 1, 0, 1}, "two folds"));
+    const FoldPlan s = FoldPlan::fromSplits({"train", "test", "valid", "train", "other"});
+    QCOMPARE(s.testFolds, (std::vector<int>{0}));
+    QCOMPARE(s.fold, (std::vector<int>{2, 0, 1, 2, -1}));
+    QCOMPARE(s.validationFor[0], 1);
+    QVERIFY_THROWS_EXCEPTION(InputError, FoldPlan::fromSplits({"train", "test"}));
+}
+
+void tst_LinearProbe::separableBlobsScoreHighRandomLabelsDoNot()
+{
+    ProbeData d = blobs(5, 40, 24, 1.0, 3);
+    const FoldPlan plan = FoldPlan::stratified(primary(d), 5, 42);
+    const ProbeResult good = runLinearProbe(d, plan);
+    QVERIFY2(good.mean > 0.95, qPrintable(QString::number(good.mean)));
+    QVERIFY2(good.knnMean > 0.95, qPrintable(QString::number(good.knnMean)));
+    QVERIFY(good.ci95 >= 0 && good.ci95 < 0.1);
+    for (const auto& f : good.folds)
+        QCOMPARE(f.trainRows + f.testRows, std::int64_t(200));
+
+    // The same features with shuffled labels: nothing to learn, so near chance (0.2).
+    std::mt19937 rng(1);
+    std::shuffle(d.labels.begin(), d.labels.end(), rng);
+    const ProbeResult bad = runLinearProbe(d, FoldPlan::stratified(primary(d), 5, 42));
+    QVERIFY2(bad.mean < 0.4, qPrintable(QString::number(bad.mean)));
+    QVERIFY2(bad.knnMean < 0.4, qPrintable(QString::number(bad.knnMean)));
+}
+
+void tst_LinearProbe::multiLabelProbeUsesMap()
+{
+    // Four tags, each on when a fixed linear function of the features is positive.
+    at::manual_seed(11);
+    const at::Tensor x = at::randn({240, 16});
+    const at::Tensor dirs = at::randn({16, 4});
+    const at::Tensor on = (x.matmul(dirs) > 0.3).contiguous();
+    ProbeData d;
+    d.features = x;
+    d.numClasses = 4;
+    d.multiLabel = true;
+    std::vector<int> prim;
+    for (int i = 0; i < 240; ++i) {
+        std::vector<int> l;
+        for (int c = 0; c < 4; ++c)
+            if (on[i][c].item<bool>())
+                l.push_back(c);
+        prim.push_back(l.empty() ? 0 : l.front());
+        d.labels.push_back(l);
+    }
+    const ProbeResult r = runLinearProbe(d, FoldPlan::stratified(prim, 4, 1));
+    QCOMPARE(r.metric, std::string("mAP"));
+    QVERIFY2(r.mean > 0.9, qPrintable(QString::number(r.mean)));
+    QVERIFY(r.knnMean > 0.5 && r.knnMean < r.mean);
+}
+
+void tst_LinearProbe::rejectsBadInput()
+{
+    ProbeData d = blobs(3, 10, 4, 1.0, 1);
+    const FoldPlan plan = FoldPlan::stratified(primary(d), 3, 1);
+    ProbeData nan = d;
+    nan.features = d.features.clone();
+    nan.features[4][2] = std::nan("");
+    QVERIFY_THROWS_EXCEPTION(InputError, runLinearProbe(nan, plan));
+    ProbeData one = d;
+    one.numClasses = 1;
+    QVERIFY_THROWS_EXCEPTION(InputError, runLinearProbe(one, plan));
+    ProbeData out = d;
+    out.labels[0] = {7};
+    QVERIFY_THROWS_EXCEPTION(InputError, runLinearProbe(out, plan));
+    FoldPlan shortPlan = plan;
+    shortPlan.fold.pop_back();
+    QVERIFY_THROWS_EXCEPTION(InputError, runLinearProbe(d, shortPlan));
+}
+
+QTEST_GUILESS_MAIN(tst_LinearProbe)
+#include "tst_LinearProbe.moc"
