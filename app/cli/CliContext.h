@@ -49,6 +49,7 @@ void addTrainCommands(CLI::App& app, CliContext& ctx);
 void addExportCommand(CLI::App& app, CliContext& ctx);
 void addClusterCommands(CLI::App& app, CliContext& ctx);
 void addRunsCommands(CLI::App& app, CliContext& ctx);
+void addEvaluateCommands(CLI::App& app, CliContext& ctx);
 
 } // namespace cli
 } // namespace ssondo

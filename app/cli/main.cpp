@@ -55,6 +55,7 @@ int main(int argc, char** argv)
     ssondo::cli::addClusterCommands(app, ctx);
     ssondo::cli::addTrainCommands(app, ctx);
     ssondo::cli::addExportCommand(app, ctx);
+    ssondo::cli::addEvaluateCommands(app, ctx);
     ssondo::cli::addRunsCommands(app, ctx);
     ssondo::cli::addDemoCommand(app, ctx);
 

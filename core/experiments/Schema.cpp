@@ -168,6 +168,62 @@ CREATE TABLE cluster_assignments (
   PRIMARY KEY (clustering_id, row)
 ) WITHOUT ROWID;
 )SQL",
+        // v4: probe evaluations (of runs and of teachers), model profiles, teacher-student agreement,
+        // 2-D maps of embedding sets.
+        R"SQL(
+CREATE TABLE evaluations (
+  id               INTEGER PRIMARY KEY,
+  run_id           INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+  teacher_identity TEXT NOT NULL,
+  embedding_set_id INTEGER REFERENCES embedding_sets(id) ON DELETE SET NULL,
+  task             TEXT NOT NULL,
+  task_version     TEXT NOT NULL,
+  protocol         TEXT NOT NULL,
+  metric           TEXT NOT NULL CHECK (metric IN ('accuracy', 'mAP')),
+  mean             REAL NOT NULL,
+  ci95             REAL,
+  knn_mean         REAL,
+  knn_ci95         REAL,
+  folds_json       TEXT NOT NULL,
+  clips            INTEGER NOT NULL,
+  classes          INTEGER NOT NULL,
+  seconds          REAL NOT NULL DEFAULT 0,
+  created_at       TEXT NOT NULL
+);
+CREATE INDEX evaluations_lookup ON evaluations(task, task_version, protocol, teacher_identity);
+CREATE TABLE model_profiles (
+  id              INTEGER PRIMARY KEY,
+  run_id          INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+  subject         TEXT NOT NULL,
+  backbone_params INTEGER NOT NULL,
+  head_params     INTEGER NOT NULL,
+  file_bytes      INTEGER NOT NULL,
+  macs            INTEGER NOT NULL,
+  latency_ms      REAL NOT NULL,
+  latency_runs    INTEGER NOT NULL,
+  threads         INTEGER NOT NULL,
+  created_at      TEXT NOT NULL
+);
+CREATE TABLE agreements (
+  id          INTEGER PRIMARY KEY,
+  run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  clips       INTEGER NOT NULL,
+  mean_cosine REAL NOT NULL,
+  knn_overlap REAL NOT NULL,
+  k           INTEGER NOT NULL,
+  created_at  TEXT NOT NULL
+);
+CREATE TABLE maps (
+  id               INTEGER PRIMARY KEY,
+  embedding_set_id INTEGER NOT NULL REFERENCES embedding_sets(id) ON DELETE CASCADE,
+  method           TEXT NOT NULL CHECK (method IN ('pca', 'tsne')),
+  params_json      TEXT NOT NULL,
+  rows             INTEGER NOT NULL,
+  path             TEXT NOT NULL,
+  seconds          REAL NOT NULL DEFAULT 0,
+  created_at       TEXT NOT NULL
+);
+)SQL",
     };
     return m;
 }

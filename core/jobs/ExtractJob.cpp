@@ -54,7 +54,7 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
     const DatasetRecord ds = datasets.get(cfg.dataset);
     const std::vector<ClipInfo> clips = datasets.clips(ds.id);
 
-    std::unique_ptr<Teacher> teacher = openTeacher(cfg.teacher);
+    std::shared_ptr<Teacher> teacher = cfg.model ? cfg.model : std::shared_ptr<Teacher>(openTeacher(cfg.teacher));
     const bool precomputed = teacher->kind() == TeacherKind::Precomputed;
     const std::string device = precomputed ? "cpu" : resolveDevice(cfg.device);
     teacher->to(device);

@@ -3,6 +3,7 @@
 #include "teachers/Teacher.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace ssondo {
@@ -21,6 +22,9 @@ struct ExtractConfig
     int workers = 0;          ///< decoding threads (0: cores - 1, at least 1)
     bool retryFailed = false; ///< try the clips that failed last time again
     std::string commandLine;  ///< recorded with the job
+    /// When set, embeds with this model instead of opening `teacher` (a distilled student, for
+    /// evaluation); teacher.source is then only recorded as the set's source.
+    std::shared_ptr<Teacher> model;
 };
 
 struct ExtractResult

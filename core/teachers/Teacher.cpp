@@ -18,6 +18,8 @@ std::string teacherKindName(TeacherKind kind)
         return "torchscript";
     case TeacherKind::Precomputed:
         return "precomputed";
+    case TeacherKind::Student:
+        return "student";
     }
     return "unknown";
 }

@@ -10,7 +10,7 @@
 namespace ssondo {
 
 /// What kind of teacher a Teacher is.
-enum class TeacherKind { Demo, TorchScript, Precomputed };
+enum class TeacherKind { Demo, TorchScript, Precomputed, Student };
 
 /// A teacher gives one embedding per clip; nothing else of it is used (S-SONDO distils from the
 /// output embedding only). Implementations are not thread-safe: one instance per thread, or
