@@ -3,6 +3,7 @@
 #include "experiments/EvaluationLog.h"
 #include "util/Error.h"
 #include "jobs/EvaluateJob.h"
+#include "jobs/ProfileJob.h"
 #include "util/JsonLinesSink.h"
 #include "workspace/Workspace.h"
 
@@ -57,6 +58,31 @@ void printEvaluation(const EvaluationRecord& e, const std::string& who)
 {
     std::printf("  %-22s %-9s %s   kNN %s\n", who.c_str(), e.metric.c_str(), pm(e.mean, e.ci95).c_str(),
                 e.knnMean ? pm(*e.knnMean, e.knnCi95).c_str() : "-");
+}
+
+nlohmann::json toJson(const ModelProfileRecord& p)
+{
+    return {{"id", p.id},
+            {"run", p.runId > 0 ? nlohmann::json(p.runId) : nlohmann::json(nullptr)},
+            {"subject", p.subject},
+            {"backbone_params", p.backboneParams},
+            {"head_params", p.headParams},
+            {"file_bytes", p.fileBytes},
+            {"macs", p.macs},
+            {"latency_ms", p.latencyMs},
+            {"latency_runs", p.latencyRuns},
+            {"threads", p.threads}};
+}
+
+void printProfile(const ModelProfileRecord& p)
+{
+    std::printf("%s\n  parameters  %lld backbone", p.subject.c_str(), (long long)p.backboneParams);
+    if (p.headParams > 0)
+        std::printf(" + %lld mapping head (dropped after distillation)", (long long)p.headParams);
+    std::printf("\n  file        %.2f MB\n  MACs        %.3f G per 10 s clip\n", double(p.fileBytes) / 1e6,
+                double(p.macs) / 1e9);
+    std::printf("  latency     %.1f ms per 10 s clip on the CPU (median of %lld, %lld threads)\n", p.latencyMs,
+                (long long)p.latencyRuns, (long long)p.threads);
 }
 
 } // namespace
@@ -129,6 +155,50 @@ void addEvaluateCommands(CLI::App& app, CliContext& ctx)
         if (pairs.size() > 1)
             std::printf("%% of teacher over %zu tasks (average / average): %.1f%%\n", pairs.size(),
                         percentOfTeacher(pairs));
+    });
+
+    auto pc = std::make_shared<ProfileConfig>();
+    auto noAgreement = std::make_shared<bool>(false);
+    auto* pr = app.add_subcommand("profile", "Size, MACs and CPU latency of a run's student or a TorchScript teacher, "
+                                             "and the run's agreement with its teacher");
+    pr->add_option("--run", pc->runId, "Run whose student is profiled");
+    pr->add_option("--teacher-file", pc->teacherFile, "TorchScript teacher (.pt) to profile")->check(CLI::ExistingFile);
+    pr->add_option("--runs", pc->latencyRuns, "Timed calls (the median is reported)")->check(CLI::Range(1, 10000));
+    pr->add_option("--threads", pc->threads, "Intra-op threads while timing (0: every core)")->check(CLI::Range(0, 1024));
+    pr->add_flag("--no-agreement", *noAgreement, "Skip the teacher-student agreement on held-out clips");
+    pr->add_option("--k", pc->k, "Neighbours of the kNN overlap")->check(CLI::Range(1, 1000));
+    pr->add_option("--workers", pc->workers, "Decoding threads (0: cores - 1)")->check(CLI::Range(0, 256));
+    pr->callback([&ctx, pc, noAgreement]() {
+        pc->agreement = !*noAgreement;
+        pc->commandLine = ctx.commandLine;
+        auto ws = ctx.openWorkspace();
+        auto sink = ctx.makeSink();
+        const ProfileResult r = ProfileJob::run(*ws, *pc, *sink, ctx.stop);
+        if (ctx.json) {
+            nlohmann::json j;
+            j["student"] = r.student ? toJson(*r.student) : nlohmann::json(nullptr);
+            j["teacher"] = r.teacher ? toJson(*r.teacher) : nlohmann::json(nullptr);
+            j["agreement"] = r.agreement ? nlohmann::json{{"clips", r.agreement->clips},
+                                                          {"mean_cosine", r.agreement->meanCosine},
+                                                          {"knn_overlap", r.agreement->knnOverlap},
+                                                          {"k", r.agreement->k}}
+                                         : nlohmann::json(nullptr);
+            static_cast<JsonLinesSink*>(sink.get())->writeResult(j.dump());
+            return;
+        }
+        sink.reset();
+        if (r.student)
+            printProfile(*r.student);
+        if (r.agreement)
+            std::printf("  agreement   on %lld held-out clips: mean teacher-student cosine %.4f, kNN overlap@%lld %.4f\n",
+                        (long long)r.agreement->clips, r.agreement->meanCosine, (long long)r.agreement->k,
+                        r.agreement->knnOverlap);
+        if (r.teacher)
+            printProfile(*r.teacher);
+        if (r.student && r.teacher && r.student->backboneParams > 0 && r.teacher->backboneParams > r.student->backboneParams)
+            std::printf("The student has %.1fx fewer parameters and %.1fx fewer MACs than the teacher.\n",
+                        double(r.teacher->backboneParams) / double(r.student->backboneParams),
+                        double(r.teacher->macs) / double(std::max<std::int64_t>(1, r.student->macs)));
     });
 
     auto* evs = app.add_subcommand("evaluations", "List stored evaluations");

@@ -1,6 +1,7 @@
 #include "cli/CliContext.h"
 
 #include "distill/TrainConfig.h"
+#include "experiments/EvaluationLog.h"
 #include "experiments/RunLog.h"
 #include "util/Error.h"
 #include "workspace/Workspace.h"
@@ -55,6 +56,26 @@ nlohmann::json runJson(RunLog& log, const RunRecord& r)
                      {"finished_at", r.finishedAt}};
     for (const auto& m : log.summaries(r.id))
         j["metrics"][m.name] = {{"last", m.last}, {"best", m.best}, {"points", m.points}};
+    EvaluationLog evals(log.database());
+    const RunScores scores = evals.runScores(r.id);
+    auto opt = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+    j["evaluations"] = nlohmann::json::array();
+    for (const auto& t : scores.tasks)
+        j["evaluations"].push_back({{"task", t.student.task},
+                                    {"metric", t.student.metric},
+                                    {"protocol", t.student.protocol},
+                                    {"mean", t.student.mean},
+                                    {"ci95", opt(t.student.ci95)},
+                                    {"knn_mean", opt(t.student.knnMean)},
+                                    {"teacher_mean", t.teacher ? nlohmann::json(t.teacher->mean) : nlohmann::json(nullptr)},
+                                    {"pct_of_teacher", opt(t.pctOfTeacher)}});
+    j["pct_of_teacher"] = opt(scores.pctOfTeacher);
+    if (const auto p = evals.latestProfile(r.id))
+        j["profile"] = {{"backbone_params", p->backboneParams}, {"head_params", p->headParams},
+                        {"file_bytes", p->fileBytes},           {"macs", p->macs},
+                        {"latency_ms", p->latencyMs},           {"threads", p->threads}};
+    if (const auto a = evals.latestAgreement(r.id))
+        j["agreement"] = {{"clips", a->clips}, {"mean_cosine", a->meanCosine}, {"knn_overlap", a->knnOverlap}, {"k", a->k}};
     return j;
 }
 
@@ -181,6 +202,46 @@ void addRunsCommands(CLI::App& app, CliContext& ctx)
             for (const auto& [best, last] : v)
                 out["metrics"][name].push_back({{"best", best}, {"last", last}});
         }
+        // Per task: each run's score ± CI and % of teacher; then the average % of teacher.
+        EvaluationLog evals(ws->database());
+        std::vector<RunScores> scores;
+        std::vector<std::string> tasks;
+        for (const auto& r : rs) {
+            scores.push_back(evals.runScores(r.id));
+            for (const auto& t : scores.back().tasks)
+                if (std::find(tasks.begin(), tasks.end(), t.student.task) == tasks.end())
+                    tasks.push_back(t.student.task);
+        }
+        auto scoreOf = [&](std::size_t i, const std::string& task) -> const TaskScore* {
+            for (const auto& t : scores[i].tasks)
+                if (t.student.task == task)
+                    return &t;
+            return nullptr;
+        };
+        for (const auto& task : tasks)
+            for (std::size_t i = 0; i < rs.size(); ++i) {
+                const TaskScore* t = scoreOf(i, task);
+                out["evaluations"][task].push_back(
+                    t ? nlohmann::json{{"metric", t->student.metric},
+                                       {"mean", t->student.mean},
+                                       {"ci95", t->student.ci95 ? nlohmann::json(*t->student.ci95) : nlohmann::json(nullptr)},
+                                       {"teacher_mean", t->teacher ? nlohmann::json(t->teacher->mean) : nlohmann::json(nullptr)},
+                                       {"pct_of_teacher", t->pctOfTeacher ? nlohmann::json(*t->pctOfTeacher) : nlohmann::json(nullptr)}}
+                      : nlohmann::json(nullptr));
+            }
+        for (const auto& sc : scores)
+            out["pct_of_teacher"].push_back(sc.pctOfTeacher ? nlohmann::json(*sc.pctOfTeacher) : nlohmann::json(nullptr));
+        std::vector<std::optional<ModelProfileRecord>> profiles;
+        std::vector<std::optional<AgreementRecord>> agreements;
+        for (const auto& r : rs) {
+            profiles.push_back(evals.latestProfile(r.id));
+            agreements.push_back(evals.latestAgreement(r.id));
+            const auto& p = profiles.back();
+            out["profile"].push_back(p ? nlohmann::json{{"backbone_params", p->backboneParams},
+                                                        {"macs", p->macs},
+                                                        {"latency_ms", p->latencyMs}}
+                                       : nlohmann::json(nullptr));
+        }
         if (ctx.json) {
             ctx.printJson(out);
             return;
@@ -203,6 +264,79 @@ void addRunsCommands(CLI::App& app, CliContext& ctx)
                 std::printf(*csv ? ",%.6g/%.6g" : "  %-9.4f/%-9.4f ", best, last);
             std::printf("\n");
         }
+        auto cell = [&](const std::string& text) { std::printf(*csv ? ",%s" : "  %-20s", csv ? csvField(text).c_str() : text.c_str()); };
+        char buf[96];
+        for (const auto& task : tasks) {
+            const TaskScore* any = nullptr;
+            for (std::size_t i = 0; i < rs.size() && !any; ++i)
+                any = scoreOf(i, task);
+            std::printf(*csv ? "%s" : "%-30s", (task + " " + any->student.metric).c_str());
+            for (std::size_t i = 0; i < rs.size(); ++i) {
+                const TaskScore* t = scoreOf(i, task);
+                if (!t)
+                    cell("-");
+                else {
+                    std::snprintf(buf, sizeof buf, "%.4f±%.4f", t->student.mean, t->student.ci95.value_or(0.0));
+                    cell(buf);
+                }
+            }
+            std::printf("\n");
+            std::printf(*csv ? "%s" : "%-30s", (task + " % of teacher").c_str());
+            for (std::size_t i = 0; i < rs.size(); ++i) {
+                const TaskScore* t = scoreOf(i, task);
+                if (t && t->pctOfTeacher)
+                    std::snprintf(buf, sizeof buf, "%.1f%% (of %.4f)", *t->pctOfTeacher, t->teacher->mean);
+                else
+                    std::snprintf(buf, sizeof buf, "-");
+                cell(buf);
+            }
+            std::printf("\n");
+        }
+        if (!tasks.empty()) {
+            std::printf(*csv ? "%s" : "%-30s", "% of teacher (all tasks)");
+            for (const auto& sc : scores) {
+                if (sc.pctOfTeacher)
+                    std::snprintf(buf, sizeof buf, "%.1f%% (%zu tasks)", *sc.pctOfTeacher, sc.tasksWithTeacher);
+                else
+                    std::snprintf(buf, sizeof buf, "-");
+                cell(buf);
+            }
+            std::printf("\n");
+        }
+        auto profileRow = [&](const char* label, auto&& text) {
+            bool anyValue = false;
+            for (std::size_t i = 0; i < rs.size(); ++i)
+                anyValue |= !text(i).empty();
+            if (!anyValue)
+                return;
+            std::printf(*csv ? "%s" : "%-30s", label);
+            for (std::size_t i = 0; i < rs.size(); ++i) {
+                const std::string t = text(i);
+                cell(t.empty() ? "-" : t);
+            }
+            std::printf("\n");
+        };
+        profileRow("backbone parameters", [&](std::size_t i) {
+            return profiles[i] ? std::to_string(profiles[i]->backboneParams) : std::string();
+        });
+        profileRow("GMACs per 10 s", [&](std::size_t i) {
+            if (!profiles[i])
+                return std::string();
+            std::snprintf(buf, sizeof buf, "%.3f", double(profiles[i]->macs) / 1e9);
+            return std::string(buf);
+        });
+        profileRow("CPU latency per 10 s (ms)", [&](std::size_t i) {
+            if (!profiles[i])
+                return std::string();
+            std::snprintf(buf, sizeof buf, "%.1f", profiles[i]->latencyMs);
+            return std::string(buf);
+        });
+        profileRow("held-out cosine / kNN@10", [&](std::size_t i) {
+            if (!agreements[i])
+                return std::string();
+            std::snprintf(buf, sizeof buf, "%.4f / %.4f", agreements[i]->meanCosine, agreements[i]->knnOverlap);
+            return std::string(buf);
+        });
     });
 
     struct Edit

@@ -135,6 +135,7 @@ std::optional<EmbeddingSetRecord> EmbeddingCatalog::latestFor(const std::string&
 {
     auto s =
         m_db.prepare(std::string(kSelect) + " WHERE d.name = ?1 AND (?2 = '' OR e.teacher_identity = ?2) "
+                                            "AND (?2 <> '' OR e.teacher_kind <> 'student') "
                                             "AND e.dataset_version = d.version ORDER BY e.id DESC LIMIT 1");
     s.bind(1, datasetName).bind(2, teacher);
     if (s.step())

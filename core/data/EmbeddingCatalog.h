@@ -39,7 +39,8 @@ public:
     std::optional<EmbeddingSetRecord> find(std::int64_t id);
     /// Throws InputError listing the known ids when absent.
     EmbeddingSetRecord get(std::int64_t id);
-    /// The most recent complete-or-not set of a dataset by any teacher, or by `teacherIdentity`.
+    /// The most recent complete-or-not set of the dataset's current version by any teacher (students'
+    /// evaluation sets excluded), or by `teacherIdentity`.
     std::optional<EmbeddingSetRecord> latestFor(const std::string& datasetName,
                                                 const std::string& teacherIdentity = {});
 

@@ -135,6 +135,26 @@ std::vector<EvaluationRecord> EvaluationLog::latestPerTask(std::int64_t runId, c
     return out;
 }
 
+RunScores EvaluationLog::runScores(std::int64_t runId)
+{
+    RunScores out;
+    std::vector<std::pair<double, double>> pairs;
+    for (auto& e : latestPerTask(runId)) {
+        TaskScore t;
+        t.teacher = teacherReference(e.teacherIdentity, e.task, e.taskVersion, e.protocol, e.metric);
+        if (t.teacher && t.teacher->mean > 0) {
+            t.pctOfTeacher = 100.0 * e.mean / t.teacher->mean;
+            pairs.emplace_back(e.mean, t.teacher->mean);
+        }
+        t.student = std::move(e);
+        out.tasks.push_back(std::move(t));
+    }
+    out.tasksWithTeacher = pairs.size();
+    if (!pairs.empty())
+        out.pctOfTeacher = percentOfTeacher(pairs);
+    return out;
+}
+
 std::int64_t EvaluationLog::addProfile(const ModelProfileRecord& r)
 {
     auto s = m_db.prepare("INSERT INTO model_profiles(run_id, subject, backbone_params, head_params, file_bytes, macs, "

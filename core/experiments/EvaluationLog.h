@@ -47,6 +47,23 @@ struct AgreementRecord
     std::string createdAt;
 };
 
+/// A run's latest score on one task and its teacher's on the same task and folds.
+struct TaskScore
+{
+    EvaluationRecord student;
+    std::optional<EvaluationRecord> teacher;
+    std::optional<double> pctOfTeacher;
+};
+
+/// A run's scores over the tasks it was evaluated on, and its "% of teacher" over the tasks that
+/// have a teacher reference (average of the student's scores / average of the teacher's).
+struct RunScores
+{
+    std::vector<TaskScore> tasks;
+    std::optional<double> pctOfTeacher;
+    std::size_t tasksWithTeacher = 0;
+};
+
 /// Evaluations, model profiles and agreements in the workspace database.
 class EvaluationLog
 {
@@ -63,6 +80,9 @@ public:
                                                      const std::string& metric);
     /// The newest evaluation of each task for a run (or the teacher, runId 0 and identity).
     std::vector<EvaluationRecord> latestPerTask(std::int64_t runId, const std::string& teacherIdentity = {});
+
+    /// The latest evaluation of each task of a run, with the teacher references.
+    RunScores runScores(std::int64_t runId);
 
     std::int64_t addProfile(const ModelProfileRecord& r);
     std::optional<ModelProfileRecord> latestProfile(std::int64_t runId, const std::string& subject = {});

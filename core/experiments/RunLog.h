@@ -36,6 +36,7 @@ class RunLog
 {
 public:
     explicit RunLog(Database& db) : m_db(db) {}
+    Database& database() { return m_db; }
 
     std::int64_t create(const RunRecord& r);
     void update(const RunRecord& r); ///< status, message, dir, params, times (by id)

@@ -110,6 +110,20 @@ void recomputeBatchNorm(torch::nn::Module& model, DataPipeline& pipeline,
 
 } // namespace
 
+TrainValSplit splitTrainVal(const std::vector<std::int64_t>& pool, std::int64_t seed, double valFraction)
+{
+    std::vector<std::int64_t> shuffled = pool;
+    std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937_64(mixSeed(std::uint64_t(seed), 0x5eed)));
+    const std::size_t nVal =
+        valFraction > 0 ? std::max<std::size_t>(1, std::size_t(std::llround(valFraction * double(pool.size())))) : 0;
+    TrainValSplit out;
+    out.val.assign(shuffled.begin(), shuffled.begin() + long(nVal));
+    out.train.assign(shuffled.begin() + long(nVal), shuffled.end());
+    std::sort(out.val.begin(), out.val.end());
+    std::sort(out.train.begin(), out.train.end());
+    return out;
+}
+
 TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& commandLine, ProgressSink& sink,
                           const StopToken& stop, std::int64_t resumeRunId)
 {
@@ -154,16 +168,7 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                          std::to_string(pool.size()) + " embedded clips; at least 4 are needed to train");
 
     // --- deterministic train / validation split
-    std::vector<std::int64_t> shuffled = pool;
-    std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937_64(mixSeed(std::uint64_t(cfg.seed), 0x5eed)));
-    const std::size_t nVal =
-        cfg.valFraction > 0
-            ? std::max<std::size_t>(1, std::size_t(std::llround(cfg.valFraction * double(pool.size()))))
-            : 0;
-    std::vector<std::int64_t> val(shuffled.begin(), shuffled.begin() + long(nVal));
-    std::vector<std::int64_t> train(shuffled.begin() + long(nVal), shuffled.end());
-    std::sort(val.begin(), val.end());
-    std::sort(train.begin(), train.end());
+    auto [train, val] = splitTrainVal(pool, cfg.seed, cfg.valFraction);
     // Cluster of every store row, for the balanced sampler and the cluster-aware loss.
     std::vector<std::int64_t> clusterOf;
     if (cfg.sampler == "balanced" || cfg.loss == "cluster_contrastive") {

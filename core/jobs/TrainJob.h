@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace ssondo {
 
@@ -26,6 +27,14 @@ struct TrainResult
     double dataWaitShare = 0;  ///< share of the step time spent waiting for data
     std::int64_t backboneParams = 0, headParams = 0;
 };
+
+struct TrainValSplit
+{
+    std::vector<std::int64_t> train, val; ///< sorted store rows
+};
+/// The run's deterministic split of the embedded rows: a share `valFraction` (at least one row
+/// when > 0) held out for validation, chosen by the seed. Agreement and evaluation reuse it.
+TrainValSplit splitTrainVal(const std::vector<std::int64_t>& pool, std::int64_t seed, double valFraction);
 
 /// Distils a student from teacher embeddings (S-SONDO): loads the embedding set, splits off a
 /// validation set, draws training clips with the sampler, trains student + mapping head with the

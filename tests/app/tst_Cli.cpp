@@ -137,7 +137,7 @@ void tst_Cli::studentsJson()
 void tst_Cli::demoMakesEmbeddings()
 {
     const QString ws = m_dir.path() + "/demo";
-    const auto r = run({"--quiet", "demo", ws, "--clips-per-class", "2"});
+    const auto r = run({"--quiet", "demo", ws, "--clips-per-class", "2", "--data-only"});
     QVERIFY2(r.code == 0, r.err.constData());
     const auto sets = run({"-w", ws, "--json", "embeddings", "list"});
     const QJsonObject set = QJsonDocument::fromJson(sets.out).array().at(0).toObject();
@@ -145,7 +145,7 @@ void tst_Cli::demoMakesEmbeddings()
     QCOMPARE(set["dim"].toInt(), 3840);
     QVERIFY(set["teacher"].toString().contains("NOT a pretrained model"));
     // Running the demo again reuses everything.
-    QCOMPARE(run({"--quiet", "demo", ws, "--clips-per-class", "2"}).code, 0);
+    QCOMPARE(run({"--quiet", "demo", ws, "--clips-per-class", "2", "--data-only"}).code, 0);
     QCOMPARE(QJsonDocument::fromJson(run({"-w", ws, "--json", "embeddings", "list"}).out).array().size(), 1);
 }
 

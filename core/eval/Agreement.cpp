@@ -1,0 +1,70 @@
+#include "eval/Agreement.h"
+
+#include "util/Error.h"
+
+#include <ATen/ATen.h>
+#include <faiss/IndexFlat.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace ssondo {
+
+namespace {
+
+at::Tensor unitRows(const at::Tensor& x)
+{
+    const at::Tensor f = x.to(at::kFloat);
+    return (f / f.norm(2, {1}, true).clamp_min(1e-12)).contiguous();
+}
+
+/// The k nearest other rows of each row by cosine.
+std::vector<std::vector<faiss::Index::idx_t>> neighbours(const at::Tensor& unit, std::int64_t k)
+{
+    const std::int64_t n = unit.size(0);
+    faiss::IndexFlatIP index(int(unit.size(1)));
+    index.add(faiss::Index::idx_t(n), unit.data_ptr<float>());
+    std::vector<float> d(size_t(n * (k + 1)));
+    std::vector<faiss::Index::idx_t> I(d.size());
+    index.search(faiss::Index::idx_t(n), unit.data_ptr<float>(), faiss::Index::idx_t(k + 1), d.data(), I.data());
+    std::vector<std::vector<faiss::Index::idx_t>> out(static_cast<std::size_t>(n));
+    for (std::int64_t i = 0; i < n; ++i) {
+        for (std::int64_t j = 0; j <= k && std::int64_t(out[size_t(i)].size()) < k; ++j) {
+            const auto m = I[size_t(i * (k + 1) + j)];
+            if (m != i && m >= 0)
+                out[size_t(i)].push_back(m);
+        }
+        std::sort(out[size_t(i)].begin(), out[size_t(i)].end());
+    }
+    return out;
+}
+
+} // namespace
+
+AgreementScores embeddingAgreement(const at::Tensor& teacher, const at::Tensor& student, int k)
+{
+    if (teacher.dim() != 2 || student.dim() != 2 || teacher.size(0) != student.size(0))
+        throw InputError("agreement: teacher and student embeddings must be [n, D] with the same n");
+    if (teacher.size(1) != student.size(1))
+        throw InputError("agreement: the student's projected embeddings have " + std::to_string(student.size(1)) +
+                         " dimensions, the teacher's " + std::to_string(teacher.size(1)));
+    const std::int64_t n = teacher.size(0);
+    if (n < 2)
+        throw InputError("agreement: at least 2 clips are needed");
+    AgreementScores s;
+    const at::Tensor t = unitRows(teacher), p = unitRows(student);
+    s.meanCosine = (t * p).sum(1).mean().item<double>();
+    s.k = std::min<std::int64_t>(k, n - 1);
+    const auto nt = neighbours(t, s.k), np = neighbours(p, s.k);
+    double total = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+        std::vector<faiss::Index::idx_t> common;
+        std::set_intersection(nt[size_t(i)].begin(), nt[size_t(i)].end(), np[size_t(i)].begin(),
+                              np[size_t(i)].end(), std::back_inserter(common));
+        total += double(common.size()) / double(s.k);
+    }
+    s.knnOverlap = total / double(n);
+    return s;
+}
+
+} // namespace ssondo

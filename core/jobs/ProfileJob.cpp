@@ -1,0 +1,166 @@
+#include "jobs/ProfileJob.h"
+
+#include "audio/LogMelFrontEnd.h"
+#include "data/DatasetCatalog.h"
+#include "data/EmbeddingCatalog.h"
+#include "data/EmbeddingStore.h"
+#include "distill/DataPipeline.h"
+#include "eval/Agreement.h"
+#include "eval/ModelProfile.h"
+#include "jobs/JobLog.h"
+#include "jobs/RunModels.h"
+#include "jobs/TrainJob.h"
+#include "teachers/Teacher.h"
+#include "util/Error.h"
+#include "util/ProgressSink.h"
+#include "util/StopToken.h"
+#include "workspace/Workspace.h"
+
+#include <ATen/Parallel.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <thread>
+
+namespace fs = std::filesystem;
+
+namespace ssondo {
+
+namespace {
+
+constexpr double kClipSeconds = 10.0; // profiles are per 10 s clip, as in the paper
+
+ModelProfileRecord profileStudent(RunModels& m, const ProfileConfig& cfg, ProgressSink& sink)
+{
+    torch::NoGradGuard ng;
+    const LogMelFrontEnd frontEnd;
+    const at::Tensor wav = torch::randn({1, std::int64_t(kClipSeconds * frontEnd.sampleRate())}) * 0.1;
+    // A 10 s clip is one segment for students trained on 10 s clips, and cut into segments otherwise.
+    const std::int64_t segment = std::int64_t(m.config.clipSeconds * frontEnd.sampleRate());
+    const std::int64_t segments = std::max<std::int64_t>(1, wav.size(1) / segment);
+    const at::Tensor batch = wav.slice(1, 0, segments * segment).reshape({segments, segment});
+    auto embed = [&] { return m.student->forward(frontEnd.forward(batch)).mean(0); };
+    ModelProfileRecord r;
+    r.runId = m.run.id;
+    r.subject = m.config.arch + " (run " + std::to_string(m.run.id) + ")";
+    r.backboneParams = parameterCount(*m.student);
+    r.headParams = parameterCount(*m.head);
+    r.fileBytes = serializedBytes(*m.student);
+    r.macs = countMacs([&] { embed(); });
+    r.latencyRuns = cfg.latencyRuns;
+    r.threads = at::get_num_threads();
+    sink.info("Timing " + r.subject + " on a 10 s clip (" + std::to_string(cfg.latencyRuns) + " runs, " +
+              std::to_string(r.threads) + " threads)");
+    r.latencyMs = medianMilliseconds([&] { embed(); }, cfg.latencyRuns);
+    return r;
+}
+
+ModelProfileRecord profileTeacher(const std::string& file, const ProfileConfig& cfg, ProgressSink& sink)
+{
+    TeacherSpec spec;
+    spec.source = file;
+    auto teacher = openTeacher(spec);
+    if (teacher->kind() != TeacherKind::TorchScript)
+        throw InputError("--teacher-file must be a TorchScript teacher (.pt); " + file + " is " +
+                         teacherKindName(teacher->kind()));
+    torch::NoGradGuard ng;
+    const std::int64_t window = std::int64_t(teacher->windowSeconds() * teacher->sampleRate());
+    const std::int64_t segments = std::max<std::int64_t>(1, std::llround(kClipSeconds / teacher->windowSeconds()));
+    const at::Tensor batch = torch::randn({segments, window}) * 0.1;
+    ModelProfileRecord r;
+    r.subject = fs::absolute(file).lexically_normal().string();
+    r.backboneParams = teacher->parameterCount();
+    r.fileBytes = std::int64_t(fs::file_size(file));
+    r.macs = countMacs([&] { teacher->embed(batch); });
+    r.latencyRuns = cfg.latencyRuns;
+    r.threads = at::get_num_threads();
+    sink.info("Timing the teacher " + r.subject + " on a 10 s clip");
+    r.latencyMs = medianMilliseconds([&] { teacher->embed(batch); }, cfg.latencyRuns);
+    return r;
+}
+
+AgreementRecord agreementOf(Workspace& ws, RunModels& m, const ProfileConfig& cfg, ProgressSink& sink,
+                            const StopToken& stop)
+{
+    Database& db = ws.database();
+    const EmbeddingSetRecord es = EmbeddingCatalog(db).get(m.config.embeddings);
+    const auto store = EmbeddingStore::open((fs::path(ws.dir()) / es.path).string());
+    DatasetCatalog datasets(db);
+    const DatasetRecord ds = datasets.get(es.datasetName);
+    if (ds.version != es.datasetVersion)
+        throw InputError("dataset '" + ds.name + "' changed since the run's embeddings were extracted");
+    std::vector<std::string> paths;
+    for (const auto& c : datasets.clips(ds.id))
+        paths.push_back((fs::path(ds.root) / c.path).string());
+    const auto split =
+        splitTrainVal(store->rowsIn(EmbeddingStore::RowState::Done), m.config.seed, m.config.valFraction);
+    if (split.val.size() < 2)
+        throw InputError("run " + std::to_string(m.run.id) + " held out " + std::to_string(split.val.size()) +
+                         " clip(s); agreement needs at least 2 (train with a larger val_fraction)");
+    const int workers = cfg.workers > 0 ? cfg.workers : std::max(1, int(std::thread::hardware_concurrency()) - 1);
+    DataPipeline pipeline({paths, store.get(), nullptr, m.config.clipSeconds}, LogMelOptions{}, workers, &sink);
+    std::vector<std::vector<std::int64_t>> batches;
+    for (std::size_t i = 0; i < split.val.size(); i += 16)
+        batches.emplace_back(split.val.begin() + long(i), split.val.begin() + long(std::min(split.val.size(), i + 16)));
+    torch::NoGradGuard ng;
+    std::vector<at::Tensor> preds, targets;
+    pipeline.start(batches);
+    std::int64_t done = 0;
+    while (auto b = pipeline.next()) {
+        if (stop.requested())
+            break;
+        preds.push_back(m.head->forward(m.student->forward(b->mel)));
+        targets.push_back(b->target);
+        done += std::int64_t(b->items.size());
+        sink.progress("agreement", done, std::int64_t(split.val.size()));
+    }
+    pipeline.stop();
+    if (stop.requested())
+        throw InputError("stopped");
+    const AgreementScores s = embeddingAgreement(at::cat(targets), at::cat(preds), cfg.k);
+    AgreementRecord r;
+    r.runId = m.run.id;
+    r.clips = at::cat(targets).size(0);
+    r.meanCosine = s.meanCosine;
+    r.knnOverlap = s.knnOverlap;
+    r.k = s.k;
+    return r;
+}
+
+} // namespace
+
+ProfileResult ProfileJob::run(Workspace& ws, const ProfileConfig& cfg, ProgressSink& sink, const StopToken& stop)
+{
+    if (cfg.runId <= 0 && cfg.teacherFile.empty())
+        throw InputError("name what to profile: --run ID and/or --teacher-file FILE.pt");
+    if (cfg.latencyRuns < 1)
+        throw InputError("--runs must be at least 1");
+    at::set_num_threads(cfg.threads > 0 ? cfg.threads : std::max(1, int(std::thread::hardware_concurrency())));
+    ProfileResult res;
+    EvaluationLog log(ws.database());
+    JobLog jobs(ws.database());
+    const std::string target = cfg.runId > 0 ? "run " + std::to_string(cfg.runId) : cfg.teacherFile;
+    const std::int64_t jobId = jobs.start("profile", target, cfg.commandLine);
+    try {
+        if (cfg.runId > 0) {
+            RunModels m = loadRunModels(ws, cfg.runId);
+            res.student = profileStudent(m, cfg, sink);
+            res.student->id = log.addProfile(*res.student);
+            if (cfg.agreement && !stop.requested()) {
+                res.agreement = agreementOf(ws, m, cfg, sink, stop);
+                res.agreement->id = log.addAgreement(*res.agreement);
+            }
+        }
+        if (!cfg.teacherFile.empty() && !stop.requested()) {
+            res.teacher = profileTeacher(cfg.teacherFile, cfg, sink);
+            res.teacher->id = log.addProfile(*res.teacher);
+        }
+        jobs.finish(jobId, stop.requested() ? "stopped" : "done", "profiled " + target);
+    } catch (const std::exception& e) {
+        jobs.finish(jobId, stop.requested() ? "stopped" : "failed", e.what());
+        throw;
+    }
+    return res;
+}
+
+} // namespace ssondo
