@@ -2,6 +2,7 @@
 
 #include "clustering/ClusteringCatalog.h"
 #include "jobs/ClusterJob.h"
+#include "jobs/MapJob.h"
 #include "util/Error.h"
 #include "util/JsonLinesSink.h"
 #include "workspace/Workspace.h"
@@ -147,6 +148,57 @@ void addClusterCommands(CLI::App& app, CliContext& ctx)
             std::printf("%7zu %6lld   %13.4f   %15.4f\n", c, (long long)r.sizes[c],
                         double(r.sizes[c]) / double(std::max<std::int64_t>(1, r.rows)),
                         1.0 / double(r.sizes.size()));
+    });
+
+    auto mc = std::make_shared<MapConfig>();
+    auto* mp = app.add_subcommand("map", "2-D map of an embedding set (t-SNE or PCA) for the Clusters page and scripts");
+    mp->add_option("--embeddings", mc->embeddings, "Embedding set id")->required();
+    mp->add_option("--method", mc->method, "tsne (Barnes-Hut) or pca")->check(CLI::IsMember({"tsne", "pca"}));
+    mp->add_option("--max-points", mc->maxPoints, "t-SNE on a seeded sample of at most this many clips (0: all)");
+    mp->add_flag("--normalize", mc->normalize, "L2-normalise the embeddings first (cosine geometry)");
+    mp->add_option("--seed", mc->seed, "Seed (sample and initialisation jitter)");
+    mp->add_option("--perplexity", mc->tsne.perplexity, "t-SNE perplexity")->check(CLI::Range(1.0, 1000.0));
+    mp->add_option("--iterations", mc->tsne.iterations, "t-SNE iterations")->check(CLI::Range(10, 100000));
+    mp->add_option("--theta", mc->tsne.theta, "Barnes-Hut accuracy (0: exact)")->check(CLI::Range(0.0, 2.0));
+    mp->callback([&ctx, mc]() {
+        mc->commandLine = ctx.commandLine;
+        auto ws = ctx.openWorkspace();
+        auto sink = ctx.makeSink();
+        const MapRecord r = MapJob::run(*ws, *mc, *sink, ctx.stop);
+        if (r.id == 0)
+            return; // stopped
+        nlohmann::json j{{"id", r.id},         {"embedding_set", r.embeddingSetId},
+                         {"method", r.method}, {"points", r.rows},
+                         {"path", r.path},     {"seconds", r.seconds},
+                         {"params", nlohmann::json::parse(r.paramsJson)}};
+        if (ctx.json) {
+            static_cast<JsonLinesSink*>(sink.get())->writeResult(j.dump());
+            return;
+        }
+        sink.reset();
+        std::printf("Map %lld of embedding set %lld: %s, %lld points in %.1f s -> %s/%s\n  %s\n", (long long)r.id,
+                    (long long)r.embeddingSetId, r.method.c_str(), (long long)r.rows, r.seconds, ws->dir().c_str(),
+                    r.path.c_str(), r.paramsJson.c_str());
+    });
+    auto* ms = app.add_subcommand("maps", "List stored maps");
+    ms->require_subcommand(1);
+    ms->add_subcommand("list", "Every map, newest first")->callback([&ctx]() {
+        auto ws = ctx.openWorkspace(true);
+        const auto all = ClusteringCatalog(ws->database()).maps();
+        if (ctx.json) {
+            nlohmann::json j = nlohmann::json::array();
+            for (const auto& r : all)
+                j.push_back({{"id", r.id}, {"embedding_set", r.embeddingSetId}, {"method", r.method},
+                             {"points", r.rows}, {"path", r.path}, {"params", nlohmann::json::parse(r.paramsJson)},
+                             {"created_at", r.createdAt}});
+            ctx.printJson(j);
+            return;
+        }
+        if (all.empty())
+            std::cout << "No maps yet; run `ssondo map --embeddings ID`.\n";
+        for (const auto& r : all)
+            std::printf("%3lld  set %-3lld %-5s %7lld points  %s  %s\n", (long long)r.id, (long long)r.embeddingSetId,
+                        r.method.c_str(), (long long)r.rows, r.path.c_str(), r.paramsJson.c_str());
     });
 }
 

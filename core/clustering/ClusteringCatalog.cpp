@@ -111,4 +111,59 @@ std::vector<std::int64_t> ClusteringCatalog::assignments(std::int64_t id, std::i
     return out;
 }
 
+namespace {
+
+MapRecord readMap(const Statement& s)
+{
+    MapRecord r;
+    r.id = s.columnInt(0);
+    r.embeddingSetId = s.columnInt(1);
+    r.method = s.columnText(2);
+    r.paramsJson = s.columnText(3);
+    r.rows = s.columnInt(4);
+    r.path = s.columnText(5);
+    r.seconds = s.columnDouble(6);
+    r.createdAt = s.columnText(7);
+    return r;
+}
+
+constexpr const char* kSelectMap =
+    "SELECT id, embedding_set_id, method, params_json, rows, path, seconds, created_at FROM maps";
+
+} // namespace
+
+std::int64_t ClusteringCatalog::addMap(const MapRecord& r)
+{
+    auto s = m_db.prepare("INSERT INTO maps(embedding_set_id, method, params_json, rows, path, seconds, created_at) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    s.bind(1, r.embeddingSetId);
+    s.bind(2, r.method);
+    s.bind(3, r.paramsJson);
+    s.bind(4, r.rows);
+    s.bind(5, r.path);
+    s.bind(6, r.seconds);
+    s.bind(7, utcNow());
+    s.run();
+    return m_db.lastInsertId();
+}
+
+std::vector<MapRecord> ClusteringCatalog::maps(std::int64_t embeddingSetId)
+{
+    auto s = m_db.prepare(std::string(kSelectMap) + " WHERE ?1 = 0 OR embedding_set_id = ?1 ORDER BY id DESC");
+    s.bind(1, embeddingSetId);
+    std::vector<MapRecord> out;
+    while (s.step())
+        out.push_back(readMap(s));
+    return out;
+}
+
+MapRecord ClusteringCatalog::getMap(std::int64_t id)
+{
+    auto s = m_db.prepare(std::string(kSelectMap) + " WHERE id = ?1");
+    s.bind(1, id);
+    if (!s.step())
+        throw InputError("no map with id " + std::to_string(id) + " (see `ssondo maps list`)");
+    return readMap(s);
+}
+
 } // namespace ssondo

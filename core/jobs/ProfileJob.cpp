@@ -1,6 +1,7 @@
 #include "jobs/ProfileJob.h"
 
 #include "audio/LogMelFrontEnd.h"
+#include "audio/Segmenter.h"
 #include "data/DatasetCatalog.h"
 #include "data/EmbeddingCatalog.h"
 #include "data/EmbeddingStore.h"
@@ -35,10 +36,10 @@ ModelProfileRecord profileStudent(RunModels& m, const ProfileConfig& cfg, Progre
     torch::NoGradGuard ng;
     const LogMelFrontEnd frontEnd;
     const at::Tensor wav = torch::randn({1, std::int64_t(kClipSeconds * frontEnd.sampleRate())}) * 0.1;
-    // A 10 s clip is one segment for students trained on 10 s clips, and cut into segments otherwise.
-    const std::int64_t segment = std::int64_t(m.config.clipSeconds * frontEnd.sampleRate());
-    const std::int64_t segments = std::max<std::int64_t>(1, wav.size(1) / segment);
-    const at::Tensor batch = wav.slice(1, 0, segments * segment).reshape({segments, segment});
+    // A 10 s clip is cut the way extraction cuts it (Segmenter): one segment for students trained on
+    // 10 s clips, several (the last zero-padded) otherwise.
+    const Segmenter seg(m.config.clipSeconds, frontEnd.sampleRate());
+    const at::Tensor batch = seg.split(wav[0].contiguous());
     auto embed = [&] { return m.student->forward(frontEnd.forward(batch)).mean(0); };
     ModelProfileRecord r;
     r.runId = m.run.id;

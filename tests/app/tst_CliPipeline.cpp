@@ -1,0 +1,172 @@
+// The whole pipeline through the `ssondo` command line on a small demo: `demo` (extract, cluster,
+// two students, probes, profiles), then `runs compare`, `evaluate --json`, `profile`, `map` and
+// `maps list`, and the errors of bad requests.
+
+#include "jobs/MapJob.h"
+#include "workspace/Workspace.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+using namespace ssondo;
+
+namespace {
+
+struct Result
+{
+    int code = -1;
+    QByteArray out, err;
+};
+
+Result run(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral(SSONDO_CLI_PATH), args);
+    p.waitForFinished(600000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+/// The "result" objects of a JSON-lines output.
+QList<QJsonObject> results(const QByteArray& out)
+{
+    QList<QJsonObject> r;
+    for (const auto& line : out.split('\n')) {
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        if (o["type"].toString() == "result")
+            r.push_back(o);
+    }
+    return r;
+}
+
+} // namespace
+
+class tst_CliPipeline : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void compareShowsPercentOfTeacher();
+    void evaluateJsonOneObjectPerTask();
+    void profileAndAgreement();
+    void mapsOfEmbeddings();
+    void badRequests();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_ws;
+};
+
+void tst_CliPipeline::initTestCase()
+{
+    m_ws = m_dir.path() + "/demo";
+    const Result r = run({"demo", m_ws, "--clips-per-class", "3", "--epochs", "1", "--samples-per-epoch", "32"});
+    QVERIFY2(r.code == 0, r.err.right(2000).constData());
+    QVERIFY2(r.out.contains("% of teacher"), r.out.constData());
+    QVERIFY(r.out.contains("demo-mn10-balanced") && r.out.contains("demo-mn10-uniform"));
+}
+
+void tst_CliPipeline::compareShowsPercentOfTeacher()
+{
+    const Result r = run({"-w", m_ws, "--json", "runs", "compare", "1", "2"});
+    QCOMPARE(r.code, 0);
+    const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+    const QJsonArray pct = o["pct_of_teacher"].toArray();
+    QCOMPARE(pct.size(), 2);
+    for (const auto& p : pct)
+        QVERIFY(p.isDouble() && p.toDouble() > 0);
+    const QJsonArray demo = o["evaluations"].toObject()["demo"].toArray();
+    QCOMPARE(demo.size(), 2);
+    for (const auto& e : demo) {
+        const QJsonObject eo = e.toObject();
+        QCOMPARE(eo["metric"].toString(), QString("accuracy"));
+        QVERIFY(std::abs(eo["pct_of_teacher"].toDouble() - 100 * eo["mean"].toDouble() / eo["teacher_mean"].toDouble()) <
+                1e-9);
+    }
+    QVERIFY(o["config"].toObject().contains("sampler.kind")); // balanced vs uniform differ
+    QVERIFY(o["profile"].toArray().at(0).toObject()["macs"].toDouble() > 0);
+
+    const Result text = run({"-w", m_ws, "runs", "compare", "1", "2"});
+    QVERIFY(text.out.contains("demo % of teacher"));
+    QVERIFY(text.out.contains("% of teacher (all tasks)"));
+}
+
+void tst_CliPipeline::evaluateJsonOneObjectPerTask()
+{
+    const Result r = run({"-w", m_ws, "--json", "evaluate", "--task", "demo", "--run", "1", "--folds-from", "stratified",
+                          "--folds", "3"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto objs = results(r.out);
+    QCOMPARE(objs.size(), 1);
+    const QJsonObject e = objs[0];
+    QCOMPARE(e["task"].toString(), QString("demo"));
+    QCOMPARE(e["metric"].toString(), QString("accuracy"));
+    QCOMPARE(e["folds"].toArray().size(), 3);
+    QVERIFY(e["ci95"].isDouble());
+    QVERIFY(e["knn_mean"].isDouble());
+    // The teacher was evaluated on the same 3 folds on the way, so there is a % of teacher.
+    QVERIFY(e["pct_of_teacher"].isDouble());
+    QCOMPARE(e["protocol"].toString(), QString("stratified 3-fold, seed 42"));
+
+    const Result list = run({"-w", m_ws, "--json", "evaluations", "list", "--run", "0"});
+    const QJsonArray teachers = QJsonDocument::fromJson(list.out).array();
+    QCOMPARE(teachers.size(), 2); // dataset folds (by the demo) and the stratified 3-fold
+}
+
+void tst_CliPipeline::profileAndAgreement()
+{
+    const Result r = run({"-w", m_ws, "--json", "profile", "--run", "2", "--runs", "3"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto objs = results(r.out);
+    QCOMPARE(objs.size(), 1);
+    const QJsonObject s = objs[0]["student"].toObject();
+    QCOMPARE(s["backbone_params"].toInteger(), qint64(2971664));
+    QVERIFY(s["macs"].toDouble() > 1e8);
+    QVERIFY(s["latency_ms"].toDouble() > 0);
+    QVERIFY(s["file_bytes"].toDouble() > 2971664 * 4);
+    const QJsonObject a = objs[0]["agreement"].toObject();
+    QVERIFY(a["clips"].toInt() >= 2);
+    QVERIFY(a["mean_cosine"].toDouble() > -1 && a["mean_cosine"].toDouble() < 1);
+}
+
+void tst_CliPipeline::mapsOfEmbeddings()
+{
+    const Result r = run({"-w", m_ws, "--json", "map", "--embeddings", "1", "--iterations", "300"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto objs = results(r.out);
+    QCOMPARE(objs.size(), 1);
+    const auto id = objs[0]["id"].toInteger();
+    QCOMPARE(objs[0]["points"].toInt(), 39);
+    QVERIFY(run({"-w", m_ws, "-q", "map", "--embeddings", "1", "--method", "pca"}).code == 0);
+    const QJsonArray maps = QJsonDocument::fromJson(run({"-w", m_ws, "--json", "maps", "list"}).out).array();
+    QCOMPARE(maps.size(), 2);
+    auto ws = Workspace::open(m_ws.toStdString());
+    const MapData m = MapJob::load(*ws, id);
+    QCOMPARE(m.coords.size(0), std::int64_t(39));
+    QVERIFY(at::isfinite(m.coords).all().item<bool>());
+}
+
+void tst_CliPipeline::badRequests()
+{
+    Result r = run({"-w", m_ws, "evaluate", "--task", "demo"});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("--run ID or --teacher"));
+    r = run({"-w", m_ws, "evaluate", "--task", "nosuch", "--teacher", "1"});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("nosuch"));
+    r = run({"-w", m_ws, "evaluate", "--task", "demo", "--run", "1", "--teacher", "1"});
+    QCOMPARE(r.code, 2); // excluded options: a usage error
+    r = run({"-w", m_ws, "map", "--embeddings", "99"});
+    QCOMPARE(r.code, 1);
+    r = run({"-w", m_ws, "profile"});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("--run ID"));
+}
+
+QTEST_GUILESS_MAIN(tst_CliPipeline)
+#include "tst_CliPipeline.moc"
