@@ -9,6 +9,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "experiments/RunLog.h"
+#include "util/Hash.h"
+
 #include <filesystem>
 #include <iostream>
 
@@ -28,7 +31,7 @@ void addExportCommand(CLI::App& app, CliContext& ctx)
     ex->add_option("--run", a->run, "Run id")->required();
     ex->add_option("--out", a->out, "Output folder")->required();
     ex->callback([&ctx, a]() {
-        auto ws = ctx.openWorkspace(true);
+        auto ws = ctx.openWorkspace();
         RunModels m = loadRunModels(*ws, a->run);
         const auto es = EmbeddingCatalog(ws->database()).get(m.config.embeddings);
         nlohmann::json info{
@@ -45,6 +48,15 @@ void addExportCommand(CLI::App& app, CliContext& ctx)
             {"teacher",
              {{"description", es.teacherDescription}, {"identity", es.teacherIdentity}, {"dim", es.dim}}}};
         const auto files = exportStudent(a->out, *m.student, *m.head, info);
+        for (const auto& f : files) {
+            ArtifactRecord art;
+            art.runId = m.run.id;
+            art.kind = "export";
+            art.path = std::filesystem::absolute(f).lexically_normal().string();
+            art.sha256 = sha256File(f);
+            art.bytes = std::int64_t(std::filesystem::file_size(f));
+            RunLog(ws->database()).addArtifact(art);
+        }
         if (ctx.json) {
             ctx.printJson({{"run", a->run}, {"files", files}});
             return;

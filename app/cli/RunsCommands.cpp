@@ -74,6 +74,9 @@ nlohmann::json runJson(RunLog& log, const RunRecord& r)
         j["profile"] = {{"backbone_params", p->backboneParams}, {"head_params", p->headParams},
                         {"file_bytes", p->fileBytes},           {"macs", p->macs},
                         {"latency_ms", p->latencyMs},           {"threads", p->threads}};
+    j["artifacts"] = nlohmann::json::array();
+    for (const auto& a : log.artifacts(r.id))
+        j["artifacts"].push_back({{"kind", a.kind}, {"path", a.path}, {"sha256", a.sha256}, {"bytes", a.bytes}});
     if (const auto a = evals.latestAgreement(r.id))
         j["agreement"] = {{"clips", a->clips}, {"mean_cosine", a->meanCosine}, {"knn_overlap", a->knnOverlap}, {"k", a->k}};
     return j;

@@ -242,4 +242,37 @@ std::vector<MetricPoint> RunLog::metrics(std::int64_t runId, const std::string& 
     return out;
 }
 
+void RunLog::addArtifact(const ArtifactRecord& a)
+{
+    Database::Transaction tx(m_db);
+    auto del = m_db.prepare("DELETE FROM artifacts WHERE run_id = ?1 AND kind = ?2 AND path = ?3");
+    del.bind(1, a.runId).bind(2, a.kind).bind(3, a.path);
+    del.run();
+    auto ins = m_db.prepare(
+        "INSERT INTO artifacts(run_id, kind, path, sha256, bytes, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    ins.bind(1, a.runId).bind(2, a.kind).bind(3, a.path).bind(4, a.sha256).bind(5, a.bytes).bind(6, utcNow());
+    ins.run();
+    tx.commit();
+}
+
+std::vector<ArtifactRecord> RunLog::artifacts(std::int64_t runId)
+{
+    auto s = m_db.prepare(
+        "SELECT id, run_id, kind, path, sha256, bytes, created_at FROM artifacts WHERE run_id = ?1 ORDER BY id");
+    s.bind(1, runId);
+    std::vector<ArtifactRecord> out;
+    while (s.step()) {
+        ArtifactRecord a;
+        a.id = s.columnInt(0);
+        a.runId = s.columnInt(1);
+        a.kind = s.columnText(2);
+        a.path = s.columnText(3);
+        a.sha256 = s.columnText(4);
+        a.bytes = s.columnInt(5);
+        a.createdAt = s.columnText(6);
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
 } // namespace ssondo

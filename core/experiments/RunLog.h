@@ -31,6 +31,17 @@ struct MetricPoint
     double value = 0;
 };
 
+/// A file a run produced (checkpoint, export), with its checksum.
+struct ArtifactRecord
+{
+    std::int64_t id = 0, runId = 0;
+    std::string kind; ///< "checkpoint", "export"
+    std::string path; ///< relative to the workspace when inside it, else absolute
+    std::string sha256;
+    std::int64_t bytes = 0;
+    std::string createdAt;
+};
+
 /// Runs and their metric points in the workspace database.
 class RunLog
 {
@@ -66,6 +77,10 @@ public:
     /// Removes points logged after `step` (a resumed run redoes them).
     void truncateMetrics(std::int64_t runId, std::int64_t afterStep);
     std::vector<MetricPoint> metrics(std::int64_t runId, const std::string& name = {});
+
+    /// Records a file of a run (replacing an earlier record of the same kind and path).
+    void addArtifact(const ArtifactRecord& a);
+    std::vector<ArtifactRecord> artifacts(std::int64_t runId);
 
 private:
     Database& m_db;

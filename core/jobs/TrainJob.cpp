@@ -518,6 +518,16 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     const std::string summary = "epoch " + std::to_string(state.epoch) + "/" + std::to_string(cfg.epochs) +
                                 ", val cosine " + std::to_string(res.lastValCosine) + " (baseline " +
                                 std::to_string(res.baselineValCosine) + ")";
+    // The checkpoint as an artifact, with its checksum (once per process, not at every save).
+    if (fs::exists(checkpoint)) {
+        ArtifactRecord art;
+        art.runId = run.id;
+        art.kind = "checkpoint";
+        art.path = (fs::path(run.dir) / "checkpoint.pt").string();
+        art.sha256 = sha256File(checkpoint);
+        art.bytes = std::int64_t(fs::file_size(checkpoint));
+        runs.addArtifact(art);
+    }
     runs.setStatus(run.id, res.stopped ? "stopped" : "done", summary);
     jobs.finish(jobId, res.stopped ? "stopped" : "done", summary);
     return res;

@@ -19,6 +19,27 @@ private:
     std::uint64_t m_h = 14695981039346656037ull;
 };
 
+/// SHA-256 (FIPS 180-4), incremental: checksums of artifacts (checkpoints, exports) that other
+/// tools can verify with `sha256sum`.
+class Sha256
+{
+public:
+    Sha256();
+    void add(const void* data, std::size_t size);
+    void add(std::string_view bytes) { add(bytes.data(), bytes.size()); }
+    std::string hex(); ///< 64 lower-case hex digits; finishes the hash
+
+private:
+    void block(const std::uint8_t* p);
+    std::uint32_t m_h[8];
+    std::uint8_t m_buf[64];
+    std::size_t m_fill = 0;
+    std::uint64_t m_bytes = 0;
+};
+
+/// SHA-256 of a file's contents. Throws Error when it cannot be read.
+std::string sha256File(const std::string& path);
+
 /// Mixes a seed with a counter (SplitMix64 finaliser): independent, reproducible streams per
 /// (seed, epoch), (seed, step), (seed, clip)...
 inline std::uint64_t mixSeed(std::uint64_t seed, std::uint64_t counter)

@@ -2,6 +2,7 @@
 // status "stopped", exit 143); kill -9 mid-run and the same command again resumes from the last
 // checkpoint and ends on the same curve as an uninterrupted run.
 
+#include "experiments/Database.h"
 #include "experiments/RunLog.h"
 #include "workspace/Workspace.h"
 
@@ -152,6 +153,10 @@ void tst_CliTrain::killNineResumesOnSameCurve()
         auto w = Workspace::open(ws.toStdString(), true);
         QCOMPARE(RunLog(w->database()).list().back().status,
                  std::string("running")); // it had no chance to say
+        // The database survived the kill intact.
+        auto check = w->database().prepare("PRAGMA integrity_check");
+        QVERIFY(check.step());
+        QCOMPARE(check.columnText(0), std::string("ok"));
     }
     QVERIFY2(run(trainArgs(ws), &err) == 0, err.constData()); // the same command again
     auto w = Workspace::open(ws.toStdString(), true);

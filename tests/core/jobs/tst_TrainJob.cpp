@@ -9,6 +9,7 @@
 #include "jobs/ExtractJob.h"
 #include "jobs/TrainJob.h"
 #include "util/Error.h"
+#include "util/Hash.h"
 #include "util/ProgressSink.h"
 #include "util/StopToken.h"
 #include "workspace/Workspace.h"
@@ -129,6 +130,13 @@ void tst_TrainJob::trainsAndLogs()
     QCOMPARE(rec.status, std::string("done"));
     QVERIFY(fs::exists(fs::path(ws->dir()) / rec.dir / "checkpoint.pt"));
     QVERIFY(fs::exists(fs::path(ws->dir()) / rec.dir / "config.toml"));
+    // The checkpoint is recorded as an artifact with its SHA-256.
+    const auto arts = RunLog(ws->database()).artifacts(r.runId);
+    QCOMPARE(int(arts.size()), 1);
+    QCOMPARE(arts[0].kind, std::string("checkpoint"));
+    const std::string ckpt = (fs::path(ws->dir()) / arts[0].path).string();
+    QCOMPARE(arts[0].sha256, sha256File(ckpt));
+    QCOMPARE(arts[0].bytes, std::int64_t(fs::file_size(ckpt)));
     // The same config again is a finished run: a new run is created, not resumed.
     const TrainResult again = TrainJob::run(*ws, config(), "test", nullProgressSink(), stop);
     QVERIFY(again.runId != r.runId);
