@@ -27,6 +27,7 @@ nlohmann::json toJson(const ClusteringRecord& r)
                      {"seed", r.seed},
                      {"iterations", r.iterations},
                      {"restarts", r.restarts},
+                     {"init", r.init},
                      {"rows", r.rows},
                      {"inertia", r.quality.inertia},
                      {"silhouette", r.quality.silhouette},
@@ -74,6 +75,7 @@ void addClusterCommands(CLI::App& app, CliContext& ctx)
 {
     auto cfg = std::make_shared<ClusterConfig>();
     auto range = std::make_shared<std::string>();
+    auto init = std::make_shared<std::string>("k-means++");
     auto* cl = app.add_subcommand("cluster", "k-means on teacher embeddings (FAISS), with quality measures");
     cl->add_option("--embeddings", cfg->embeddings, "Embedding set id")->required();
     cl->add_option("--k", cfg->kmeans.k, "Clusters (reference: 50)")->check(CLI::Range(2, 100000));
@@ -82,11 +84,14 @@ void addClusterCommands(CLI::App& app, CliContext& ctx)
                  "L2-normalise the embeddings first (spherical k-means)");
     cl->add_option("--seed", cfg->kmeans.seed, "Seed (reference: 42)");
     cl->add_option("--iterations", cfg->kmeans.iterations, "Lloyd iterations")->check(CLI::Range(1, 10000));
+    cl->add_option("--init", *init, "k-means++ (greedy seeding, the reference) or random (FAISS's random rows)")
+        ->check(CLI::IsMember({"k-means++", "random"}));
     cl->add_option("--restarts", cfg->kmeans.restarts, "Runs from different seeds, the best kept")
         ->check(CLI::Range(1, 100));
     cl->add_option("--max-train-rows", cfg->kmeans.maxTrainRows,
                    "Rows sampled to train the centroids (0: 256 per centroid)");
-    cl->callback([&ctx, cfg, range]() {
+    cl->callback([&ctx, cfg, range, init]() {
+        cfg->kmeans.plusPlus = *init == "k-means++";
         if (!range->empty())
             cfg->kRange = parseRange(*range);
         cfg->commandLine = ctx.commandLine;

@@ -11,7 +11,7 @@ namespace {
 
 constexpr const char* kSelect =
     "SELECT id, embedding_set_id, k, normalized, seed, iterations, restarts, rows, inertia, silhouette, "
-    "calinski_harabasz, davies_bouldin, nmi, ari, purity, sizes_json, centroids_path, seconds, created_at "
+    "calinski_harabasz, davies_bouldin, nmi, ari, purity, sizes_json, centroids_path, seconds, created_at, init "
     "FROM clusterings";
 
 ClusteringRecord readRecord(const Statement& s)
@@ -36,6 +36,7 @@ ClusteringRecord readRecord(const Statement& s)
     r.centroidsPath = s.columnText(16);
     r.seconds = s.columnDouble(17);
     r.createdAt = s.columnText(18);
+    r.init = s.columnText(19);
     return r;
 }
 
@@ -49,8 +50,8 @@ std::int64_t ClusteringCatalog::save(ClusteringRecord r, const std::vector<std::
         "INSERT INTO clusterings(embedding_set_id, k, normalized, seed, iterations, restarts, rows, inertia, "
         "silhouette, "
         "calinski_harabasz, davies_bouldin, nmi, ari, purity, sizes_json, centroids_path, seconds, "
-        "created_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
+        "created_at, init) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
     ins.bind(1, r.embeddingSetId)
         .bind(2, r.k)
         .bind(3, std::int64_t(r.normalized))
@@ -69,6 +70,7 @@ std::int64_t ClusteringCatalog::save(ClusteringRecord r, const std::vector<std::
         .bind(16, r.centroidsPath)
         .bind(17, r.seconds)
         .bind(18, utcNow())
+        .bind(19, r.init)
         .run();
     const std::int64_t id = m_db.lastInsertId();
     auto a = m_db.prepare("INSERT INTO cluster_assignments(clustering_id, row, cluster) VALUES (?1, ?2, ?3)");

@@ -16,6 +16,7 @@ struct ClusteringRecord
     std::int64_t id = 0, embeddingSetId = 0, k = 0;
     bool normalized = false;
     std::int64_t seed = 0, iterations = 0, restarts = 0, rows = 0;
+    std::string init = "k-means++"; ///< "k-means++" or "random"
     ClusterQuality quality;
     std::vector<std::int64_t> sizes;
     std::string centroidsPath; ///< relative to the workspace

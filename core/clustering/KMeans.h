@@ -15,7 +15,8 @@ struct KMeansOptions
 {
     std::int64_t k = 50; ///< reference: 50
     int iterations = 25;
-    int restarts = 3;              ///< runs from different seeds, the lowest objective kept
+    int restarts = 1;              ///< runs from different seeds, the lowest objective kept
+    bool plusPlus = true;          ///< k-means++ seeding (greedy, 2 + ln k trials); else random rows
     std::uint64_t seed = 42;       ///< reference: 42
     bool normalize = false;        ///< L2-normalise rows (spherical k-means); reference: raw
     std::int64_t maxTrainRows = 0; ///< rows sampled for training (0: 256 per centroid)

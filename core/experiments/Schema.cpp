@@ -224,6 +224,10 @@ CREATE TABLE maps (
   created_at       TEXT NOT NULL
 );
 )SQL",
+        // v5: how a clustering was initialised (earlier ones used FAISS's random rows).
+        R"SQL(
+ALTER TABLE clusterings ADD COLUMN init TEXT NOT NULL DEFAULT 'random';
+)SQL",
     };
     return m;
 }

@@ -50,6 +50,7 @@ std::vector<ClusteringRecord> ClusterJob::run(Workspace& ws, const ClusterConfig
             r.seed = std::int64_t(o.seed);
             r.iterations = o.iterations;
             r.restarts = o.restarts;
+            r.init = o.plusPlus ? "k-means++" : "random";
             r.rows = std::int64_t(rows.size());
             r.quality = clusterQuality(*store, rows, km.assignment, o.k, o.normalize, labels, 2000, o.seed);
             r.sizes = km.sizes;

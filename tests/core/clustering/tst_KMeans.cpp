@@ -21,6 +21,7 @@ private Q_SLOTS:
     void recoversBlobs();
     void sampledTrainingAssignsEveryRow();
     void labelMeasures();
+    void plusPlusFindsSmallBlobs();
     void rejectsBadK();
 
 private:
@@ -111,6 +112,40 @@ void tst_KMeans::labelMeasures()
     // expected = 7·3/15 = 1.4, max = 5 → ARI = (3 − 1.4) / (5 − 1.4) = 0.4444…
     QVERIFY(std::abs(adjustedRandIndex(merged, a) - 1.6 / 3.6) < 1e-12);
     QCOMPARE(purity(merged, a), 4.0 / 6.0); // cluster 0 holds labels 0, 0, 1, 1 → 2 right; cluster 1 → 2
+}
+
+void tst_KMeans::plusPlusFindsSmallBlobs()
+{
+    // 12 far-apart blobs of very unequal sizes (4 to 400 rows): random rows as seeds usually put
+    // several centres in the big blobs and miss small ones; k-means++ seeds one centre per blob.
+    QTemporaryDir dir;
+    at::manual_seed(9);
+    const at::Tensor centres = at::randn({12, 16}) * 20;
+    EmbeddingStoreInfo info;
+    info.teacherIdentity = "unequal";
+    info.datasetName = "unequal";
+    info.datasetVersion = "1";
+    info.dim = 16;
+    std::vector<at::Tensor> rows;
+    std::vector<std::int64_t> truth;
+    for (int b = 0; b < 12; ++b)
+        for (int i = 0; i < (b < 6 ? 4 : 400); ++i) {
+            rows.push_back(centres[b] + at::randn({16}) * 0.3);
+            truth.push_back(b);
+            info.clipPaths.push_back(std::to_string(info.clipPaths.size()) + ".wav");
+        }
+    auto store = EmbeddingStore::openOrCreate((dir.path() + "/s").toStdString(), info);
+    for (size_t i = 0; i < rows.size(); ++i)
+        store->write(std::int64_t(i), rows[i].contiguous().data_ptr<float>());
+    KMeansOptions o;
+    o.k = 12;
+    o.iterations = 10;
+    o.restarts = 1;
+    for (std::uint64_t seed : {1, 2, 3}) {
+        o.seed = seed;
+        const KMeansResult r = runKMeans(*store, store->rowsIn(EmbeddingStore::RowState::Done), o);
+        QCOMPARE(adjustedRandIndex(r.assignment, truth), 1.0);
+    }
 }
 
 void tst_KMeans::rejectsBadK()
