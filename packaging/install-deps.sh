@@ -11,6 +11,7 @@ BUILD_PKGS=(
   qt6-multimedia-dev libqcustomplot-dev libqcustomplot2.1-qt6
   libsndfile1-dev libsoxr-dev libsqlite3-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libgloo-dev
   libgl-dev libqt6svg6 zlib1g-dev
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 )
 TEST_PKGS=(
   xvfb xauth python3 python3-numpy python3-torch python3-torchaudio python3-torchvision python3-sklearn

@@ -3,8 +3,10 @@
 #include "WorkspaceController.h"
 #include "data/DatasetCatalog.h"
 #include "jobs/JobsDock.h"
+#include "pages/ClustersPage.h"
 #include "pages/DataPage.h"
 #include "pages/PlaceholderPage.h"
+#include "pages/TeacherPage.h"
 #include "workspace/Workspace.h"
 
 #include <QAction>
@@ -38,17 +40,8 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_pages
         << new DataPage(m_controller, this)
-        << new PlaceholderPage(QStringLiteral("teacher"), tr("Teacher"),
-                               tr("Choose the teacher — the built-in demo network, a TorchScript file (M2D, "
-                                  "MATPAC++…) or a folder of precomputed embeddings — extract and cache its "
-                                  "embeddings for a dataset, and inspect the embedding sets."),
-                               m_controller, this)
-        << new PlaceholderPage(
-               QStringLiteral("clusters"), tr("Clusters"),
-               tr("Run k-means on the teacher embeddings, choose k from quality curves, see the "
-                  "clips on a 2-D map coloured by cluster or label, and compare uniform with "
-                  "cluster-balanced sampling."),
-               m_controller, this)
+        << new TeacherPage(m_controller, this)
+        << new ClustersPage(m_controller, this)
         << new PlaceholderPage(
                QStringLiteral("train"), tr("Train"),
                tr("Configure a distillation run (student, mapping head, loss, sampler, "
@@ -60,6 +53,16 @@ MainWindow::MainWindow(QWidget* parent)
                                   "scores with confidence intervals, % of the teacher retained against size "
                                   "and latency."),
                                m_controller, this);
+
+    if (auto* clusters = qobject_cast<ClustersPage*>(page(QStringLiteral("clusters"))))
+        connect(clusters, &ClustersPage::clipActivated, this, [this](const QString& dataset, const QString& clip) {
+            auto* data = qobject_cast<DataPage*>(page(QStringLiteral("data")));
+            if (!data)
+                return;
+            setCurrentPage(QStringLiteral("data"));
+            data->selectDataset(dataset);
+            data->selectClip(clip, true);
+        });
 
     m_welcome = buildWelcome();
     m_stack->addWidget(m_welcome);

@@ -27,8 +27,16 @@ extern "C" void onSignal(int sig)
 int main(int argc, char** argv)
 {
     ssondo::cli::CliContext ctx;
-    for (int i = 0; i < argc; ++i)
-        ctx.commandLine += (i ? " " : "") + std::string(argv[i]);
+    // Recorded with jobs and copied from the GUI: quoted so that a shell (and Resume) runs it again.
+    for (int i = 0; i < argc; ++i) {
+        const std::string a = argv[i];
+        const bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                             "0123456789-_./=:,+@%") == std::string::npos;
+        std::string quoted = "'";
+        for (char c : a)
+            quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        ctx.commandLine += (i ? " " : "") + (plain ? a : quoted + "'");
+    }
     g_stop = &ctx.stop;
     struct sigaction sa
     {

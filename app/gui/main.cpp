@@ -1,9 +1,11 @@
 // ssondo-workbench: the desktop workbench. Usage:
-//   ssondo-workbench [WORKSPACE] [--page ID] [--language system|en|fr] [--screenshot FILE.png]
+//   ssondo-workbench [WORKSPACE] [--page ID] [--clip PATH] [--size WxH] [--language system|en|fr]
+//                    [--screenshot FILE.png]
 // --screenshot renders the window once the page has loaded, saves it and exits (for docs and CI).
 
 #include "MainWindow.h"
 #include "Translations.h"
+#include "pages/DataPage.h"
 #include "pages/Page.h"
 
 #include <QApplication>
@@ -33,7 +35,12 @@ int main(int argc, char** argv)
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                   QStringLiteral("Save a screenshot to FILE and exit"),
                                   QStringLiteral("file"));
-    parser.addOptions({page, language, screenshot});
+    QCommandLineOption clip(QStringLiteral("clip"),
+                            QStringLiteral("Open this clip (path inside its dataset) on the Data page"),
+                            QStringLiteral("path"));
+    QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size WIDTHxHEIGHT"),
+                            QStringLiteral("size"));
+    parser.addOptions({page, language, screenshot, clip, size});
     parser.process(app);
 
     const QString lang =
@@ -49,6 +56,16 @@ int main(int argc, char** argv)
         ws = window.recentWorkspaces().value(0);
     if (!ws.isEmpty() && QDir(ws).exists())
         window.openWorkspace(QDir(ws).absolutePath());
+    if (parser.isSet(size)) {
+        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+        if (wh.size() == 2)
+            window.resize(wh[0].toInt(), wh[1].toInt());
+    }
+    if (parser.isSet(clip))
+        if (auto* data = qobject_cast<ssondo::ui::DataPage*>(window.page(QStringLiteral("data")))) {
+            window.setCurrentPage(QStringLiteral("data"));
+            data->selectClip(parser.value(clip));
+        }
     if (parser.isSet(page))
         window.setCurrentPage(parser.value(page));
 

@@ -12,6 +12,7 @@
 #include <QHeaderView>
 #include <QPainter>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStyledItemDelegate>
@@ -55,7 +56,8 @@ public:
 JobsDock::JobsDock(WorkspaceController* controller, QWidget* parent)
     : QDockWidget(tr("Jobs"), parent), m_controller(controller), m_model(new JobTableModel(this)),
       m_view(new QTableView(this)), m_log(new QPlainTextEdit(this)),
-      m_stop(new QPushButton(tr("Stop"), this)), m_copy(new QPushButton(tr("Copy command"), this))
+      m_stop(new QPushButton(tr("Stop"), this)), m_copy(new QPushButton(tr("Copy command"), this)),
+      m_resume(new QPushButton(tr("Resume"), this))
 {
     setObjectName(QStringLiteral("jobsDock"));
     m_view->setModel(m_model);
@@ -72,6 +74,9 @@ JobsDock::JobsDock(WorkspaceController* controller, QWidget* parent)
     m_view->setColumnWidth(JobTableModel::Rate, 60);
     m_view->setColumnWidth(JobTableModel::Progress, 160);
     m_view->setColumnWidth(JobTableModel::Started, 150);
+    m_view->setColumnWidth(JobTableModel::Elapsed, 80);
+    m_view->setColumnWidth(JobTableModel::Eta, 70);
+    m_resume->setToolTip(tr("Run the stopped or failed job's command again; it continues where it stopped"));
     m_log->setReadOnly(true);
     m_log->setPlaceholderText(tr("Select a job to see its command and log."));
     m_log->setMaximumBlockCount(5000);
@@ -79,6 +84,7 @@ JobsDock::JobsDock(WorkspaceController* controller, QWidget* parent)
 
     auto* buttons = new QVBoxLayout;
     buttons->addWidget(m_stop);
+    buttons->addWidget(m_resume);
     buttons->addWidget(m_copy);
     buttons->addStretch(1);
     auto* split = new QSplitter(Qt::Horizontal, this);
@@ -96,6 +102,7 @@ JobsDock::JobsDock(WorkspaceController* controller, QWidget* parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &JobsDock::showSelected);
     connect(m_stop, &QPushButton::clicked, this, &JobsDock::stopSelected);
     connect(m_copy, &QPushButton::clicked, this, &JobsDock::copySelected);
+    connect(m_resume, &QPushButton::clicked, this, &JobsDock::resumeSelected);
     connect(controller, &WorkspaceController::changed, this, &JobsDock::refresh);
     connect(controller, &WorkspaceController::opened, this, &JobsDock::refresh);
     connect(controller, &WorkspaceController::closed, this, &JobsDock::refresh);
@@ -154,6 +161,7 @@ void JobsDock::showSelected()
     const JobRecord* j = m_model->job(m_view->currentIndex().row());
     m_stop->setEnabled(j && j->state == "running");
     m_copy->setEnabled(j != nullptr);
+    m_resume->setEnabled(j && (j->state == "stopped" || j->state == "failed") && !j->command.empty());
     if (!j) {
         m_log->clear();
         return;
@@ -195,6 +203,78 @@ void JobsDock::copySelected()
 {
     if (const JobRecord* j = m_model->job(m_view->currentIndex().row()))
         QApplication::clipboard()->setText(QString::fromStdString(j->command));
+}
+
+namespace {
+
+/// POSIX-shell word splitting for the commands `ssondo` records: single quotes (literal), double
+/// quotes (with \" and \\), backslash escapes outside quotes.
+QStringList shellWords(const QString& s)
+{
+    QStringList words;
+    QString cur;
+    bool inWord = false;
+    for (int i = 0; i < s.size(); ++i) {
+        const QChar c = s[i];
+        if (c == QLatin1Char('\'')) {
+            inWord = true;
+            for (++i; i < s.size() && s[i] != QLatin1Char('\''); ++i)
+                cur += s[i];
+        } else if (c == QLatin1Char('"')) {
+            inWord = true;
+            for (++i; i < s.size() && s[i] != QLatin1Char('"'); ++i) {
+                if (s[i] == QLatin1Char('\\') && i + 1 < s.size() &&
+                    (s[i + 1] == QLatin1Char('"') || s[i + 1] == QLatin1Char('\\')))
+                    ++i;
+                cur += s[i];
+            }
+        } else if (c == QLatin1Char('\\') && i + 1 < s.size()) {
+            inWord = true;
+            cur += s[++i];
+        } else if (c.isSpace()) {
+            if (inWord)
+                words << cur;
+            cur.clear();
+            inWord = false;
+        } else {
+            inWord = true;
+            cur += c;
+        }
+    }
+    if (inWord)
+        words << cur;
+    return words;
+}
+
+} // namespace
+
+QStringList JobsDock::rerunArguments(const QString& command)
+{
+    const QStringList all = shellWords(command);
+    QStringList out;
+    for (int i = 1; i < all.size(); ++i) { // [0] is the program
+        const QString& a = all[i];
+        if (a == QStringLiteral("-w") || a == QStringLiteral("--workspace")) {
+            ++i; // and its value
+            continue;
+        }
+        if (a.startsWith(QStringLiteral("--workspace=")) || a == QStringLiteral("--json"))
+            continue;
+        out << a;
+    }
+    return out;
+}
+
+void JobsDock::resumeSelected()
+{
+    const JobRecord* j = m_model->job(m_view->currentIndex().row());
+    if (!j || j->command.empty())
+        return;
+    const QStringList args = rerunArguments(QString::fromStdString(j->command));
+    if (args.isEmpty())
+        return;
+    Q_EMIT statusMessage(tr("Resuming: ssondo %1").arg(args.join(QLatin1Char(' '))));
+    runCommand(args);
 }
 
 } // namespace ssondo::ui

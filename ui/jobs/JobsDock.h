@@ -15,8 +15,8 @@ class JobTableModel;
 class WorkspaceController;
 
 /// Every job of the workspace, running or finished, whoever started it: kind, target, state,
-/// progress bar with rate, start time, message; the selected job's command and log; Stop and
-/// Copy command. Jobs started by this window stream their log live.
+/// progress bar with rate, elapsed time and ETA, start time, message; the selected job's command and
+/// log; Stop, Resume (runs a stopped or failed job's command again: every job resumes) and Copy command. Jobs started by this window stream their log live.
 class JobsDock : public QDockWidget
 {
     Q_OBJECT
@@ -32,6 +32,9 @@ public:
     JobTableModel* model() const { return m_model; }
     QTableView* view() const { return m_view; }
     int runningCount() const;
+    /// Arguments to run a recorded command again through runCommand(): the program, the workspace
+    /// and --json flags are dropped (the runner adds its own).
+    static QStringList rerunArguments(const QString& command);
 
 Q_SIGNALS:
     void jobFinished(bool ok, const QString& message);
@@ -41,6 +44,7 @@ private:
     void showSelected();
     void stopSelected();
     void copySelected();
+    void resumeSelected();
 
     WorkspaceController* m_controller;
     JobTableModel* m_model;
@@ -48,6 +52,7 @@ private:
     QPlainTextEdit* m_log;
     QPushButton* m_stop;
     QPushButton* m_copy;
+    QPushButton* m_resume;
     QHash<qint64, JobRunner*> m_runnersByPid;
 };
 

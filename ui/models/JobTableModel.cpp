@@ -2,6 +2,9 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QDateTime>
+
+#include <cmath>
 
 namespace ssondo::ui {
 
@@ -45,6 +48,27 @@ int JobTableModel::columnCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+QString JobTableModel::duration(double seconds)
+{
+    if (!(seconds >= 0) || !std::isfinite(seconds))
+        return {};
+    const qint64 s = qint64(std::llround(seconds));
+    if (s >= 3600)
+        return tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+    if (s >= 60)
+        return tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return tr("%1 s").arg(s);
+}
+
+static double secondsBetween(const std::string& from, const std::string& to)
+{
+    const QDateTime a = QDateTime::fromString(QString::fromStdString(from), Qt::ISODate);
+    const QDateTime b = to.empty() ? QDateTime::currentDateTimeUtc() : QDateTime::fromString(QString::fromStdString(to), Qt::ISODate);
+    if (!a.isValid() || !b.isValid())
+        return -1;
+    return double(a.msecsTo(b)) / 1000.0;
+}
+
 static QString stateText(const std::string& s)
 {
     if (s == "running")
@@ -80,6 +104,12 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const
                                 : (j->done > 0 ? QString::number(j->done) : QString());
         case Rate:
             return j->rate ? QString::number(*j->rate, 'f', 1) + tr("/s") : QString();
+        case Elapsed:
+            return duration(secondsBetween(j->startedAt, j->state == "running" ? std::string() : j->finishedAt.empty() ? j->updatedAt : j->finishedAt));
+        case Eta:
+            if (j->state == "running" && j->rate && *j->rate > 0 && j->total > 0 && j->done < j->total)
+                return duration(double(j->total - j->done) / *j->rate);
+            return {};
         case Started:
             return QString::fromStdString(j->startedAt)
                 .replace(QLatin1Char('T'), QLatin1Char(' '))
@@ -126,6 +156,10 @@ QVariant JobTableModel::headerData(int section, Qt::Orientation orientation, int
         return tr("Progress");
     case Rate:
         return tr("Rate");
+    case Elapsed:
+        return tr("Elapsed");
+    case Eta:
+        return tr("ETA");
     case Started:
         return tr("Started (UTC)");
     case Message:

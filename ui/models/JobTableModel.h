@@ -15,7 +15,7 @@ class JobTableModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { Id, Kind, Target, State, Progress, Rate, Started, Message, ColumnCount };
+    enum Column { Id, Kind, Target, State, Progress, Rate, Elapsed, Eta, Started, Message, ColumnCount };
 
     explicit JobTableModel(QObject* parent = nullptr);
 
@@ -28,6 +28,8 @@ public:
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    /// "1 h 02 min", "3 min 05 s", "42 s".
+    static QString duration(double seconds);
 
 private:
     std::vector<JobRecord> m_jobs;

@@ -4,10 +4,12 @@
 #include "data/DatasetCatalog.h"
 #include "models/ClipTableModel.h"
 #include "pages/AddDatasetDialog.h"
+#include "plots/ClipView.h"
 #include "plots/HistogramPlot.h"
 #include "workspace/Workspace.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -27,7 +29,7 @@ DataPage::DataPage(WorkspaceController* controller, QWidget* parent)
       m_add(new QPushButton(tr("Add dataset…"), this)), m_rescan(new QPushButton(tr("Rescan"), this)),
       m_summary(new QLabel(this)), m_problems(new QListWidget(this)), m_histogram(new HistogramPlot(this)),
       m_filter(new QLineEdit(this)), m_table(new QTableView(this)), m_clips(new ClipTableModel(this)),
-      m_proxy(new QSortFilterProxyModel(this))
+      m_proxy(new QSortFilterProxyModel(this)), m_clipView(new ClipView(this))
 {
     m_datasets->setObjectName(QStringLiteral("datasetCombo"));
     m_datasets->setMinimumWidth(220);
@@ -89,7 +91,21 @@ DataPage::DataPage(WorkspaceController* controller, QWidget* parent)
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
     rightLayout->addWidget(m_filter);
-    rightLayout->addWidget(m_table);
+    auto* tableAndClip = new QSplitter(Qt::Vertical, this);
+    tableAndClip->addWidget(m_table);
+    tableAndClip->addWidget(m_clipView);
+    tableAndClip->setStretchFactor(0, 3);
+    tableAndClip->setStretchFactor(1, 2);
+    rightLayout->addWidget(tableAndClip);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                if (!current.isValid())
+                    return;
+                const ClipInfo& c = m_clips->clip(m_proxy->mapToSource(current).row());
+                const QString abs = QDir(m_shownRoot).filePath(QString::fromStdString(c.path));
+                if (abs != m_clipView->currentPath())
+                    m_clipView->load(abs);
+            });
 
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(left);
@@ -104,6 +120,24 @@ DataPage::DataPage(WorkspaceController* controller, QWidget* parent)
     connect(m_datasets, &QComboBox::currentTextChanged, this, &DataPage::showDataset);
     connect(m_add, &QPushButton::clicked, this, &DataPage::addDataset);
     connect(m_rescan, &QPushButton::clicked, this, &DataPage::rescan);
+}
+
+bool DataPage::selectClip(const QString& path, bool play)
+{
+    for (int r = 0; r < m_clips->rowCount(); ++r)
+        if (QString::fromStdString(m_clips->clip(r).path) == path) {
+            const QModelIndex idx = m_proxy->mapFromSource(m_clips->index(r, 0));
+            if (!idx.isValid()) { // filtered out: clear the filter
+                m_filter->clear();
+                return selectClip(path, play);
+            }
+            m_table->setCurrentIndex(idx);
+            m_table->scrollTo(idx, QAbstractItemView::PositionAtCenter);
+            if (play)
+                m_clipView->play();
+            return true;
+        }
+    return false;
 }
 
 QString DataPage::currentDataset() const
@@ -172,6 +206,8 @@ void DataPage::showDataset(const QString& name)
         if (version == m_shownVersion)
             return;
         m_shownVersion = version;
+        m_shownRoot = QString::fromStdString(rec->root);
+        m_clipView->clear();
         auto clips = catalog.clips(rec->id);
         const auto warnings = catalog.warnings(rec->id);
         const DatasetSummary s = DatasetSummary::of(clips);

@@ -13,6 +13,7 @@ class QTableView;
 namespace ssondo::ui {
 
 class ClipTableModel;
+class ClipView;
 class HistogramPlot;
 
 /// Datasets of the workspace: pick one, see its summary, label histogram, unreadable files and
@@ -35,6 +36,9 @@ public:
     QSortFilterProxyModel* clipProxy() const { return m_proxy; }
     HistogramPlot* labelHistogram() const { return m_histogram; }
     QListWidget* problemList() const { return m_problems; }
+    ClipView* clipView() const { return m_clipView; }
+    /// Selects the clip with this dataset-relative path in the table and shows it (and plays it).
+    bool selectClip(const QString& path, bool play = false);
 
 private:
     void showDataset(const QString& name);
@@ -51,7 +55,8 @@ private:
     QTableView* m_table;
     ClipTableModel* m_clips;
     QSortFilterProxyModel* m_proxy;
-    QString m_shownVersion;
+    ClipView* m_clipView;
+    QString m_shownVersion, m_shownRoot;
 };
 
 } // namespace ssondo::ui
