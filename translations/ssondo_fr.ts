@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>QObject</name>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;kind %2 · identity &lt;code&gt;%3&lt;/code&gt;</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;type %2 · identité &lt;code&gt;%3&lt;/code&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;%1 Hz · %2 s windows · %3-d embeddings · %4 parameters · loaded in %5 ms</source>
+        <translation>&lt;br&gt;%1 Hz · fenêtres de %2 s · plongements de dimension %3 · %4 paramètres · chargé en %5 ms</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;%1-d precomputed embeddings</source>
+        <translation>&lt;br&gt;plongements précalculés de dimension %1</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;file %1 MB · SHA-256 &lt;code&gt;%2&lt;/code&gt;</source>
+        <translation>&lt;br&gt;fichier %1 Mo · SHA-256 &lt;code&gt;%2&lt;/code&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;No clip to check it on: add a dataset first.</source>
+        <translation>&lt;br&gt;Aucun extrait pour le vérifier : ajoutez d&apos;abord un jeu de données.</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;&lt;font color=#b00020&gt;No precomputed embedding for %1.&lt;/font&gt;</source>
+        <translation>&lt;br&gt;&lt;font color=#b00020&gt;Aucun plongement précalculé pour %1.&lt;/font&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;Live check on &lt;i&gt;%1&lt;/i&gt;: %2-d output, norm %3, %4 in %5 ms</source>
+        <translation>&lt;br&gt;Vérification sur &lt;i&gt;%1&lt;/i&gt; : sortie de dimension %2, norme %3, %4 en %5 ms</translation>
+    </message>
+    <message>
+        <source>finite</source>
+        <translation>finie</translation>
+    </message>
+    <message>
+        <source>&lt;font color=#b00020&gt;NOT finite&lt;/font&gt;</source>
+        <translation>&lt;font color=#b00020&gt;NON finie&lt;/font&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;font color=#b00020&gt;%1&lt;/font&gt;</source>
+        <translation>&lt;font color=#b00020&gt;%1&lt;/font&gt;</translation>
+    </message>
+</context>
+<context>
     <name>ssondo::ui::AddDatasetDialog</name>
     <message>
         <source>Decode every file (finds truncated and NaN-filled files; slower)</source>
@@ -28,7 +71,7 @@
         <translation>Sans étiquettes</translation>
     </message>
     <message>
-        <source>the folder's name</source>
+        <source>the folder&apos;s name</source>
         <translation>le nom du dossier</translation>
     </message>
     <message>
@@ -45,7 +88,7 @@
     </message>
     <message>
         <source>Label file:</source>
-        <translation>Fichier d'étiquettes :</translation>
+        <translation>Fichier d&apos;étiquettes :</translation>
     </message>
     <message>
         <source>Command:</source>
@@ -61,7 +104,7 @@
     </message>
     <message>
         <source>Label file</source>
-        <translation>Fichier d'étiquettes</translation>
+        <translation>Fichier d&apos;étiquettes</translation>
     </message>
     <message>
         <source>CSV files (*.csv)</source>
@@ -96,7 +139,7 @@
     </message>
     <message>
         <source>Sample rate</source>
-        <translation>Fréquence d'échantillonnage</translation>
+        <translation>Fréquence d&apos;échantillonnage</translation>
     </message>
     <message>
         <source>Channels</source>
@@ -112,6 +155,244 @@
     </message>
 </context>
 <context>
+    <name>ssondo::ui::ClipView</name>
+    <message>
+        <source>Play</source>
+        <translation>Lire</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Arrêter</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>secondes</translation>
+    </message>
+    <message>
+        <source>mel band</source>
+        <translation>bande mel</translation>
+    </message>
+    <message>
+        <source>Playback: %1</source>
+        <translation>Lecture : %1</translation>
+    </message>
+    <message>
+        <source>Select a clip to see its waveform and log-mel spectrogram and to play it.</source>
+        <translation>Sélectionnez un extrait pour voir sa forme d&apos;onde et son spectrogramme log-mel et pour l&apos;écouter.</translation>
+    </message>
+    <message>
+        <source>%1 — %2 s at %3 Hz%4</source>
+        <translation>%1 — %2 s à %3 Hz%4</translation>
+    </message>
+    <message>
+        <source> (playback unavailable: Qt Multimedia or GStreamer&apos;s base/good plugins missing)</source>
+        <translation> (lecture impossible : Qt Multimedia ou les greffons base/good de GStreamer manquent)</translation>
+    </message>
+    <message>
+        <source>Cannot show %1: %2</source>
+        <translation>Impossible d&apos;afficher %1 : %2</translation>
+    </message>
+</context>
+<context>
+    <name>ssondo::ui::ClustersPage</name>
+    <message>
+        <source>L2-normalise</source>
+        <translation>Normaliser (L2)</translation>
+    </message>
+    <message>
+        <source>Run k-means</source>
+        <translation>Lancer les k-moyennes</translation>
+    </message>
+    <message>
+        <source>Compute map</source>
+        <translation>Calculer la carte</translation>
+    </message>
+    <message>
+        <source>cluster</source>
+        <translation>groupe</translation>
+    </message>
+    <message>
+        <source>label</source>
+        <translation>étiquette</translation>
+    </message>
+    <message>
+        <source>Embeddings:</source>
+        <translation>Plongements :</translation>
+    </message>
+    <message>
+        <source>Clustering:</source>
+        <translation>Partition :</translation>
+    </message>
+    <message>
+        <source>Map:</source>
+        <translation>Carte :</translation>
+    </message>
+    <message>
+        <source>Colour by:</source>
+        <translation>Couleur par :</translation>
+    </message>
+    <message>
+        <source>Clusters (the reference uses 50)</source>
+        <translation>Nombre de groupes (la référence en utilise 50)</translation>
+    </message>
+    <message>
+        <source>sweep, e.g. 10:100:10</source>
+        <translation>balayage, p. ex. 10:100:10</translation>
+    </message>
+    <message>
+        <source>FIRST:LAST[:STEP]: one clustering per k, to choose k on the curves</source>
+        <translation>PREMIER:DERNIER[:PAS] : une partition par k, pour choisir k sur les courbes</translation>
+    </message>
+    <message>
+        <source>New clustering or map</source>
+        <translation>Nouvelle partition ou carte</translation>
+    </message>
+    <message>
+        <source>k</source>
+        <translation>k</translation>
+    </message>
+    <message>
+        <source>seed</source>
+        <translation>graine</translation>
+    </message>
+    <message>
+        <source>clips</source>
+        <translation>extraits</translation>
+    </message>
+    <message>
+        <source>share of data</source>
+        <translation>part des données</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>poids</translation>
+    </message>
+    <message>
+        <source>uniform draws</source>
+        <translation>tirages uniformes</translation>
+    </message>
+    <message>
+        <source>balanced draws</source>
+        <translation>tirages équilibrés</translation>
+    </message>
+    <message>
+        <source>clusters, largest first</source>
+        <translation>groupes, du plus grand au plus petit</translation>
+    </message>
+    <message>
+        <source>share of draws</source>
+        <translation>part des tirages</translation>
+    </message>
+    <message>
+        <source>silhouette, Davies–Bouldin</source>
+        <translation>silhouette, Davies–Bouldin</translation>
+    </message>
+    <message>
+        <source>inertia</source>
+        <translation>inertie</translation>
+    </message>
+    <message>
+        <source>Double-click a clip to open it on the Data page</source>
+        <translation>Double-cliquez sur un extrait pour l&apos;ouvrir dans la page Données</translation>
+    </message>
+    <message>
+        <source>Clusters</source>
+        <translation>Groupes</translation>
+    </message>
+    <message>
+        <source>Choose k</source>
+        <translation>Choisir k</translation>
+    </message>
+    <message>
+        <source>Selection</source>
+        <translation>Sélection</translation>
+    </message>
+    <message>
+        <source>cluster %1</source>
+        <translation>groupe %1</translation>
+    </message>
+    <message>
+        <source>label %1</source>
+        <translation>étiquette %1</translation>
+    </message>
+    <message>
+        <source>Extract teacher embeddings first (Teacher page).</source>
+        <translation>Extrayez d&apos;abord les plongements de l&apos;enseignant (page Enseignant).</translation>
+    </message>
+    <message>
+        <source>set %1 · %2 · %3 (%4 × %5)</source>
+        <translation>ensemble %1 · %2 · %3 (%4 × %5)</translation>
+    </message>
+    <message>
+        <source>#%1 · k %2 · %3 · silhouette %4</source>
+        <translation>n°%1 · k %2 · %3 · silhouette %4</translation>
+    </message>
+    <message>
+        <source>L2</source>
+        <translation>L2</translation>
+    </message>
+    <message>
+        <source>raw</source>
+        <translation>brut</translation>
+    </message>
+    <message>
+        <source>#%1 · %2 · %3 points</source>
+        <translation>n°%1 · %2 · %3 points</translation>
+    </message>
+    <message>
+        <source>No embedding set yet: extract a teacher&apos;s embeddings on the Teacher page.</source>
+        <translation>Pas encore d&apos;ensemble de plongements : extrayez ceux d&apos;un enseignant dans la page Enseignant.</translation>
+    </message>
+    <message>
+        <source>Cannot read embedding set %1: %2</source>
+        <translation>Impossible de lire l&apos;ensemble de plongements %1 : %2</translation>
+    </message>
+    <message>
+        <source>No clustering of this set yet: choose k and press &lt;i&gt;Run k-means&lt;/i&gt;.</source>
+        <translation>Pas encore de partition de cet ensemble : choisissez k et cliquez sur &lt;i&gt;Lancer les k-moyennes&lt;/i&gt;.</translation>
+    </message>
+    <message>
+        <source>Cannot read clustering %1: %2</source>
+        <translation>Impossible de lire la partition %1 : %2</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;k = %1&lt;/b&gt; (%2, seed %3, %4) on %5 clips: inertia %6 · silhouette %7 · Calinski–Harabasz %8 · Davies–Bouldin %9</source>
+        <translation>&lt;b&gt;k = %1&lt;/b&gt; (%2, graine %3, %4) sur %5 extraits : inertie %6 · silhouette %7 · Calinski–Harabasz %8 · Davies–Bouldin %9</translation>
+    </message>
+    <message>
+        <source>L2-normalised</source>
+        <translation>normalisé L2</translation>
+    </message>
+    <message>
+        <source> · against the labels: NMI %1 · ARI %2 · purity %3</source>
+        <translation> · par rapport aux étiquettes : NMI %1 · ARI %2 · pureté %3</translation>
+    </message>
+    <message>
+        <source>uniform sampling</source>
+        <translation>échantillonnage uniforme</translation>
+    </message>
+    <message>
+        <source>balanced sampling</source>
+        <translation>échantillonnage équilibré</translation>
+    </message>
+    <message>
+        <source>Cannot read map %1: %2</source>
+        <translation>Impossible de lire la carte %1 : %2</translation>
+    </message>
+    <message>
+        <source>silhouette (higher is better)</source>
+        <translation>silhouette (plus haut est mieux)</translation>
+    </message>
+    <message>
+        <source>Davies–Bouldin (lower is better)</source>
+        <translation>Davies–Bouldin (plus bas est mieux)</translation>
+    </message>
+    <message>
+        <source>inertia (right axis)</source>
+        <translation>inertie (axe de droite)</translation>
+    </message>
+</context>
+<context>
     <name>ssondo::ui::DataPage</name>
     <message>
         <source>Add dataset…</source>
@@ -122,7 +403,7 @@
         <translation>Réanalyser</translation>
     </message>
     <message>
-        <source>Scan the dataset's folder again (new, removed or changed files)</source>
+        <source>Scan the dataset&apos;s folder again (new, removed or changed files)</source>
         <translation>Analyser à nouveau le dossier du jeu de données (fichiers nouveaux, supprimés ou modifiés)</translation>
     </message>
     <message>
@@ -147,11 +428,11 @@
     </message>
     <message>
         <source>No dataset yet. Use &lt;b&gt;Add dataset…&lt;/b&gt; to scan a folder of audio.</source>
-        <translation>Pas encore de jeu de données. Utilisez &lt;b&gt;Ajouter un jeu de données…&lt;/b&gt; pour analyser un dossier d'audio.</translation>
+        <translation>Pas encore de jeu de données. Utilisez &lt;b&gt;Ajouter un jeu de données…&lt;/b&gt; pour analyser un dossier d&apos;audio.</translation>
     </message>
     <message>
         <source>No workspace is open.</source>
-        <translation>Aucun espace de travail n'est ouvert.</translation>
+        <translation>Aucun espace de travail n&apos;est ouvert.</translation>
     </message>
     <message>
         <source>&lt;table cellspacing=3&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Root&lt;/b&gt;&lt;/td&gt;&lt;td&gt;%1&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Clips&lt;/b&gt;&lt;/td&gt;&lt;td&gt;%2 readable, %3 unreadable&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Duration&lt;/b&gt;&lt;/td&gt;&lt;td&gt;%4 h (%5–%6 s per clip)&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Sample rates&lt;/b&gt;&lt;/td&gt;&lt;td&gt;%7&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Channels&lt;/b&gt;&lt;/td&gt;&lt;td&gt;%8&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Formats&lt;/b&gt;&lt;/td&gt;&lt;td&gt;%9&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Labels&lt;/b&gt;&lt;/td&gt;&lt;td&gt;%10 from %11%12&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Version&lt;/b&gt;&lt;/td&gt;&lt;td&gt;%13 (scanned %14)&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
@@ -185,7 +466,7 @@
     </message>
     <message>
         <source>the ssondo command line was not found next to the workbench or on PATH</source>
-        <translation>la ligne de commande ssondo est introuvable à côté de l'atelier ou dans le PATH</translation>
+        <translation>la ligne de commande ssondo est introuvable à côté de l&apos;atelier ou dans le PATH</translation>
     </message>
     <message>
         <source>warning: %1%2</source>
@@ -258,6 +539,26 @@
         <source>Message</source>
         <translation>Message</translation>
     </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>Elapsed</source>
+        <translation>Écoulé</translation>
+    </message>
+    <message>
+        <source>ETA</source>
+        <translation>Reste</translation>
+    </message>
 </context>
 <context>
     <name>ssondo::ui::JobsDock</name>
@@ -293,11 +594,23 @@
     </message>
     <message>
         <source>Job %1 runs on %2; stop it there.</source>
-        <translation>La tâche %1 s'exécute sur %2 ; arrêtez-la là-bas.</translation>
+        <translation>La tâche %1 s&apos;exécute sur %2 ; arrêtez-la là-bas.</translation>
     </message>
     <message>
         <source>Could not signal process %1</source>
-        <translation>Impossible d'envoyer un signal au processus %1</translation>
+        <translation>Impossible d&apos;envoyer un signal au processus %1</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Reprendre</translation>
+    </message>
+    <message>
+        <source>Run the stopped or failed job&apos;s command again; it continues where it stopped</source>
+        <translation>Relancer la commande de la tâche arrêtée ou échouée ; elle reprend là où elle s&apos;est arrêtée</translation>
+    </message>
+    <message>
+        <source>Resuming: ssondo %1</source>
+        <translation>Reprise : ssondo %1</translation>
     </message>
 </context>
 <context>
@@ -307,28 +620,12 @@
         <translation>Atelier S-SONDO</translation>
     </message>
     <message>
-        <source>Teacher</source>
-        <translation>Enseignant</translation>
-    </message>
-    <message>
-        <source>Choose the teacher — the built-in demo network, a TorchScript file (M2D, MATPAC++…) or a folder of precomputed embeddings — extract and cache its embeddings for a dataset, and inspect the embedding sets.</source>
-        <translation>Choisir l'enseignant — le réseau de démonstration intégré, un fichier TorchScript (M2D, MATPAC++…) ou un dossier de plongements précalculés —, extraire et mettre en cache ses plongements pour un jeu de données, et examiner les ensembles de plongements.</translation>
-    </message>
-    <message>
-        <source>Clusters</source>
-        <translation>Groupes</translation>
-    </message>
-    <message>
-        <source>Run k-means on the teacher embeddings, choose k from quality curves, see the clips on a 2-D map coloured by cluster or label, and compare uniform with cluster-balanced sampling.</source>
-        <translation>Lancer les k-moyennes sur les plongements de l'enseignant, choisir k d'après les courbes de qualité, voir les extraits sur une carte 2-D colorée par groupe ou par étiquette, et comparer l'échantillonnage uniforme à l'échantillonnage équilibré par groupe.</translation>
-    </message>
-    <message>
         <source>Train</source>
         <translation>Entraînement</translation>
     </message>
     <message>
         <source>Configure a distillation run (student, mapping head, loss, sampler, schedule), start, stop and resume it, and follow its loss and teacher–student cosine live.</source>
-        <translation>Configurer une distillation (élève, tête de projection, perte, échantillonneur, calendrier), la lancer, l'arrêter et la reprendre, et suivre en direct sa perte et le cosinus enseignant–élève.</translation>
+        <translation>Configurer une distillation (élève, tête de projection, perte, échantillonneur, calendrier), la lancer, l&apos;arrêter et la reprendre, et suivre en direct sa perte et le cosinus enseignant–élève.</translation>
     </message>
     <message>
         <source>Experiments</source>
@@ -336,15 +633,15 @@
     </message>
     <message>
         <source>Compare runs side by side: curves, configuration differences, downstream scores with confidence intervals, % of the teacher retained against size and latency.</source>
-        <translation>Comparer les entraînements côte à côte : courbes, différences de configuration, scores en aval avec intervalles de confiance, % de l'enseignant conservé selon la taille et la latence.</translation>
+        <translation>Comparer les entraînements côte à côte : courbes, différences de configuration, scores en aval avec intervalles de confiance, % de l&apos;enseignant conservé selon la taille et la latence.</translation>
     </message>
     <message>
         <source>Workspace</source>
         <translation>Espace de travail</translation>
     </message>
     <message>
-        <source>&lt;h1&gt;S-SONDO Workbench&lt;/h1&gt;&lt;p&gt;Distil a large audio foundation model into a small student from the teacher's embeddings alone.&lt;/p&gt;&lt;p&gt;Open a workspace, or create one to start.&lt;/p&gt;</source>
-        <translation>&lt;h1&gt;Atelier S-SONDO&lt;/h1&gt;&lt;p&gt;Distillez un grand modèle de fondation audio en un petit élève à partir des seuls plongements de l'enseignant.&lt;/p&gt;&lt;p&gt;Ouvrez un espace de travail, ou créez-en un pour commencer.&lt;/p&gt;</translation>
+        <source>&lt;h1&gt;S-SONDO Workbench&lt;/h1&gt;&lt;p&gt;Distil a large audio foundation model into a small student from the teacher&apos;s embeddings alone.&lt;/p&gt;&lt;p&gt;Open a workspace, or create one to start.&lt;/p&gt;</source>
+        <translation>&lt;h1&gt;Atelier S-SONDO&lt;/h1&gt;&lt;p&gt;Distillez un grand modèle de fondation audio en un petit élève à partir des seuls plongements de l&apos;enseignant.&lt;/p&gt;&lt;p&gt;Ouvrez un espace de travail, ou créez-en un pour commencer.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>New workspace…</source>
@@ -356,11 +653,11 @@
     </message>
     <message>
         <source>Create the demo workspace…</source>
-        <translation>Créer l'espace de démonstration…</translation>
+        <translation>Créer l&apos;espace de démonstration…</translation>
     </message>
     <message>
         <source>A workspace with a synthetic labelled dataset of 325 clips; nothing is downloaded</source>
-        <translation>Un espace de travail avec un jeu de données synthétique étiqueté de 325 extraits ; rien n'est téléchargé</translation>
+        <translation>Un espace de travail avec un jeu de données synthétique étiqueté de 325 extraits ; rien n&apos;est téléchargé</translation>
     </message>
     <message>
         <source>Recent workspaces:</source>
@@ -384,11 +681,11 @@
     </message>
     <message>
         <source>Create the &amp;demo workspace…</source>
-        <translation>Créer l'espace de &amp;démonstration…</translation>
+        <translation>Créer l&apos;espace de &amp;démonstration…</translation>
     </message>
     <message>
         <source>&amp;Close workspace</source>
-        <translation>&amp;Fermer l'espace de travail</translation>
+        <translation>&amp;Fermer l&apos;espace de travail</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -404,11 +701,11 @@
     </message>
     <message>
         <source>&amp;About S-SONDO Workbench</source>
-        <translation>À &amp;propos de l'atelier S-SONDO</translation>
+        <translation>À &amp;propos de l&apos;atelier S-SONDO</translation>
     </message>
     <message>
         <source>About S-SONDO Workbench</source>
-        <translation>À propos de l'atelier S-SONDO</translation>
+        <translation>À propos de l&apos;atelier S-SONDO</translation>
     </message>
     <message>
         <source>&lt;b&gt;S-SONDO Workbench&lt;/b&gt; %1&lt;p&gt;Self-supervised knowledge distillation of general audio foundation models from their output embeddings (S-SONDO, ICASSP 2026).&lt;/p&gt;&lt;p&gt;Every action here is a &lt;tt&gt;ssondo&lt;/tt&gt; command you can also run in a terminal or on a cluster.&lt;/p&gt;</source>
@@ -420,17 +717,21 @@
     </message>
     <message>
         <source>No workspace</source>
-        <translation>Pas d'espace de travail</translation>
+        <translation>Pas d&apos;espace de travail</translation>
     </message>
     <message numerus="yes">
         <source>Workspace: %1 · %n dataset(s)</source>
         <translation>
-            <numerusform>Espace de travail : %1 · %n jeu de données</numerusform><numerusform>Espace de travail : %1 · %n jeux de données</numerusform></translation>
+            <numerusform>Espace de travail : %1 · %n jeu de données</numerusform>
+            <numerusform>Espace de travail : %1 · %n jeux de données</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n job(s) running</source>
         <translation>
-            <numerusform>%n tâche en cours</numerusform><numerusform>%n tâches en cours</numerusform></translation>
+            <numerusform>%n tâche en cours</numerusform>
+            <numerusform>%n tâches en cours</numerusform>
+        </translation>
     </message>
     <message>
         <source>No job running</source>
@@ -442,11 +743,11 @@
     </message>
     <message>
         <source>Open a workspace folder</source>
-        <translation>Ouvrir le dossier d'un espace de travail</translation>
+        <translation>Ouvrir le dossier d&apos;un espace de travail</translation>
     </message>
     <message>
         <source>Folder for the demo workspace</source>
-        <translation>Dossier de l'espace de démonstration</translation>
+        <translation>Dossier de l&apos;espace de démonstration</translation>
     </message>
     <message>
         <source>Started: ssondo %1</source>
@@ -457,7 +758,181 @@
     <name>ssondo::ui::PlaceholderPage</name>
     <message>
         <source>&lt;i&gt;This page is not built yet in this version of the workbench.&lt;/i&gt;</source>
-        <translation>&lt;i&gt;Cette page n'est pas encore réalisée dans cette version de l'atelier.&lt;/i&gt;</translation>
+        <translation>&lt;i&gt;Cette page n&apos;est pas encore réalisée dans cette version de l&apos;atelier.&lt;/i&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>ssondo::ui::ScatterMap</name>
+    <message>
+        <source>Box select</source>
+        <translation>Sélection rectangle</translation>
+    </message>
+    <message>
+        <source>Drag a rectangle to list the clips inside; off: drag pans, wheel zooms</source>
+        <translation>Tracez un rectangle pour lister les extraits à l&apos;intérieur ; sinon : glisser déplace, la molette zoome</translation>
+    </message>
+    <message>
+        <source>Lasso</source>
+        <translation>Lasso</translation>
+    </message>
+    <message>
+        <source>Draw around clips to list them</source>
+        <translation>Entourez des extraits pour les lister</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Ajuster</translation>
+    </message>
+    <message>
+        <source>Show every point</source>
+        <translation>Montrer tous les points</translation>
+    </message>
+</context>
+<context>
+    <name>ssondo::ui::TeacherPage</name>
+    <message>
+        <source>Browse…</source>
+        <translation>Parcourir…</translation>
+    </message>
+    <message>
+        <source>Inspect</source>
+        <translation>Inspecter</translation>
+    </message>
+    <message>
+        <source>Extract embeddings</source>
+        <translation>Extraire les plongements</translation>
+    </message>
+    <message>
+        <source>Demo teacher</source>
+        <translation>Enseignant de démonstration</translation>
+    </message>
+    <message>
+        <source>TorchScript file (.pt)</source>
+        <translation>Fichier TorchScript (.pt)</translation>
+    </message>
+    <message>
+        <source>Precomputed embeddings (folder of .npz, or .npy)</source>
+        <translation>Plongements précalculés (dossier de .npz, ou .npy)</translation>
+    </message>
+    <message>
+        <source>path of the teacher file or folder</source>
+        <translation>chemin du fichier ou du dossier de l&apos;enseignant</translation>
+    </message>
+    <message>
+        <source>Teacher</source>
+        <translation>Enseignant</translation>
+    </message>
+    <message>
+        <source>float16 halves the store on disk</source>
+        <translation>float16 divise par deux la taille sur disque</translation>
+    </message>
+    <message>
+        <source>Extract</source>
+        <translation>Extraire</translation>
+    </message>
+    <message>
+        <source>Dataset:</source>
+        <translation>Jeu de données :</translation>
+    </message>
+    <message>
+        <source>set</source>
+        <translation>ensemble</translation>
+    </message>
+    <message>
+        <source>dataset</source>
+        <translation>jeu de données</translation>
+    </message>
+    <message>
+        <source>teacher</source>
+        <translation>enseignant</translation>
+    </message>
+    <message>
+        <source>kind</source>
+        <translation>type</translation>
+    </message>
+    <message>
+        <source>dim</source>
+        <translation>dim</translation>
+    </message>
+    <message>
+        <source>dtype</source>
+        <translation>type num.</translation>
+    </message>
+    <message>
+        <source>clips</source>
+        <translation>extraits</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>échecs</translation>
+    </message>
+    <message>
+        <source>on disk</source>
+        <translation>sur disque</translation>
+    </message>
+    <message>
+        <source>Embedding norms</source>
+        <translation>Normes des plongements</translation>
+    </message>
+    <message>
+        <source>L2 norm</source>
+        <translation>norme L2</translation>
+    </message>
+    <message>
+        <source>dimension (sorted by variance)</source>
+        <translation>dimension (triée par variance)</translation>
+    </message>
+    <message>
+        <source>variance</source>
+        <translation>variance</translation>
+    </message>
+    <message>
+        <source>Embedding sets in this workspace</source>
+        <translation>Ensembles de plongements de cet espace de travail</translation>
+    </message>
+    <message>
+        <source>TorchScript teacher</source>
+        <translation>Enseignant TorchScript</translation>
+    </message>
+    <message>
+        <source>TorchScript (*.pt *.pth);;All files (*)</source>
+        <translation>TorchScript (*.pt *.pth);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Precomputed embeddings</source>
+        <translation>Plongements précalculés</translation>
+    </message>
+    <message>
+        <source>Press &lt;i&gt;Inspect&lt;/i&gt; to load the teacher and check it on one clip.</source>
+        <translation>Cliquez sur &lt;i&gt;Inspecter&lt;/i&gt; pour charger l&apos;enseignant et le vérifier sur un extrait.</translation>
+    </message>
+    <message>
+        <source>Choose a teacher and a dataset.</source>
+        <translation>Choisissez un enseignant et un jeu de données.</translation>
+    </message>
+    <message>
+        <source>Loading %1 …</source>
+        <translation>Chargement de %1 …</translation>
+    </message>
+    <message>
+        <source>Select an embedding set to see its statistics.</source>
+        <translation>Sélectionnez un ensemble de plongements pour voir ses statistiques.</translation>
+    </message>
+    <message>
+        <source>Set %1 has no embedded clip yet.</source>
+        <translation>L&apos;ensemble %1 n&apos;a encore aucun extrait plongé.</translation>
+    </message>
+    <message>
+        <source>Set %1: %2 of %3 clips embedded, %4 failed · norm %5 ± %6 · mean per-dimension variance %7 · variance spread over ≈ %8 dimensions%9</source>
+        <translation>Ensemble %1 : %2 extraits plongés sur %3, %4 échecs · norme %5 ± %6 · variance moyenne par dimension %7 · variance répartie sur ≈ %8 dimensions%9</translation>
+    </message>
+    <message>
+        <source> (statistics on %1 sampled clips)</source>
+        <translation> (statistiques sur %1 extraits tirés au hasard)</translation>
+    </message>
+    <message>
+        <source>Cannot read set %1: %2</source>
+        <translation>Impossible de lire l&apos;ensemble %1 : %2</translation>
     </message>
 </context>
 </TS>

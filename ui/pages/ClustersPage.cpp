@@ -138,6 +138,13 @@ ClustersPage::ClustersPage(WorkspaceController* controller, QWidget* parent)
     m_draws->legend->setVisible(true);
     m_draws->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     m_draws->xAxis->setLabel(tr("clusters, largest first"));
+    {
+        QSharedPointer<QCPAxisTickerFixed> integers(new QCPAxisTickerFixed);
+        integers->setTickStep(1.0);
+        integers->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        m_draws->xAxis->setTicker(integers);
+        m_sweep->xAxis->setTicker(integers);
+    }
     m_draws->yAxis->setLabel(tr("share of draws"));
     auto* clustersTab = new QSplitter(Qt::Vertical, this);
     clustersTab->addWidget(m_draws);
@@ -160,6 +167,8 @@ ClustersPage::ClustersPage(WorkspaceController* controller, QWidget* parent)
     split->addWidget(tabs);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    rememberSplitter(split, QStringLiteral("mapAndTabs"));
+    rememberSplitter(clustersTab, QStringLiteral("drawsAndTable"));
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);

@@ -97,6 +97,7 @@ DataPage::DataPage(WorkspaceController* controller, QWidget* parent)
     tableAndClip->setStretchFactor(0, 3);
     tableAndClip->setStretchFactor(1, 2);
     rightLayout->addWidget(tableAndClip);
+    rememberSplitter(tableAndClip, QStringLiteral("tableAndClip"));
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
                 if (!current.isValid())
@@ -112,6 +113,8 @@ DataPage::DataPage(WorkspaceController* controller, QWidget* parent)
     split->addWidget(right);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
+    rememberSplitter(split, QStringLiteral("summaryAndTable"));
+    rememberSplitter(plots, QStringLiteral("histogramAndProblems"));
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);

@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+class QSplitter;
+
 namespace ssondo::ui {
 
 class WorkspaceController;
@@ -32,6 +34,9 @@ Q_SIGNALS:
 
 protected:
     WorkspaceController* controller() const { return m_controller; }
+    /// Restores a splitter's sizes from QSettings ("pages/<id>/<key>") and saves them when moved.
+    /// Call from the derived constructor (pageId() is then the derived one).
+    void rememberSplitter(QSplitter* splitter, const QString& key);
 
 private:
     WorkspaceController* m_controller;

@@ -203,6 +203,8 @@ TeacherPage::TeacherPage(WorkspaceController* controller, QWidget* parent)
     swl->addWidget(statsRow, 1);
     setsSplit->addWidget(statsWidget);
     sl->addWidget(setsSplit);
+    rememberSplitter(setsSplit, QStringLiteral("setsAndStats"));
+    rememberSplitter(statsRow, QStringLiteral("normsAndVariance"));
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(teacherBox);

@@ -133,7 +133,7 @@ QColor ScatterMap::groupColor(int g)
 
 ScatterMap::ScatterMap(QWidget* parent)
     : QWidget(parent), m_plot(new QCustomPlot(this)), m_legend(new QListWidget(this)),
-      m_boxSelect(new QToolButton(this))
+      m_boxSelect(new QToolButton(this)), m_lasso(new QToolButton(this))
 {
     m_cloud = new PointCloud(m_plot->xAxis, m_plot->yAxis);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
@@ -147,9 +147,25 @@ ScatterMap::ScatterMap(QWidget* parent)
     m_boxSelect->setText(tr("Box select"));
     m_boxSelect->setToolTip(tr("Drag a rectangle to list the clips inside; off: drag pans, wheel zooms"));
     m_boxSelect->setCheckable(true);
+    m_lasso->setText(tr("Lasso"));
+    m_lasso->setToolTip(tr("Draw around clips to list them"));
+    m_lasso->setCheckable(true);
     connect(m_boxSelect, &QToolButton::toggled, this, [this](bool on) {
-        m_plot->setSelectionRectMode(on ? QCP::srmCustom : QCP::srmNone);
+        if (on)
+            setMode(Mode::Box);
+        else if (!m_lasso->isChecked())
+            setMode(Mode::Pan);
     });
+    connect(m_lasso, &QToolButton::toggled, this, [this](bool on) {
+        if (on)
+            setMode(Mode::Lasso);
+        else if (!m_boxSelect->isChecked())
+            setMode(Mode::Pan);
+    });
+    m_lassoCurve = new QCPCurve(m_plot->xAxis, m_plot->yAxis);
+    m_lassoCurve->setPen(QPen(QColor(0, 0, 0, 200), 1.5, Qt::DashLine));
+    m_lassoCurve->setBrush(QColor(0x2c, 0x6f, 0xbb, 40));
+    m_lassoCurve->setSelectable(QCP::stNone);
     connect(m_plot->selectionRect(), &QCPSelectionRect::accepted, this, [this](const QRect& rect, QMouseEvent*) {
         const QVector<int> inside = pointsIn(rect);
         setHighlighted(inside);
@@ -164,6 +180,7 @@ ScatterMap::ScatterMap(QWidget* parent)
 
     auto* tools = new QHBoxLayout;
     tools->addWidget(m_boxSelect);
+    tools->addWidget(m_lasso);
     tools->addWidget(reset);
     tools->addStretch();
     auto* left = new QVBoxLayout;
@@ -188,6 +205,30 @@ void ScatterMap::setGroups(const QVector<int>& groups, const QStringList& names)
     m_cloud->setGroups(groups);
     fillLegend(groups, names);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ScatterMap::setMode(Mode mode)
+{
+    const QSignalBlocker b1(m_boxSelect), b2(m_lasso);
+    m_boxSelect->setChecked(mode == Mode::Box);
+    m_lasso->setChecked(mode == Mode::Lasso);
+    m_plot->setSelectionRectMode(mode == Mode::Box ? QCP::srmCustom : QCP::srmNone);
+    m_plot->setInteraction(QCP::iRangeDrag, mode == Mode::Pan);
+}
+
+QVector<int> ScatterMap::pointsIn(const QPolygon& polygon) const
+{
+    QVector<int> out;
+    if (polygon.size() < 3)
+        return out;
+    const QRect bounds = polygon.boundingRect();
+    const auto& pts = m_cloud->points();
+    for (int i = 0; i < pts.size(); ++i) {
+        const QPoint p = pixelOf(i);
+        if (bounds.contains(p) && polygon.containsPoint(p, Qt::OddEvenFill))
+            out << i;
+    }
+    return out;
 }
 
 int ScatterMap::groupOf(int i) const
@@ -285,12 +326,35 @@ QVector<int> ScatterMap::pointsIn(const QRect& rect) const
 bool ScatterMap::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == m_plot) {
+        auto drawLasso = [this] {
+            QVector<double> x, y;
+            for (const QPoint& p : m_lassoPath)
+                x << m_plot->xAxis->pixelToCoord(p.x()), y << m_plot->yAxis->pixelToCoord(p.y());
+            if (!m_lassoPath.isEmpty())
+                x << x.first(), y << y.first();
+            m_lassoCurve->setData(x, y);
+            m_plot->replot(QCustomPlot::rpQueuedReplot);
+        };
         if (event->type() == QEvent::MouseMove) {
             auto* e = static_cast<QMouseEvent*>(event);
             if (e->buttons() == Qt::NoButton)
                 Q_EMIT pointHovered(pointAt(e->pos()));
+            else if (m_lasso->isChecked() && (e->buttons() & Qt::LeftButton)) {
+                m_lassoPath << e->pos();
+                drawLasso();
+            }
         } else if (event->type() == QEvent::MouseButtonPress) {
             m_pressPos = static_cast<QMouseEvent*>(event)->pos();
+            if (m_lasso->isChecked()) {
+                m_lassoPath = QPolygon{m_pressPos};
+                drawLasso();
+            }
+        } else if (event->type() == QEvent::MouseButtonRelease && m_lasso->isChecked()) {
+            const QVector<int> inside = pointsIn(m_lassoPath);
+            m_lassoPath.clear();
+            drawLasso();
+            setHighlighted(inside);
+            Q_EMIT pointsSelected(inside);
         } else if (event->type() == QEvent::MouseButtonRelease && !m_boxSelect->isChecked()) {
             auto* e = static_cast<QMouseEvent*>(event);
             // A click, not the end of a pan.

@@ -5,6 +5,7 @@
 #include <QVector>
 #include <QWidget>
 
+class QCPCurve;
 class QCustomPlot;
 class QListWidget;
 class QToolButton;
@@ -16,7 +17,7 @@ class PointCloud;
 /// A fast 2-D scatter of up to hundreds of thousands of points on QCustomPlot: points are
 /// rasterised into an image at each replot (not drawn one QPainter call at a time), coloured by
 /// group with a stable palette, with zoom and pan (wheel, drag), hover (nearest point within a few
-/// pixels), click and box selection (the "Box select" button), and a legend of the groups.
+/// pixels), click, box and lasso selection, and a legend of the groups.
 class ScatterMap : public QWidget
 {
     Q_OBJECT
@@ -39,6 +40,10 @@ public:
     int pointAt(const QPoint& plotPixel, double maxPixels = 6) const;
     /// Indices of the points inside a rectangle of plot pixels.
     QVector<int> pointsIn(const QRect& plotPixels) const;
+    /// Indices of the points inside a polygon of plot pixels (lasso).
+    QVector<int> pointsIn(const QPolygon& plotPixels) const;
+    enum class Mode { Pan, Box, Lasso };
+    void setMode(Mode mode);
     /// Pixel position of point i in the plot widget (for tests).
     QPoint pixelOf(int i) const;
     void rescale();
@@ -64,6 +69,9 @@ private:
     PointCloud* m_cloud;
     QListWidget* m_legend;
     QToolButton* m_boxSelect;
+    QToolButton* m_lasso;
+    QCPCurve* m_lassoCurve;
+    QPolygon m_lassoPath;
     QPoint m_pressPos;
 };
 

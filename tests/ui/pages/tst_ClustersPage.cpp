@@ -31,6 +31,7 @@ private Q_SLOTS:
     void clickOpensClipOnDataPage();
     void boxSelectionListsClips();
     void runButtonsStartCommands();
+    void splitterSizesAreRemembered();
 
 private:
     QTemporaryDir m_dir;
@@ -177,6 +178,29 @@ void tst_ClustersPage::runButtonsStartCommands()
     QCOMPARE(run.at(0).at(0).toStringList(), cluster);
     QCOMPARE(run.at(1).at(0).toStringList().first(), QStringLiteral("map"));
     QVERIFY(page.findChild<QLabel*>(QStringLiteral("commandPreview"))->text().contains(QStringLiteral("ssondo cluster")));
+}
+
+void tst_ClustersPage::splitterSizesAreRemembered()
+{
+    WorkspaceController c;
+    QVERIFY(c.open(QString::fromStdString(m_demo.dir)));
+    QList<int> chosen;
+    {
+        ClustersPage page(&c);
+        page.resize(1200, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        auto* split = qobject_cast<QSplitter*>(page.map()->parentWidget());
+        QVERIFY(split);
+        split->setSizes({300, 800});
+        chosen = split->sizes();
+        Q_EMIT split->splitterMoved(300, 1);
+    }
+    ClustersPage again(&c);
+    again.resize(1200, 800);
+    again.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&again));
+    QCOMPARE(qobject_cast<QSplitter*>(again.map()->parentWidget())->sizes(), chosen);
 }
 
 QTEST_MAIN(tst_ClustersPage)

@@ -19,6 +19,7 @@ class tst_ScatterMap : public QObject
 private Q_SLOTS:
     void geometryAndPicking();
     void hoverAndClick();
+    void lassoSelects();
     void recolourKeepsView();
     void manyPointsStayFast();
 };
@@ -61,6 +62,32 @@ void tst_ScatterMap::hoverAndClick()
     QCOMPARE(clicked.count(), 1);
     QCOMPARE(clicked.at(0).at(0).toInt(), 2);
     QCOMPARE(m.highlighted(), QVector<int>{2});
+}
+
+void tst_ScatterMap::lassoSelects()
+{
+    ScatterMap m;
+    m.resize(600, 400);
+    m.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&m));
+    m.setPoints({{0, 0}, {1, 1}, {2, 0}, {1, -1}}, {0, 0, 1, 1}, {"x", "y"});
+    m.plot()->replot();
+    m.setMode(ScatterMap::Mode::Lasso);
+    QSignalSpy selected(&m, &ScatterMap::pointsSelected);
+    // A quadrilateral around points 0 and 1 only (data coordinates → pixels).
+    auto px = [&](double x, double y) {
+        return QPoint(int(m.plot()->xAxis->coordToPixel(x)), int(m.plot()->yAxis->coordToPixel(y)));
+    };
+    const QPoint a = px(-0.5, -0.3), b = px(-0.5, 1.5), c = px(1.5, 1.5), d = px(1.2, -0.3);
+    QTest::mousePress(m.plot(), Qt::LeftButton, {}, a);
+    for (const QPoint& p : {b, c, d}) {
+        QMouseEvent move(QEvent::MouseMove, p, m.plot()->mapToGlobal(p), Qt::NoButton, Qt::LeftButton, {});
+        QApplication::sendEvent(m.plot(), &move);
+    }
+    QTest::mouseRelease(m.plot(), Qt::LeftButton, {}, d);
+    QCOMPARE(selected.count(), 1);
+    QCOMPARE(selected.at(0).at(0).value<QVector<int>>(), (QVector<int>{0, 1}));
+    QCOMPARE(m.pointsIn(QPolygon{a, b, c, d}), (QVector<int>{0, 1}));
 }
 
 void tst_ScatterMap::recolourKeepsView()
