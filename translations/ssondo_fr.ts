@@ -393,6 +393,21 @@
     </message>
 </context>
 <context>
+    <name>ssondo::ui::CurvePlot</name>
+    <message>
+        <source>step</source>
+        <translation>pas</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>époque</translation>
+    </message>
+    <message>
+        <source>wall time (s)</source>
+        <translation>temps écoulé (s)</translation>
+    </message>
+</context>
+<context>
     <name>ssondo::ui::DataPage</name>
     <message>
         <source>Add dataset…</source>
@@ -449,6 +464,232 @@
     <message>
         <source>Data</source>
         <translation>Données</translation>
+    </message>
+</context>
+<context>
+    <name>ssondo::ui::ExperimentsPage</name>
+    <message>
+        <source>group seeds</source>
+        <translation>regrouper les graines</translation>
+    </message>
+    <message>
+        <source>Filter runs (name, student, tags, notes…)</source>
+        <translation>Filtrer les entraînements (nom, élève, étiquettes, notes…)</translation>
+    </message>
+    <message>
+        <source>Tag…</source>
+        <translation>Étiqueter…</translation>
+    </message>
+    <message>
+        <source>Note…</source>
+        <translation>Annoter…</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Renommer…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Supprimer…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Exporter en CSV…</translation>
+    </message>
+    <message>
+        <source>Save plot…</source>
+        <translation>Enregistrer le graphique…</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>n°</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>nom</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>état</translation>
+    </message>
+    <message>
+        <source>teacher</source>
+        <translation>enseignant</translation>
+    </message>
+    <message>
+        <source>student</source>
+        <translation>élève</translation>
+    </message>
+    <message>
+        <source>parameters</source>
+        <translation>paramètres</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>perte</translation>
+    </message>
+    <message>
+        <source>sampler</source>
+        <translation>échantillonneur</translation>
+    </message>
+    <message>
+        <source>best val cosine</source>
+        <translation>meilleur cosinus val.</translation>
+    </message>
+    <message>
+        <source>downstream</source>
+        <translation>tâches aval</translation>
+    </message>
+    <message>
+        <source>% of teacher</source>
+        <translation>% de l&apos;enseignant</translation>
+    </message>
+    <message>
+        <source>tags</source>
+        <translation>étiquettes</translation>
+    </message>
+    <message>
+        <source>notes</source>
+        <translation>notes</translation>
+    </message>
+    <message>
+        <source>best</source>
+        <translation>meilleure</translation>
+    </message>
+    <message>
+        <source>last</source>
+        <translation>dernière</translation>
+    </message>
+    <message>
+        <source>metric</source>
+        <translation>mesure</translation>
+    </message>
+    <message>
+        <source>table value</source>
+        <translation>valeur du tableau</translation>
+    </message>
+    <message>
+        <source>backbone parameters</source>
+        <translation>paramètres du réseau</translation>
+    </message>
+    <message>
+        <source>file size (bytes)</source>
+        <translation>taille du fichier (octets)</translation>
+    </message>
+    <message>
+        <source>MACs per 10 s clip</source>
+        <translation>MAC par extrait de 10 s</translation>
+    </message>
+    <message>
+        <source>CPU latency per 10 s clip (ms)</source>
+        <translation>latence CPU par extrait de 10 s (ms)</translation>
+    </message>
+    <message>
+        <source>x</source>
+        <translation>x</translation>
+    </message>
+    <message>
+        <source>Curves</source>
+        <translation>Courbes</translation>
+    </message>
+    <message>
+        <source>Config differences</source>
+        <translation>Différences de configuration</translation>
+    </message>
+    <message>
+        <source>Students vs teachers</source>
+        <translation>Élèves et enseignants</translation>
+    </message>
+    <message>
+        <source>Pareto</source>
+        <translation>Pareto</translation>
+    </message>
+    <message>
+        <source>Export runs and curves to</source>
+        <translation>Exporter les entraînements et les courbes vers</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>Écrit : %1</translation>
+    </message>
+    <message>
+        <source>Save plot</source>
+        <translation>Enregistrer le graphique</translation>
+    </message>
+    <message>
+        <source>PNG (*.png);;PDF (*.pdf)</source>
+        <translation>PNG (*.png);;PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation>Impossible d&apos;écrire %1</translation>
+    </message>
+    <message>
+        <source>#%1 … (%2 seeds, mean)</source>
+        <translation>n°%1 … (%2 graines, moyenne)</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>min</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>max</translation>
+    </message>
+    <message>
+        <source>key</source>
+        <translation>clé</translation>
+    </message>
+    <message>
+        <source>task</source>
+        <translation>tâche</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation>modèle</translation>
+    </message>
+    <message>
+        <source>score</source>
+        <translation>score</translation>
+    </message>
+    <message>
+        <source>95% CI</source>
+        <translation>IC 95 %</translation>
+    </message>
+    <message>
+        <source>average</source>
+        <translation>moyenne</translation>
+    </message>
+    <message>
+        <source>Delete runs</source>
+        <translation>Supprimer des entraînements</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n run(s), their metrics, evaluations and folders?</source>
+        <translation>
+            <numerusform>Supprimer %n entraînement, ses mesures, évaluations et dossiers ?</numerusform>
+            <numerusform>Supprimer %n entraînements, leurs mesures, évaluations et dossiers ?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Tags (comma-separated):</source>
+        <translation>Étiquettes (séparées par des virgules) :</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Note :</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Nom :</translation>
+    </message>
+    <message>
+        <source>Run %1</source>
+        <translation>Entraînement %1</translation>
+    </message>
+    <message>
+        <source>Experiments</source>
+        <translation>Expériences</translation>
     </message>
 </context>
 <context>
@@ -618,22 +859,6 @@
     <message>
         <source>S-SONDO Workbench</source>
         <translation>Atelier S-SONDO</translation>
-    </message>
-    <message>
-        <source>Train</source>
-        <translation>Entraînement</translation>
-    </message>
-    <message>
-        <source>Configure a distillation run (student, mapping head, loss, sampler, schedule), start, stop and resume it, and follow its loss and teacher–student cosine live.</source>
-        <translation>Configurer une distillation (élève, tête de projection, perte, échantillonneur, calendrier), la lancer, l&apos;arrêter et la reprendre, et suivre en direct sa perte et le cosinus enseignant–élève.</translation>
-    </message>
-    <message>
-        <source>Experiments</source>
-        <translation>Expériences</translation>
-    </message>
-    <message>
-        <source>Compare runs side by side: curves, configuration differences, downstream scores with confidence intervals, % of the teacher retained against size and latency.</source>
-        <translation>Comparer les entraînements côte à côte : courbes, différences de configuration, scores en aval avec intervalles de confiance, % de l&apos;enseignant conservé selon la taille et la latence.</translation>
     </message>
     <message>
         <source>Workspace</source>
@@ -933,6 +1158,313 @@
     <message>
         <source>Cannot read set %1: %2</source>
         <translation>Impossible de lire l&apos;ensemble %1 : %2</translation>
+    </message>
+</context>
+<context>
+    <name>ssondo::ui::TrainPage</name>
+    <message>
+        <source>step</source>
+        <translation>pas</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>époque</translation>
+    </message>
+    <message>
+        <source>wall time</source>
+        <translation>temps écoulé</translation>
+    </message>
+    <message>
+        <source>Debiased exponential smoothing; the raw curve stays visible, faint</source>
+        <translation>Lissage exponentiel débiaisé ; la courbe brute reste visible, en clair</translation>
+    </message>
+    <message>
+        <source>log x</source>
+        <translation>x log</translation>
+    </message>
+    <message>
+        <source>log y</source>
+        <translation>y log</translation>
+    </message>
+    <message>
+        <source>Run:</source>
+        <translation>Entraînement :</translation>
+    </message>
+    <message>
+        <source>x:</source>
+        <translation>x :</translation>
+    </message>
+    <message>
+        <source>smoothing</source>
+        <translation>lissage</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Perte</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>perte</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>taux d&apos;apprentissage</translation>
+    </message>
+    <message>
+        <source>Validation teacher–student cosine</source>
+        <translation>Cosinus enseignant–élève en validation</translation>
+    </message>
+    <message>
+        <source>cosine</source>
+        <translation>cosinus</translation>
+    </message>
+    <message>
+        <source>Validation loss per teacher cluster, worst first</source>
+        <translation>Perte de validation par groupe de l&apos;enseignant, la pire d&apos;abord</translation>
+    </message>
+    <message>
+        <source>1 − cos</source>
+        <translation>1 − cos</translation>
+    </message>
+    <message>
+        <source>Teacher embeddings</source>
+        <translation>Plongements de l&apos;enseignant</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Embedding set</source>
+        <translation>Ensemble de plongements</translation>
+    </message>
+    <message>
+        <source>Clustering</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>Clip length</source>
+        <translation>Durée d&apos;extrait</translation>
+    </message>
+    <message>
+        <source>Student and mapping head</source>
+        <translation>Élève et tête de projection</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>Architecture</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>Largeur</translation>
+    </message>
+    <message>
+        <source>ERes2Net channels</source>
+        <translation>Canaux ERes2Net</translation>
+    </message>
+    <message>
+        <source>Head hidden units</source>
+        <translation>Unités cachées de la tête</translation>
+    </message>
+    <message>
+        <source>Head dropout</source>
+        <translation>Dropout de la tête</translation>
+    </message>
+    <message>
+        <source>Loss and sampling</source>
+        <translation>Perte et échantillonnage</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>Température</translation>
+    </message>
+    <message>
+        <source>Sampler</source>
+        <translation>Échantillonneur</translation>
+    </message>
+    <message>
+        <source>Optimisation</source>
+        <translation>Optimisation</translation>
+    </message>
+    <message>
+        <source>one pass</source>
+        <translation>une passe</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>Optimiseur</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Taux d&apos;apprentissage</translation>
+    </message>
+    <message>
+        <source>Weight decay</source>
+        <translation>Décroissance des poids</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>Calendrier</translation>
+    </message>
+    <message>
+        <source>Warm-up epochs</source>
+        <translation>Époques de montée</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>Époques</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>Taille de lot</translation>
+    </message>
+    <message>
+        <source>Clips per epoch</source>
+        <translation>Extraits par époque</translation>
+    </message>
+    <message>
+        <source>Augmentation and run</source>
+        <translation>Augmentation et entraînement</translation>
+    </message>
+    <message>
+        <source>SpecAugment</source>
+        <translation>SpecAugment</translation>
+    </message>
+    <message>
+        <source>generated</source>
+        <translation>généré</translation>
+    </message>
+    <message>
+        <source>comma-separated</source>
+        <translation>séparées par des virgules</translation>
+    </message>
+    <message>
+        <source>Mixup alpha</source>
+        <translation>Alpha du mixup</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Graine</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Périphérique</translation>
+    </message>
+    <message>
+        <source>Run name</source>
+        <translation>Nom de l&apos;entraînement</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Étiquettes</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Lancer</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Arrêter</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Reprendre</translation>
+    </message>
+    <message>
+        <source>Save TOML…</source>
+        <translation>Enregistrer en TOML…</translation>
+    </message>
+    <message>
+        <source>Load TOML…</source>
+        <translation>Charger un TOML…</translation>
+    </message>
+    <message>
+        <source>Paper defaults</source>
+        <translation>Valeurs de l&apos;article</translation>
+    </message>
+    <message>
+        <source>Equivalent command:</source>
+        <translation>Commande équivalente :</translation>
+    </message>
+    <message>
+        <source>Choose the teacher embeddings (extract them on the Teacher page first).</source>
+        <translation>Choisissez les plongements de l&apos;enseignant (extrayez-les d&apos;abord dans la page Enseignant).</translation>
+    </message>
+    <message>
+        <source>The balanced sampler and the cluster-aware loss need a clustering (Clusters page).</source>
+        <translation>L&apos;échantillonneur équilibré et la perte par groupes ont besoin d&apos;une partition (page Groupes).</translation>
+    </message>
+    <message>
+        <source>set %1 · %2 · %3-d</source>
+        <translation>ensemble %1 · %2 · dimension %3</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucune</translation>
+    </message>
+    <message>
+        <source>#%1 · k %2</source>
+        <translation>n°%1 · k %2</translation>
+    </message>
+    <message>
+        <source>#%1 %2 · %3 · %4</source>
+        <translation>n°%1 %2 · %3 · %4</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; · %2 · %3 · %4 sampling · status &lt;b&gt;%5&lt;/b&gt;</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; · %2 · %3 · échantillonnage %4 · état &lt;b&gt;%5&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source> · step %1 of %2</source>
+        <translation> · pas %1 sur %2</translation>
+    </message>
+    <message>
+        <source> · %1 steps/s (%2 clips/s)</source>
+        <translation> · %1 pas/s (%2 extraits/s)</translation>
+    </message>
+    <message>
+        <source> · ETA %1</source>
+        <translation> · reste %1</translation>
+    </message>
+    <message>
+        <source>training loss</source>
+        <translation>perte d&apos;entraînement</translation>
+    </message>
+    <message>
+        <source>validation loss</source>
+        <translation>perte de validation</translation>
+    </message>
+    <message>
+        <source>validation cosine</source>
+        <translation>cosinus de validation</translation>
+    </message>
+    <message>
+        <source>mean-embedding baseline %1</source>
+        <translation>référence du plongement moyen %1</translation>
+    </message>
+    <message>
+        <source>Asked job %1 to stop; it saves a checkpoint first.</source>
+        <translation>Arrêt demandé à la tâche %1 ; elle enregistre d&apos;abord un point de reprise.</translation>
+    </message>
+    <message>
+        <source>No training job runs on this machine.</source>
+        <translation>Aucun entraînement ne tourne sur cette machine.</translation>
+    </message>
+    <message>
+        <source>Save run config</source>
+        <translation>Enregistrer la configuration</translation>
+    </message>
+    <message>
+        <source>TOML (*.toml)</source>
+        <translation>TOML (*.toml)</translation>
+    </message>
+    <message>
+        <source>Load run config</source>
+        <translation>Charger une configuration</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>Entraînement</translation>
     </message>
 </context>
 </TS>

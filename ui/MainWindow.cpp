@@ -5,7 +5,9 @@
 #include "jobs/JobsDock.h"
 #include "pages/ClustersPage.h"
 #include "pages/DataPage.h"
+#include "pages/ExperimentsPage.h"
 #include "pages/PlaceholderPage.h"
+#include "pages/TrainPage.h"
 #include "pages/TeacherPage.h"
 #include "workspace/Workspace.h"
 
@@ -42,17 +44,7 @@ MainWindow::MainWindow(QWidget* parent)
         << new DataPage(m_controller, this)
         << new TeacherPage(m_controller, this)
         << new ClustersPage(m_controller, this)
-        << new PlaceholderPage(
-               QStringLiteral("train"), tr("Train"),
-               tr("Configure a distillation run (student, mapping head, loss, sampler, "
-                  "schedule), start, stop and resume it, and follow its loss and teacher–student "
-                  "cosine live."),
-               m_controller, this)
-        << new PlaceholderPage(QStringLiteral("experiments"), tr("Experiments"),
-                               tr("Compare runs side by side: curves, configuration differences, downstream "
-                                  "scores with confidence intervals, % of the teacher retained against size "
-                                  "and latency."),
-                               m_controller, this);
+        << new TrainPage(m_controller, this) << new ExperimentsPage(m_controller, this);
 
     if (auto* clusters = qobject_cast<ClustersPage*>(page(QStringLiteral("clusters"))))
         connect(clusters, &ClustersPage::clipActivated, this, [this](const QString& dataset, const QString& clip) {

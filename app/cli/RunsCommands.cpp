@@ -196,6 +196,8 @@ void addRunsCommands(CLI::App& app, CliContext& ctx)
         std::map<std::string, std::vector<std::pair<double, double>>> metrics;
         for (size_t i = 0; i < rs.size(); ++i)
             for (const auto& m : log.summaries(rs[i].id)) {
+                if (m.name.find('/') != std::string::npos)
+                    continue; // per-cluster curves: see `runs show`
                 auto& v = metrics[m.name];
                 v.resize(rs.size(), {std::nan(""), std::nan("")});
                 v[i] = {m.best, m.last};

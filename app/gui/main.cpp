@@ -6,6 +6,7 @@
 #include "MainWindow.h"
 #include "Translations.h"
 #include "pages/DataPage.h"
+#include "pages/ExperimentsPage.h"
 #include "pages/Page.h"
 
 #include <QApplication>
@@ -40,7 +41,9 @@ int main(int argc, char** argv)
                             QStringLiteral("path"));
     QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size WIDTHxHEIGHT"),
                             QStringLiteral("size"));
-    parser.addOptions({page, language, screenshot, clip, size});
+    QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Tab of the Experiments page to show (0-3)"),
+                           QStringLiteral("index"));
+    parser.addOptions({page, language, screenshot, clip, size, tab});
     parser.process(app);
 
     const QString lang =
@@ -68,6 +71,9 @@ int main(int argc, char** argv)
         }
     if (parser.isSet(page))
         window.setCurrentPage(parser.value(page));
+    if (parser.isSet(tab))
+        if (auto* exp = qobject_cast<ssondo::ui::ExperimentsPage*>(window.page(QStringLiteral("experiments"))))
+            exp->setCurrentTab(parser.value(tab).toInt());
 
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);

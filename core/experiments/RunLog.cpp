@@ -242,6 +242,27 @@ std::vector<MetricPoint> RunLog::metrics(std::int64_t runId, const std::string& 
     return out;
 }
 
+std::vector<std::pair<std::int64_t, MetricPoint>> RunLog::metricsAfter(std::int64_t runId, std::int64_t afterRowid,
+                                                                       int limit)
+{
+    std::vector<std::pair<std::int64_t, MetricPoint>> out;
+    auto s = m_db.prepare("SELECT rowid, step, epoch, wall_time, name, value FROM metric_points WHERE run_id = ?1 "
+                          "AND rowid > ?2 ORDER BY rowid LIMIT ?3");
+    s.bind(1, runId).bind(2, afterRowid).bind(3, std::int64_t(limit));
+    while (s.step())
+        out.push_back({s.columnInt(0),
+                       {s.columnInt(1), s.columnInt(2), s.columnDouble(3), s.columnText(4),
+                        s.columnOptDouble(5).value_or(std::nan(""))}});
+    return out;
+}
+
+std::int64_t RunLog::metricCount(std::int64_t runId)
+{
+    auto s = m_db.prepare("SELECT count(*) FROM metric_points WHERE run_id = ?1");
+    s.bind(1, runId);
+    return s.step() ? s.columnInt(0) : 0;
+}
+
 void RunLog::addArtifact(const ArtifactRecord& a)
 {
     Database::Transaction tx(m_db);

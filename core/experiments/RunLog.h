@@ -77,6 +77,12 @@ public:
     /// Removes points logged after `step` (a resumed run redoes them).
     void truncateMetrics(std::int64_t runId, std::int64_t afterStep);
     std::vector<MetricPoint> metrics(std::int64_t runId, const std::string& name = {});
+    /// Points logged after the row `afterRowid` (0: from the start), with their row ids, in order:
+    /// what a live view reads every few tens of milliseconds.
+    std::vector<std::pair<std::int64_t, MetricPoint>> metricsAfter(std::int64_t runId, std::int64_t afterRowid,
+                                                                   int limit = 200000);
+    /// Points of a run (a drop means a resumed run truncated its curve: re-read it).
+    std::int64_t metricCount(std::int64_t runId);
 
     /// Records a file of a run (replacing an earlier record of the same kind and path).
     void addArtifact(const ArtifactRecord& a);

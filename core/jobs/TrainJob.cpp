@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -357,6 +358,8 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     const std::int64_t stepsPerEpoch = (perEpoch + cfg.batchSize - 1) / cfg.batchSize;
     const std::int64_t totalSteps = stepsPerEpoch * cfg.epochs;
     auto lastFlush = Clock::now();
+    const auto processStart = Clock::now();
+    const std::int64_t firstStep = state.globalStep;
     std::int64_t clipsThisProcess = 0;
     double stepSeconds = 0, waitSeconds = 0;
     auto flush = [&](bool force) {
@@ -364,8 +367,10 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
             return;
         runs.addMetrics(run.id, buffer);
         buffer.clear();
-        jobs.progress(jobId, state.globalStep, totalSteps,
-                      stepSeconds > 0 ? clipsThisProcess / stepSeconds : 0.0);
+        // Steps per second of wall time (validation included), in the unit of done/total, so that
+        // the jobs dock's ETA is right.
+        const double secs = std::chrono::duration<double>(Clock::now() - processStart).count();
+        jobs.progress(jobId, state.globalStep, totalSteps, secs > 0 ? double(state.globalStep - firstStep) / secs : 0.0);
         lastFlush = Clock::now();
     };
     auto emit = [&](const std::string& name, double value) {
@@ -464,6 +469,8 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                 torch::NoGradGuard ng;
                 double lossTotal = 0, cosTotal = 0;
                 std::int64_t n = 0;
+                // Per teacher cluster (when the run has a clustering): mean 1 − cos, the cosine loss.
+                std::map<std::int64_t, std::pair<double, std::int64_t>> perCluster;
                 pipeline.start(chunk(val, cfg.batchSize));
                 while (auto batch = pipeline.next()) {
                     const at::Tensor pred =
@@ -474,7 +481,16 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                                                   clustersOf(batch->items, torch::Device(device)))
                                      .item<double>() *
                                  double(b);
-                    cosTotal += at::cosine_similarity(pred, target, 1).sum().item<double>();
+                    const at::Tensor cos = at::cosine_similarity(pred, target, 1).cpu().to(at::kDouble).contiguous();
+                    cosTotal += cos.sum().item<double>();
+                    if (!clusterOf.empty()) {
+                        const double* c = cos.data_ptr<double>();
+                        for (std::size_t i = 0; i < batch->items.size(); ++i) {
+                            auto& acc = perCluster[clusterOf[size_t(batch->items[i])]];
+                            acc.first += 1.0 - c[i];
+                            ++acc.second;
+                        }
+                    }
                     n += b;
                 }
                 pipeline.stop();
@@ -483,6 +499,8 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                 state.bestValCosine = std::max(state.bestValCosine, res.lastValCosine);
                 emit("val_loss", res.lastValLoss);
                 emit("val_cosine", res.lastValCosine);
+                for (const auto& [cluster, acc] : perCluster)
+                    emit("val_loss_cluster/" + std::to_string(cluster), acc.first / double(std::max<std::int64_t>(1, acc.second)));
             }
             ++state.epoch;
             state.stepInEpoch = 0;

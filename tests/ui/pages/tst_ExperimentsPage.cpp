@@ -1,0 +1,231 @@
+// The Experiments page on a log with known content: the runs table, only the differing config keys,
+// students against teachers with % of teacher, the Pareto front, seeds grouped into a mean with a
+// min–max band, and the CSV export read back.
+
+#include "WorkspaceController.h"
+#include "distill/TrainConfig.h"
+#include "experiments/EvaluationLog.h"
+#include "experiments/RunLog.h"
+#include "pages/ExperimentsPage.h"
+#include "plots/CurvePlot.h"
+#include "plots/QCustomPlotInclude.h"
+#include "workspace/Workspace.h"
+
+#include <QtTest/QtTest>
+#include <QtWidgets/QtWidgets>
+
+using namespace ssondo;
+using namespace ssondo::ui;
+
+class tst_ExperimentsPage : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void runsTable();
+    void configShowsOnlyDifferences();
+    void studentsVersusTeachers();
+    void paretoFront();
+    void seedsGrouped();
+    void csvRoundTrips();
+
+private:
+    std::int64_t addRun(RunLog& log, EvaluationLog& evals, const std::string& name, TrainConfig cfg, double score,
+                        std::int64_t params, double finalCosine);
+    QTemporaryDir m_dir;
+    QString m_ws;
+    std::vector<std::int64_t> m_ids;
+};
+
+std::int64_t tst_ExperimentsPage::addRun(RunLog& log, EvaluationLog& evals, const std::string& name, TrainConfig cfg,
+                                         double score, std::int64_t params, double finalCosine)
+{
+    RunRecord r;
+    r.name = name;
+    r.status = "done";
+    r.student = cfg.arch;
+    r.sampler = cfg.sampler;
+    r.loss = cfg.loss;
+    r.seed = cfg.seed;
+    r.teacher = "demo teacher";
+    r.backboneParams = params;
+    r.configToml = cfg.toToml(false);
+    const std::int64_t id = log.create(r);
+    std::vector<MetricPoint> pts;
+    for (int s = 1; s <= 4; ++s)
+        pts.push_back({s * 10, s, double(s), "val_cosine", finalCosine * s / 4.0});
+    log.addMetrics(id, pts);
+    EvaluationRecord e;
+    e.runId = id;
+    e.teacherIdentity = "teacher-x";
+    e.task = "esc50";
+    e.taskVersion = "v1";
+    e.protocol = "dataset folds (5)";
+    e.metric = "accuracy";
+    e.mean = score;
+    e.ci95 = 0.02;
+    e.foldsJson = "[]";
+    evals.add(e);
+    ModelProfileRecord p;
+    p.runId = id;
+    p.subject = name;
+    p.backboneParams = params;
+    p.macs = params * 100;
+    p.fileBytes = params * 4;
+    p.latencyMs = double(params) / 1e5;
+    evals.addProfile(p);
+    return id;
+}
+
+void tst_ExperimentsPage::initTestCase()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("ssondo-tests"));
+    QSettings().clear();
+    m_ws = m_dir.path() + QStringLiteral("/ws");
+    auto ws = Workspace::create(m_ws.toStdString());
+    RunLog log(ws->database());
+    EvaluationLog evals(ws->database());
+    EvaluationRecord t;
+    t.teacherIdentity = "teacher-x";
+    t.task = "esc50";
+    t.taskVersion = "v1";
+    t.protocol = "dataset folds (5)";
+    t.metric = "accuracy";
+    t.mean = 0.80;
+    t.ci95 = 0.01;
+    t.foldsJson = "[]";
+    evals.add(t);
+    TrainConfig a;
+    a.arch = "mn10";
+    a.embeddings = 1; // as a real run's config
+    TrainConfig b = a;
+    b.sampler = "balanced";
+    b.clustering = 1;
+    TrainConfig c = a;
+    c.seed = 7; // differs from a only by the seed
+    TrainConfig d = a;
+    d.arch = "eres2net";
+    m_ids.push_back(addRun(log, evals, "mn10-uniform", a, 0.72, 2971664, 0.40));
+    m_ids.push_back(addRun(log, evals, "mn10-balanced", b, 0.76, 2971664, 0.45));
+    m_ids.push_back(addRun(log, evals, "mn10-seed7", c, 0.70, 2971664, 0.50));
+    m_ids.push_back(addRun(log, evals, "eres2net", d, 0.68, 1368068, 0.30));
+}
+
+void tst_ExperimentsPage::runsTable()
+{
+    WorkspaceController w;
+    QVERIFY(w.open(m_ws));
+    ExperimentsPage page(&w);
+    page.refresh();
+    QTableWidget* t = page.runsTable();
+    QCOMPARE(t->rowCount(), 4);
+    QCOMPARE(page.selectedRuns().size(), std::size_t(4)); // all selected at first
+    for (int r = 0; r < 4; ++r)
+        if (t->item(r, 1)->text() == QStringLiteral("mn10-balanced")) {
+            QCOMPARE(t->item(r, 10)->text(), QStringLiteral("95.0 %")); // 0.76 / 0.80
+            QCOMPARE(t->item(r, 8)->text(), QStringLiteral("0.4500"));   // best val cosine
+        }
+}
+
+void tst_ExperimentsPage::configShowsOnlyDifferences()
+{
+    WorkspaceController w;
+    QVERIFY(w.open(m_ws));
+    ExperimentsPage page(&w);
+    page.refresh();
+    page.selectRuns({m_ids[0], m_ids[1]});
+    QTableWidget* t = page.configTable();
+    QStringList keys;
+    for (int r = 0; r < t->rowCount(); ++r)
+        keys << t->item(r, 0)->text();
+    QCOMPARE(keys, (QStringList{"sampler.clustering", "sampler.kind"}));
+    QCOMPARE(t->item(1, 1)->text(), QStringLiteral("'uniform'"));
+    QCOMPARE(t->item(1, 2)->text(), QStringLiteral("'balanced'"));
+}
+
+void tst_ExperimentsPage::studentsVersusTeachers()
+{
+    WorkspaceController w;
+    QVERIFY(w.open(m_ws));
+    ExperimentsPage page(&w);
+    page.refresh();
+    page.selectRuns({m_ids[0], m_ids[1]});
+    QTableWidget* t = page.scoresTable();
+    // Teacher row (greyed), the two students, then the averages.
+    QCOMPARE(t->item(0, 1)->text(), QStringLiteral("teacher"));
+    QCOMPARE(t->item(0, 3)->text(), QStringLiteral("0.8000"));
+    QVERIFY(t->item(0, 0)->foreground().color() != t->item(1, 0)->foreground().color());
+    QCOMPARE(t->item(1, 6)->text(), QStringLiteral("90.0 %"));
+    QCOMPARE(t->item(2, 6)->text(), QStringLiteral("95.0 %"));
+    QCOMPARE(t->rowCount(), 5);
+}
+
+void tst_ExperimentsPage::paretoFront()
+{
+    WorkspaceController w;
+    QVERIFY(w.open(m_ws));
+    ExperimentsPage page(&w);
+    page.refresh();
+    QCustomPlot* plot = page.paretoPlot();
+    QCPGraph* front = nullptr;
+    QCPGraph* runs = nullptr;
+    for (int i = 0; i < plot->graphCount(); ++i)
+        (plot->graph(i)->name() == QStringLiteral("front") ? front : runs) = plot->graph(i);
+    QVERIFY(front && runs);
+    QCOMPARE(runs->dataCount(), 4);
+    // eres2net (smallest, 85 %) and mn10-balanced (95 %) are on the front; the others are beaten.
+    QCOMPARE(front->dataCount(), 2);
+    QCOMPARE(front->data()->at(0)->value, 85.0);
+    QCOMPARE(front->data()->at(1)->value, 95.0);
+}
+
+void tst_ExperimentsPage::seedsGrouped()
+{
+    WorkspaceController w;
+    QVERIFY(w.open(m_ws));
+    ExperimentsPage page(&w);
+    page.refresh();
+    page.selectRuns({m_ids[0], m_ids[2]});
+    QCOMPARE(page.curves()->series().size(), 2); // two runs, two curves
+    page.groupSeeds()->setChecked(true);
+    // One group: its mean, min and max.
+    QCOMPARE(page.curves()->series().size(), 3);
+    QVector<double> mean;
+    for (auto it = page.curves()->series().begin(); it != page.curves()->series().end(); ++it)
+        if (!it.key().contains('/'))
+            mean = it->value;
+    QCOMPARE(mean.size(), 4);
+    QVERIFY(std::abs(mean.last() - 0.45) < 1e-12); // (0.40 + 0.50) / 2
+}
+
+void tst_ExperimentsPage::csvRoundTrips()
+{
+    WorkspaceController w;
+    QVERIFY(w.open(m_ws));
+    ExperimentsPage page(&w);
+    page.refresh();
+    QTemporaryDir out;
+    const QStringList files = page.exportCsv(out.path());
+    QCOMPARE(files.size(), 2);
+    QFile runs(files[0]);
+    QVERIFY(runs.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(runs.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 5); // header + 4 runs
+    QVERIFY(lines[0].startsWith(QStringLiteral("#,name,status")));
+    QFile curves(files[1]);
+    QVERIFY(curves.open(QIODevice::ReadOnly));
+    const QStringList c = QString::fromUtf8(curves.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(c.size(), 1 + 16);
+    auto ws = Workspace::open(m_ws.toStdString(), true);
+    const auto pts = RunLog(ws->database()).metrics(m_ids[1], "val_cosine");
+    const QStringList row = c[1 + 4 + 3].split(',');
+    QCOMPARE(row[0].toLongLong(), qlonglong(m_ids[1]));
+    QCOMPARE(row[5].toDouble(), pts[3].value);
+    QVERIFY(page.savePlot(out.path() + QStringLiteral("/curves.png")));
+    QVERIFY(page.savePlot(out.path() + QStringLiteral("/curves.pdf")));
+    QVERIFY(QFileInfo(out.path() + QStringLiteral("/curves.pdf")).size() > 1000);
+}
+
+QTEST_MAIN(tst_ExperimentsPage)
+#include "tst_ExperimentsPage.moc"

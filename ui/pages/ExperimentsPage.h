@@ -1,0 +1,74 @@
+#pragma once
+
+#include "pages/Page.h"
+
+#include <cstdint>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QCustomPlot;
+class QLineEdit;
+class QTabWidget;
+class QTableWidget;
+
+namespace ssondo::ui {
+
+class CurvePlot;
+
+/// Compare runs: the runs table (status, teacher, student, parameters, loss, sampler, best
+/// validation cosine, downstream average, % of teacher, tags, notes) with tag / note / rename /
+/// delete; for the selected runs their curves overlaid (runs differing only by seed as a mean with a
+/// min–max band), the config keys that differ, students against teachers per task, and a Pareto
+/// plot of % of teacher against size or cost; CSV export of the table and every curve, plots to
+/// PNG or PDF.
+class ExperimentsPage : public Page
+{
+    Q_OBJECT
+
+public:
+    explicit ExperimentsPage(WorkspaceController* controller, QWidget* parent = nullptr);
+    QString title() const override { return tr("Experiments"); }
+    QString pageId() const override { return QStringLiteral("experiments"); }
+    void refresh() override;
+
+    void selectRuns(const std::vector<std::int64_t>& ids);
+    std::vector<std::int64_t> selectedRuns() const;
+    /// Writes runs.csv and curves.csv into `dir`; returns the files written.
+    QStringList exportCsv(const QString& dir) const;
+    /// Saves the plot of the current tab (.png or .pdf by extension).
+    bool savePlot(const QString& file) const;
+    void setCurrentTab(int index);
+
+    QTableWidget* runsTable() const { return m_runs; }
+    CurvePlot* curves() const { return m_curves; }
+    QTableWidget* configTable() const { return m_config; }
+    QTableWidget* scoresTable() const { return m_scores; }
+    QCustomPlot* paretoPlot() const { return m_pareto; }
+    QComboBox* metricCombo() const { return m_metric; }
+    QCheckBox* groupSeeds() const { return m_groupSeeds; }
+
+private:
+    void fillRuns();
+    void updateSelection();
+    void fillCurves();
+    void fillConfig();
+    void fillScores();
+    void fillPareto();
+    void editSelected(const QString& what);
+
+    QLineEdit* m_filter;
+    QTableWidget* m_runs;
+    QTabWidget* m_tabs;
+    QComboBox* m_metric;
+    QComboBox* m_summary;
+    QCheckBox* m_groupSeeds;
+    CurvePlot* m_curves;
+    QTableWidget* m_config;
+    QTableWidget* m_scores;
+    QComboBox* m_paretoX;
+    QCustomPlot* m_pareto;
+    std::vector<std::int64_t> m_paretoRuns;
+};
+
+} // namespace ssondo::ui

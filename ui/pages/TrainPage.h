@@ -1,0 +1,130 @@
+#pragma once
+
+#include "pages/Page.h"
+
+#include <QHash>
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+class QTimer;
+
+namespace ssondo {
+struct TrainConfig;
+}
+
+namespace ssondo::ui {
+
+class CurvePlot;
+class HistogramPlot;
+
+/// Launch and watch distillation runs: the whole run config as a form (paper defaults), validated
+/// before start, saved and loaded as TOML, shown as the equivalent `ssondo train` command; Start,
+/// Stop, Resume; live curves read from the experiment log every 40 ms (train and validation loss,
+/// learning rate, validation cosine against the mean-embedding baseline) with step / epoch / wall
+/// time axes, log scales and debiased smoothing; validation loss per teacher cluster, worst first.
+class TrainPage : public Page
+{
+    Q_OBJECT
+
+public:
+    explicit TrainPage(WorkspaceController* controller, QWidget* parent = nullptr);
+    ~TrainPage() override;
+    QString title() const override { return tr("Train"); }
+    QString pageId() const override { return QStringLiteral("train"); }
+    void refresh() override;
+
+    /// The config the form describes (throws InputError when a field is invalid).
+    TrainConfig config() const;
+    void setConfig(const TrainConfig& config);
+    /// `train` arguments equivalent to the form: flags for the keys that differ from the defaults.
+    QStringList trainArguments() const;
+    /// Empty when the form is valid, else what is wrong.
+    QString validationError() const;
+
+    void showRun(std::int64_t runId);
+    std::int64_t shownRun() const { return m_run; }
+    /// Reads new metric points of the shown run now (the timer does it every 40 ms).
+    void pollMetrics();
+
+    CurvePlot* lossPlot() const { return m_losses; }
+    CurvePlot* cosinePlot() const { return m_cosine; }
+    HistogramPlot* clusterPlot() const { return m_clusters; }
+    QLabel* progressLabel() const { return m_progress; }
+    QPlainTextEdit* commandView() const { return m_commandView; }
+
+private:
+    void buildForm(QWidget* form);
+    void updateCommand();
+    void fillRuns();
+    void fillSources();
+    void rebuildCurves();
+    void start();
+    void stop();
+    void resume();
+    void saveToml();
+    void loadToml();
+
+    // Form
+    QComboBox* m_embeddings;
+    QComboBox* m_clustering;
+    QComboBox* m_arch;
+    QDoubleSpinBox* m_width;
+    QSpinBox* m_mChannels;
+    QSpinBox* m_headHidden;
+    QDoubleSpinBox* m_headDropout;
+    QComboBox* m_loss;
+    QDoubleSpinBox* m_temperature;
+    QComboBox* m_sampler;
+    QComboBox* m_optimizer;
+    QLineEdit* m_lr;
+    QLineEdit* m_weightDecay;
+    QComboBox* m_schedule;
+    QDoubleSpinBox* m_warmup;
+    QSpinBox* m_epochs;
+    QSpinBox* m_batch;
+    QSpinBox* m_samplesPerEpoch;
+    QDoubleSpinBox* m_clipSeconds;
+    QDoubleSpinBox* m_mixup;
+    QCheckBox* m_specAugment;
+    QSpinBox* m_seed;
+    QComboBox* m_device;
+    QLineEdit* m_name;
+    QLineEdit* m_tags;
+    QLabel* m_error;
+    QPlainTextEdit* m_commandView;
+    QPushButton* m_start;
+    QPushButton* m_stop;
+    QPushButton* m_resume;
+
+    // Watching
+    QComboBox* m_runs;
+    QLabel* m_progress;
+    QComboBox* m_xAxis;
+    QSlider* m_smoothing;
+    QCheckBox* m_logX;
+    QCheckBox* m_logY;
+    CurvePlot* m_losses;
+    CurvePlot* m_cosine;
+    HistogramPlot* m_clusters;
+    QTimer* m_timer;
+    std::int64_t m_run = 0, m_lastRowid = 0, m_knownCount = 0;
+    struct Curve
+    {
+        QVector<double> step, epoch, wall, value;
+    };
+    std::map<std::string, Curve> m_curves;
+    bool m_dirty = false;
+};
+
+} // namespace ssondo::ui
