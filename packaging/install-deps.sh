@@ -10,7 +10,7 @@ BUILD_PKGS=(
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools linguist-qt6
   qt6-multimedia-dev libqcustomplot-dev libqcustomplot2.1-qt6
   libsndfile1-dev libsoxr-dev libsqlite3-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libgloo-dev
-  libgl-dev libqt6svg6 zlib1g-dev
+  libgl-dev libqt6svg6 qt6-svg-dev zlib1g-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 )
 TEST_PKGS=(

@@ -691,6 +691,26 @@
         <source>Experiments</source>
         <translation>Expériences</translation>
     </message>
+    <message>
+        <source>Teacher × student</source>
+        <translation>Enseignant × élève</translation>
+    </message>
+    <message>
+        <source>Double-click a run&apos;s number to choose the colour of its curves</source>
+        <translation>Double-cliquez sur le numéro d&apos;un entraînement pour choisir la couleur de ses courbes</translation>
+    </message>
+    <message>
+        <source>Colour of run %1</source>
+        <translation>Couleur de l&apos;entraînement %1</translation>
+    </message>
+    <message>
+        <source>PNG (*.png);;PDF (*.pdf);;SVG (*.svg)</source>
+        <translation>PNG (*.png);;PDF (*.pdf);;SVG (*.svg)</translation>
+    </message>
+    <message>
+        <source>%1 % (run %2)</source>
+        <translation>%1 % (entraînement %2)</translation>
+    </message>
 </context>
 <context>
     <name>ssondo::ui::HistogramPlot</name>

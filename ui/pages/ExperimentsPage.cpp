@@ -11,6 +11,8 @@
 #include "workspace/Workspace.h"
 
 #include <QCheckBox>
+#include <QColorDialog>
+#include <QSettings>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
@@ -27,6 +29,9 @@
 #include <QTableWidget>
 #include <QTextStream>
 #include <QVBoxLayout>
+#ifdef SSONDO_HAVE_SVG
+#include <QSvgGenerator>
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -92,7 +97,7 @@ ExperimentsPage::ExperimentsPage(WorkspaceController* controller, QWidget* paren
     : Page(controller, parent), m_filter(new QLineEdit(this)), m_runs(new QTableWidget(this)), m_tabs(new QTabWidget(this)),
       m_metric(new QComboBox(this)), m_summary(new QComboBox(this)), m_groupSeeds(new QCheckBox(tr("group seeds"), this)),
       m_curves(new CurvePlot(this)), m_config(new QTableWidget(this)), m_scores(new QTableWidget(this)),
-      m_paretoX(new QComboBox(this)), m_pareto(new QCustomPlot(this))
+      m_paretoX(new QComboBox(this)), m_pareto(new QCustomPlot(this)), m_matrix(new QTableWidget(this))
 {
     m_filter->setPlaceholderText(tr("Filter runs (name, student, tags, notes…)"));
     m_filter->setClearButtonEnabled(true);
@@ -136,7 +141,7 @@ ExperimentsPage::ExperimentsPage(WorkspaceController* controller, QWidget* paren
     cl->addLayout(cc);
     cl->addWidget(m_curves, 1);
 
-    for (auto* t : {m_config, m_scores}) {
+    for (auto* t : {m_config, m_scores, m_matrix}) {
         t->verticalHeader()->setVisible(false);
         t->setEditTriggers(QAbstractItemView::NoEditTriggers);
         t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -161,6 +166,7 @@ ExperimentsPage::ExperimentsPage(WorkspaceController* controller, QWidget* paren
     m_tabs->addTab(m_config, tr("Config differences"));
     m_tabs->addTab(m_scores, tr("Students vs teachers"));
     m_tabs->addTab(paretoTab, tr("Pareto"));
+    m_tabs->addTab(m_matrix, tr("Teacher × student"));
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_runs);
@@ -181,6 +187,17 @@ ExperimentsPage::ExperimentsPage(WorkspaceController* controller, QWidget* paren
         }
     });
     connect(m_runs, &QTableWidget::itemSelectionChanged, this, &ExperimentsPage::updateSelection);
+    m_runs->setToolTip(tr("Double-click a run's number to choose the colour of its curves"));
+    connect(m_runs, &QTableWidget::cellDoubleClicked, this, [this](int row, int column) {
+        if (column != CId)
+            return;
+        const std::int64_t id = m_runs->item(row, CId)->data(Qt::UserRole).toLongLong();
+        const QColor c = QColorDialog::getColor(runColor(id), this, tr("Colour of run %1").arg(id));
+        if (c.isValid()) {
+            setRunColor(id, c);
+            fillRuns();
+        }
+    });
     connect(m_metric, &QComboBox::currentIndexChanged, this, &ExperimentsPage::fillCurves);
     connect(m_groupSeeds, &QCheckBox::toggled, this, &ExperimentsPage::fillCurves);
     connect(m_summary, &QComboBox::currentIndexChanged, this, &ExperimentsPage::fillRuns);
@@ -196,7 +213,12 @@ ExperimentsPage::ExperimentsPage(WorkspaceController* controller, QWidget* paren
     });
     connect(png, &QPushButton::clicked, this, [this] {
         const QString file = QFileDialog::getSaveFileName(this, tr("Save plot"), QStringLiteral("plot.png"),
+                                                          
+#ifdef SSONDO_HAVE_SVG
+                                                          tr("PNG (*.png);;PDF (*.pdf);;SVG (*.svg)"));
+#else
                                                           tr("PNG (*.png);;PDF (*.pdf)"));
+#endif
         if (!file.isEmpty() && !savePlot(file))
             Q_EMIT statusMessage(tr("Could not write %1").arg(file));
     });
@@ -282,7 +304,7 @@ void ExperimentsPage::fillRuns()
             m_runs->setItem(r, CNotes, item(QString::fromStdString(run.notes)));
             m_runs->item(r, CId)->setIcon([&] {
                 QPixmap p(10, 10);
-                p.fill(ScatterMap::groupColor(int(run.id)));
+                p.fill(runColor(run.id));
                 return QIcon(p);
             }());
         }
@@ -308,6 +330,66 @@ void ExperimentsPage::updateSelection()
     fillConfig();
     fillScores();
     fillPareto();
+    fillMatrix();
+}
+
+QColor ExperimentsPage::runColor(std::int64_t runId)
+{
+    const QVariant v = QSettings().value(QStringLiteral("runColors/%1").arg(runId));
+    return v.isValid() ? v.value<QColor>() : ScatterMap::groupColor(int(runId));
+}
+
+void ExperimentsPage::setRunColor(std::int64_t runId, const QColor& color)
+{
+    QSettings().setValue(QStringLiteral("runColors/%1").arg(runId), color);
+}
+
+void ExperimentsPage::fillMatrix()
+{
+    // Rows: teachers; columns: student architectures; cell: the best % of teacher of those runs.
+    m_matrix->clear();
+    m_matrix->setRowCount(0);
+    m_matrix->setColumnCount(0);
+    Workspace* ws = controller()->workspace();
+    if (!ws)
+        return;
+    EvaluationLog evals(ws->database());
+    EmbeddingCatalog sets(ws->database());
+    std::map<std::string, std::map<std::string, std::pair<double, std::int64_t>>> best; // teacher → arch → (pct, run)
+    std::set<std::string> archs;
+    std::map<std::string, std::string> teacherName;
+    for (const auto& run : RunLog(ws->database()).list()) {
+        const RunScores sc = evals.runScores(run.id);
+        if (!sc.pctOfTeacher)
+            continue;
+        std::string teacher = run.teacher;
+        if (const auto s = sets.find(run.embeddingSetId)) {
+            teacher = s->teacherIdentity;
+            teacherName[teacher] = s->teacherDescription;
+        }
+        archs.insert(run.student);
+        auto& cell = best[teacher][run.student];
+        if (cell.second == 0 || *sc.pctOfTeacher > cell.first)
+            cell = {*sc.pctOfTeacher, run.id};
+    }
+    QStringList headers{tr("teacher")};
+    for (const auto& a : archs)
+        headers << QString::fromStdString(a);
+    m_matrix->setColumnCount(headers.size());
+    m_matrix->setHorizontalHeaderLabels(headers);
+    m_matrix->setRowCount(int(best.size()));
+    int r = 0;
+    for (const auto& [teacher, row] : best) {
+        const std::string name = teacherName.count(teacher) ? teacherName[teacher] : teacher;
+        m_matrix->setItem(r, 0, new QTableWidgetItem(QString::fromStdString(name)));
+        int c = 1;
+        for (const auto& a : archs) {
+            const auto it = row.find(a);
+            m_matrix->setItem(r, c++, new QTableWidgetItem(it == row.end() ? QStringLiteral("-")
+                                                                            : tr("%1 % (run %2)").arg(it->second.first, 0, 'f', 1).arg(it->second.second)));
+        }
+        ++r;
+    }
 }
 
 void ExperimentsPage::fillCurves()
@@ -335,7 +417,7 @@ void ExperimentsPage::fillCurves()
     }
     for (const auto& [key, members] : groups) {
         const RunRecord first = log.get(members.front());
-        const QColor color = ScatterMap::groupColor(int(first.id));
+        const QColor color = runColor(first.id);
         if (members.size() == 1) {
             CurvePlot::Series s;
             for (const auto& p : log.metrics(first.id, metric))
@@ -580,7 +662,23 @@ QStringList ExperimentsPage::exportCsv(const QString& dir) const
 bool ExperimentsPage::savePlot(const QString& file) const
 {
     QCustomPlot* plot = m_tabs->currentIndex() == 3 ? m_pareto : m_curves->plot();
-    return file.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive) ? plot->savePdf(file) : plot->savePng(file);
+    if (file.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
+        return plot->savePdf(file);
+#ifdef SSONDO_HAVE_SVG
+    if (file.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive)) {
+        QSvgGenerator svg;
+        svg.setFileName(file);
+        svg.setSize(plot->size());
+        svg.setViewBox(QRect(QPoint(0, 0), plot->size()));
+        svg.setTitle(QStringLiteral("S-SONDO Workbench"));
+        QCPPainter painter;
+        if (!painter.begin(&svg))
+            return false;
+        plot->toPainter(&painter, plot->width(), plot->height());
+        return painter.end();
+    }
+#endif
+    return plot->savePng(file);
 }
 
 void ExperimentsPage::editSelected(const QString& what)

@@ -45,6 +45,10 @@ public:
     QTableWidget* configTable() const { return m_config; }
     QTableWidget* scoresTable() const { return m_scores; }
     QCustomPlot* paretoPlot() const { return m_pareto; }
+    QTableWidget* matrixTable() const { return m_matrix; }
+    /// Colour of a run's curves: the user's choice (double-click the run's id) or a stable default.
+    static QColor runColor(std::int64_t runId);
+    static void setRunColor(std::int64_t runId, const QColor& color);
     QComboBox* metricCombo() const { return m_metric; }
     QCheckBox* groupSeeds() const { return m_groupSeeds; }
 
@@ -55,6 +59,7 @@ private:
     void fillConfig();
     void fillScores();
     void fillPareto();
+    void fillMatrix();
     void editSelected(const QString& what);
 
     QLineEdit* m_filter;
@@ -68,6 +73,7 @@ private:
     QTableWidget* m_scores;
     QComboBox* m_paretoX;
     QCustomPlot* m_pareto;
+    QTableWidget* m_matrix;
     std::vector<std::int64_t> m_paretoRuns;
 };
 

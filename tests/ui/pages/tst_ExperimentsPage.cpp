@@ -29,6 +29,7 @@ private Q_SLOTS:
     void paretoFront();
     void seedsGrouped();
     void csvRoundTrips();
+    void teacherStudentMatrixAndColours();
 
 private:
     std::int64_t addRun(RunLog& log, EvaluationLog& evals, const std::string& name, TrainConfig cfg, double score,
@@ -225,6 +226,30 @@ void tst_ExperimentsPage::csvRoundTrips()
     QVERIFY(page.savePlot(out.path() + QStringLiteral("/curves.png")));
     QVERIFY(page.savePlot(out.path() + QStringLiteral("/curves.pdf")));
     QVERIFY(QFileInfo(out.path() + QStringLiteral("/curves.pdf")).size() > 1000);
+    QVERIFY(page.savePlot(out.path() + QStringLiteral("/curves.svg")));
+    QFile svg(out.path() + QStringLiteral("/curves.svg"));
+    QVERIFY(svg.open(QIODevice::ReadOnly));
+    QVERIFY(svg.readAll().contains("<svg"));
+}
+
+void tst_ExperimentsPage::teacherStudentMatrixAndColours()
+{
+    WorkspaceController w;
+    QVERIFY(w.open(m_ws));
+    ExperimentsPage page(&w);
+    page.refresh();
+    QTableWidget* m = page.matrixTable();
+    QCOMPARE(m->rowCount(), 1); // one teacher in this log
+    QCOMPARE(m->columnCount(), 3); // teacher, eres2net, mn10
+    QCOMPARE(m->horizontalHeaderItem(2)->text(), QStringLiteral("mn10"));
+    QVERIFY(m->item(0, 2)->text().startsWith(QStringLiteral("95.0 %"))); // the best mn10 run
+    QVERIFY(m->item(0, 1)->text().startsWith(QStringLiteral("85.0 %")));
+    // A colour chosen for a run is used for its curve.
+    ExperimentsPage::setRunColor(m_ids[1], QColor(1, 2, 3));
+    page.refresh();
+    page.selectRuns({m_ids[1]});
+    QCOMPARE(page.curves()->series().begin()->color, QColor(1, 2, 3));
+    QSettings().remove(QStringLiteral("runColors"));
 }
 
 QTEST_MAIN(tst_ExperimentsPage)
