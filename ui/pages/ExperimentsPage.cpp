@@ -454,6 +454,8 @@ void ExperimentsPage::fillCurves()
         hi.label = tr("max");
         lo.color = hi.color = faint;
         lo.smooth = hi.smooth = false;
+        lo.inLegend = hi.inLegend = false;
+        hi.fillTo = QString::fromStdString(key) + "/min"; // the min–max band
         m_curves->setSeries(QString::fromStdString(key) + "/min", lo);
         m_curves->setSeries(QString::fromStdString(key) + "/max", hi);
         m_curves->setSeries(QString::fromStdString(key), mean);

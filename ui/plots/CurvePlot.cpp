@@ -124,6 +124,7 @@ void CurvePlot::rebuild()
     m_plot->clearGraphs();
     m_plot->clearItems();
     bool any = false, anyRight = false;
+    QHash<QString, QCPGraph*> drawn;
     for (const QString& key : m_order) {
         const Series& s = m_series[key];
         const QVector<double>& x = m_x == XAxis::Step ? s.step : m_x == XAxis::Epoch ? s.epoch : s.wall;
@@ -144,7 +145,19 @@ void CurvePlot::rebuild()
         g->setData(x, smoothed ? debiasedEma(s.value, m_weight) : s.value, true);
         if (s.value.size() == 1)
             g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
+        if (!s.inLegend)
+            m_plot->legend->removeItem(m_plot->legend->itemCount() - 1);
+        drawn.insert(key, g);
         any = true;
+    }
+    for (const QString& key : m_order) {
+        const Series& s = m_series[key];
+        if (!s.fillTo.isEmpty() && drawn.contains(key) && drawn.contains(s.fillTo)) {
+            QColor band = s.color;
+            band.setAlpha(50);
+            drawn[key]->setBrush(band);
+            drawn[key]->setChannelFillGraph(drawn[s.fillTo]);
+        }
     }
     for (const auto& b : m_baselines) {
         auto* line = new QCPItemStraightLine(m_plot);

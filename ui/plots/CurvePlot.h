@@ -31,6 +31,8 @@ public:
         QVector<double> step, epoch, wall, value;
         bool rightAxis = false;
         bool smooth = true;
+        QString fillTo; ///< key of another series: the area between the two is filled (a band)
+        bool inLegend = true;
     };
 
     explicit CurvePlot(QWidget* parent = nullptr);
