@@ -173,21 +173,7 @@ void addRunsCommands(CLI::App& app, CliContext& ctx)
                 if (std::find(keys.begin(), keys.end(), k) == keys.end())
                     keys.push_back(k);
         // Values of the differing keys, read back from each config's TOML.
-        auto valueOf = [](const TrainConfig& c, const std::string& key) {
-            const std::string toml = c.toToml(false);
-            const std::string leaf = key.substr(key.rfind('.') == std::string::npos ? 0 : key.rfind('.') + 1);
-            const std::string section =
-                key.find('.') == std::string::npos ? "" : key.substr(0, key.find('.'));
-            std::string current;
-            std::istringstream in(toml);
-            for (std::string line; std::getline(in, line);) {
-                if (!line.empty() && line[0] == '[')
-                    current = line.substr(1, line.size() - 2);
-                else if (current == section && line.rfind(leaf + " = ", 0) == 0)
-                    return line.substr(leaf.size() + 3);
-            }
-            return std::string();
-        };
+        auto valueOf = [](const TrainConfig& c, const std::string& key) { return c.valueText(key); };
         nlohmann::json out = nlohmann::json::object();
         out["runs"] = *ids;
         for (const auto& k : keys)

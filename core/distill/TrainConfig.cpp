@@ -350,6 +350,26 @@ std::string TrainConfig::hash() const
     return h.hex();
 }
 
+std::string TrainConfig::valueText(const std::string& key, bool unquoted) const
+{
+    const auto dot = key.find('.');
+    const std::string section = dot == std::string::npos ? "" : key.substr(0, dot);
+    const std::string leaf = dot == std::string::npos ? key : key.substr(dot + 1);
+    std::istringstream in(toToml(false));
+    std::string current;
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line[0] == '[')
+            current = line.substr(1, line.size() - 2);
+        else if (current == section && line.rfind(leaf + " = ", 0) == 0) {
+            std::string v = line.substr(leaf.size() + 3);
+            if (unquoted && v.size() >= 2 && (v.front() == '\'' || v.front() == '"') && v.back() == v.front())
+                v = v.substr(1, v.size() - 2);
+            return v;
+        }
+    }
+    return {};
+}
+
 std::vector<std::string> TrainConfig::differences(const TrainConfig& o) const
 {
     std::vector<std::string> out;

@@ -77,6 +77,9 @@ struct TrainConfig
     std::string toToml(bool withComments = true) const;
     /// Content hash of the fields that define the computation (not name, tags).
     std::string hash() const;
+    /// A key's value as the TOML writes it ("optim.lr" → "8e-04", "student.arch" → "'mn10'");
+    /// unquoted: strings without their quotes (what set() and `--set key=value` take). "" if unknown.
+    std::string valueText(const std::string& key, bool unquoted = false) const;
     /// Keys whose values differ from `other` ("optim.lr", ...).
     std::vector<std::string> differences(const TrainConfig& other) const;
     bool operator==(const TrainConfig& o) const { return toToml(false) == o.toToml(false); }

@@ -68,21 +68,6 @@ QTableWidgetItem* item(const QString& text, const QVariant& sortKey = {})
     return i;
 }
 
-std::string tomlValue(const TrainConfig& c, const std::string& key)
-{
-    const auto dot = key.find('.');
-    const std::string section = dot == std::string::npos ? "" : key.substr(0, dot);
-    const std::string leaf = dot == std::string::npos ? key : key.substr(dot + 1);
-    std::istringstream in(c.toToml(false));
-    std::string current;
-    for (std::string line; std::getline(in, line);) {
-        if (!line.empty() && line[0] == '[')
-            current = line.substr(1, line.size() - 2);
-        else if (current == section && line.rfind(leaf + " = ", 0) == 0)
-            return line.substr(leaf.size() + 3);
-    }
-    return {};
-}
 
 QString csvField(QString s)
 {
@@ -496,7 +481,7 @@ void ExperimentsPage::fillConfig()
     for (int r = 0; r < int(keys.size()); ++r) {
         m_config->setItem(r, 0, new QTableWidgetItem(QString::fromStdString(keys[size_t(r)])));
         for (size_t c = 0; c < cfgs.size(); ++c)
-            m_config->setItem(r, int(c) + 1, new QTableWidgetItem(QString::fromStdString(tomlValue(cfgs[c], keys[size_t(r)]))));
+            m_config->setItem(r, int(c) + 1, new QTableWidgetItem(QString::fromStdString(cfgs[c].valueText(keys[size_t(r)]))));
     }
 }
 

@@ -41,26 +41,6 @@ namespace ssondo::ui {
 
 namespace {
 
-/// Value of `key` ("optim.lr") as the TOML writes it, quotes removed.
-std::string tomlValue(const TrainConfig& c, const std::string& key)
-{
-    const auto dot = key.find('.');
-    const std::string section = dot == std::string::npos ? "" : key.substr(0, dot);
-    const std::string leaf = dot == std::string::npos ? key : key.substr(dot + 1);
-    std::istringstream in(c.toToml(false));
-    std::string current;
-    for (std::string line; std::getline(in, line);) {
-        if (!line.empty() && line[0] == '[')
-            current = line.substr(1, line.size() - 2);
-        else if (current == section && line.rfind(leaf + " = ", 0) == 0) {
-            std::string v = line.substr(leaf.size() + 3);
-            if (v.size() >= 2 && (v.front() == '\'' || v.front() == '"'))
-                v = v.substr(1, v.size() - 2);
-            return v;
-        }
-    }
-    return {};
-}
 
 QComboBox* combo(QWidget* parent, const QStringList& items)
 {
@@ -402,7 +382,7 @@ QStringList TrainPage::trainArguments() const
     for (const auto& key : c.differences(defaults)) {
         if (key == "name" || key == "tags")
             continue;
-        a << QStringLiteral("--set") << QString::fromStdString(key + "=" + tomlValue(c, key));
+        a << QStringLiteral("--set") << QString::fromStdString(key + "=" + c.valueText(key, true));
     }
     if (!c.name.empty())
         a << QStringLiteral("--name") << QString::fromStdString(c.name);

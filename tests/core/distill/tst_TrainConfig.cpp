@@ -19,6 +19,7 @@ private Q_SLOTS:
     void rejects_data();
     void rejects();
     void setFromFlags();
+    void valueTextFeedsSet();
     void hashFollowsComputation();
     void referenceSchedule_data();
     void referenceSchedule();
@@ -93,6 +94,22 @@ void tst_TrainConfig::setFromFlags()
     QCOMPARE(c.tags, (std::vector<std::string>{"x", "y"}));
     QVERIFY_THROWS_EXCEPTION(InputError, c.set("optim.learning_rate", "1"));
     QVERIFY_THROWS_EXCEPTION(InputError, c.set("train.epochs", "many"));
+}
+
+void tst_TrainConfig::valueTextFeedsSet()
+{
+    TrainConfig a;
+    a.arch = "dymn10";
+    a.lr = 2e-3;
+    a.specAugment = true;
+    QCOMPARE(a.valueText("student.arch"), std::string("'dymn10'"));
+    QCOMPARE(a.valueText("student.arch", true), std::string("dymn10"));
+    QCOMPARE(a.valueText("no.such"), std::string());
+    // Every differing key, set from its unquoted text, reproduces the config (the GUI's command).
+    TrainConfig b;
+    for (const auto& k : a.differences(b))
+        b.set(k, a.valueText(k, true));
+    QVERIFY(a.differences(b).empty());
 }
 
 void tst_TrainConfig::hashFollowsComputation()
