@@ -1179,6 +1179,10 @@
         <source>Cannot read set %1: %2</source>
         <translation>Impossible de lire l&apos;ensemble %1 : %2</translation>
     </message>
+    <message>
+        <source>&lt;font color=#b26a00&gt;%1 is outside the workspace. Loading a TorchScript file runs the code inside it: load only files you trust.&lt;/font&gt;&lt;br&gt;</source>
+        <translation>&lt;font color=#b26a00&gt;%1 est hors de l&apos;espace de travail. Charger un fichier TorchScript exécute le code qu&apos;il contient : ne chargez que des fichiers de confiance.&lt;/font&gt;&lt;br&gt;</translation>
+    </message>
 </context>
 <context>
     <name>ssondo::ui::TrainPage</name>

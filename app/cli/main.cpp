@@ -45,6 +45,9 @@ int main(int argc, char** argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
+    // Past a file-size limit (ulimit -f) a write must fail with EFBIG and be reported, not kill the
+    // process halfway through a checkpoint.
+    signal(SIGXFSZ, SIG_IGN);
 
     CLI::App app{"ssondo: self-supervised distillation of audio foundation models (S-SONDO Workbench)",
                  "ssondo"};

@@ -5,12 +5,17 @@
 
 #include <torch/torch.h>
 
+#include <sstream>
+
 namespace ssondo {
 
 void saveCheckpoint(const std::string& path, torch::nn::Module& student, torch::nn::Module& head,
                     torch::optim::Optimizer& optimizer, const TrainState& s)
 {
-    writeFileAtomicWith(path, [&](const std::string& tmp) {
+    // Serialised to memory first: LibTorch's zip writer throws from a destructor when the disk fills
+    // (std::terminate, a half-written file); our own checked writes report the error instead.
+    std::ostringstream bytes;
+    {
         torch::serialize::OutputArchive archive, studentArchive, headArchive, optimArchive;
         student.save(studentArchive);
         head.save(headArchive);
@@ -24,13 +29,13 @@ void saveCheckpoint(const std::string& path, torch::nn::Module& student, torch::
         archive.write("global_step", torch::tensor(s.globalStep));
         archive.write("best_val_cosine", torch::tensor(s.bestValCosine, torch::kDouble));
         archive.write("elapsed_seconds", torch::tensor(s.elapsedSeconds, torch::kDouble));
-        try {
-            archive.save_to(tmp);
-        } catch (const std::exception& e) {
-            throw Error(path + ": cannot write the checkpoint (" + std::string(e.what()).substr(0, 200) +
-                        "); the previous checkpoint is kept");
-        }
-    });
+        archive.save_to(bytes);
+    }
+    try {
+        writeFileAtomic(path, bytes.str());
+    } catch (const std::exception& e) {
+        throw Error(std::string("cannot write the checkpoint: ") + e.what());
+    }
 }
 
 TrainState loadCheckpoint(const std::string& path, torch::nn::Module& student, torch::nn::Module& head,

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <sstream>
+
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -39,11 +41,14 @@ std::vector<std::string> exportStudent(const std::string& dir, StudentBackbone& 
     writePyTorchStateDict(path("ssondo_wrapper.pt"), wrapper);
     files.push_back(path("ssondo_wrapper.pt"));
 
-    writeFileAtomicWith(path("backbone_libtorch.pt"), [&](const std::string& tmp) {
+    {
+        // To memory, then checked writes (LibTorch's writer terminates the process on a full disk).
         torch::serialize::OutputArchive archive;
         student.save(archive);
-        archive.save_to(tmp);
-    });
+        std::ostringstream bytes;
+        archive.save_to(bytes);
+        writeFileAtomic(path("backbone_libtorch.pt"), bytes.str());
+    }
     files.push_back(path("backbone_libtorch.pt"));
 
     const LogMelOptions fe;

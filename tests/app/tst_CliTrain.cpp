@@ -27,6 +27,7 @@ private Q_SLOTS:
     void sigtermStopsCleanly();
     void killNineResumesOnSameCurve();
     void runsCommands();
+    void fullDiskIsReported();
 
 private:
     QString makeWorkspace(const QString& name);
@@ -210,6 +211,41 @@ void tst_CliTrain::runsCommands()
     QCOMPARE(run({"-w", ws, "runs", "delete", "2", "--yes"}), 0);
     QCOMPARE(QJsonDocument::fromJson(out({"--json", "runs", "list"})).array().size(), 1);
     QCOMPARE(run({"-w", ws, "runs", "show", "2"}), 1);
+}
+
+void tst_CliTrain::fullDiskIsReported()
+{
+    // A file-size limit (ulimit -f, 20 MB) stands in for a full disk: the ~70 MB checkpoint cannot be
+    // written. The command says what and where, exits 1, leaves no partial file and a consistent log;
+    // the same command without the limit then finishes the run.
+    const QString ws = makeWorkspace("full");
+    QStringList args = trainArgs(ws);
+    QStringList quoted;
+    for (const QString& a : QStringList{QStringLiteral(SSONDO_CLI_PATH)} + args)
+        quoted << QStringLiteral("'%1'").arg(a);
+    QProcess p;
+    p.start(QStringLiteral("/bin/sh"), {"-c", "ulimit -f 20000; exec " + quoted.join(' ')});
+    QVERIFY(p.waitForFinished(300000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 1);
+    const QByteArray err = p.readAllStandardError();
+    QVERIFY2(err.contains("checkpoint.pt") && err.contains("File too large"), err.constData());
+    QVERIFY(!err.contains("terminate called"));
+    const auto files = QDir(ws + "/runs/1").entryList(QDir::Files);
+    QVERIFY2(!files.join(' ').contains("tmp"), qPrintable(files.join(' ')));
+    QVERIFY(!files.contains("checkpoint.pt"));
+    {
+        auto w = Workspace::open(ws.toStdString(), true);
+        QCOMPARE(RunLog(w->database()).get(1).status, std::string("failed"));
+        auto check = w->database().prepare("PRAGMA integrity_check");
+        QVERIFY(check.step());
+        QCOMPARE(check.columnText(0), std::string("ok"));
+    }
+    QByteArray err2;
+    QVERIFY2(run(args, &err2) == 0, err2.constData());
+    auto w = Workspace::open(ws.toStdString(), true);
+    QCOMPARE(RunLog(w->database()).get(1).status, std::string("done"));
+    QVERIFY(QFileInfo(ws + "/runs/1/checkpoint.pt").size() > 20000 * 1024);
 }
 
 QTEST_GUILESS_MAIN(tst_CliTrain)

@@ -294,13 +294,23 @@ void TeacherPage::inspect()
         } catch (const std::exception&) {
         }
     }
-    m_info->setText(tr("Loading %1 …").arg(source.toHtmlEscaped()));
+    // A TorchScript file is a program: loading it runs its code. Say so for files from outside the workspace.
+    QString warning;
+    if (m_kind->checkedId() == TorchScript && controller()->workspace()) {
+        const QString ws = QDir(QString::fromStdString(controller()->workspace()->dir())).canonicalPath();
+        const QString file = QFileInfo(source).canonicalFilePath();
+        if (!file.startsWith(ws + QLatin1Char('/')))
+            warning = tr("<font color=#b26a00>%1 is outside the workspace. Loading a TorchScript file runs the code "
+                         "inside it: load only files you trust.</font><br>")
+                          .arg(source.toHtmlEscaped());
+    }
+    m_info->setText(warning + tr("Loading %1 …").arg(source.toHtmlEscaped()));
     m_inspect->setEnabled(false);
     const int generation = ++m_inspectGeneration;
     QPointer<TeacherPage> self(this);
-    QThread* worker = QThread::create([self, source, clip, clipName, generation] {
+    QThread* worker = QThread::create([self, source, clip, clipName, generation, warning] {
         bool ok = false;
-        const QString text = inspectTeacher(source, clip, clipName, &ok);
+        const QString text = warning + inspectTeacher(source, clip, clipName, &ok);
         QMetaObject::invokeMethod(
             qApp,
             [self, ok, text, generation] {
