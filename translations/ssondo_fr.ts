@@ -998,12 +998,35 @@
         <source>Started: ssondo %1</source>
         <translation>Lancé : ssondo %1</translation>
     </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Préférences…</translation>
+    </message>
 </context>
 <context>
     <name>ssondo::ui::PlaceholderPage</name>
     <message>
         <source>&lt;i&gt;This page is not built yet in this version of the workbench.&lt;/i&gt;</source>
         <translation>&lt;i&gt;Cette page n&apos;est pas encore réalisée dans cette version de l&apos;atelier.&lt;/i&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>ssondo::ui::PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Préférences</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>Suivre le système</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>Langue :</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start of the workbench.</source>
+        <translation>La langue change au prochain démarrage de l&apos;atelier.</translation>
     </message>
 </context>
 <context>

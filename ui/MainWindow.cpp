@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "PreferencesDialog.h"
+
 #include "WorkspaceController.h"
 #include "data/DatasetCatalog.h"
 #include "jobs/JobsDock.h"
@@ -167,6 +169,11 @@ void MainWindow::buildMenus()
         m_stack->setCurrentWidget(m_welcome);
         setWindowTitle(tr("S-SONDO Workbench"));
         updateStatus();
+    });
+    file->addSeparator();
+    file->addAction(tr("&Preferences…"), QKeySequence::Preferences, this, [this]() {
+        PreferencesDialog dialog(this);
+        dialog.exec();
     });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);

@@ -3,6 +3,7 @@
 // workspaces, and the French catalogue.
 
 #include "MainWindow.h"
+#include "PreferencesDialog.h"
 #include "Translations.h"
 #include "WorkspaceController.h"
 #include "data/DatasetCatalog.h"
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void failingJobShowsError();
     void reopenShowsSameState();
     void frenchCatalogue();
+    void languagePreference();
 
 private:
     QTemporaryDir m_dir;
@@ -193,10 +195,30 @@ void tst_MainWindow::frenchCatalogue()
         QCOMPARE(w.jobsDock()->windowTitle(), QString("Tâches"));
         QCOMPARE(w.page("data")->findChild<QPushButton*>("addDatasetButton")->text(),
                  QString("Ajouter un jeu de données…"));
+        // The new pages are translated too.
+        bool found = false;
+        for (QPushButton* b : w.page("clusters")->findChildren<QPushButton*>())
+            found |= b->text() == QString("Lancer les k-moyennes");
+        QVERIFY(found);
+        QCOMPARE(w.page("train")->title(), QString("Entraînement"));
+        QCOMPARE(w.page("experiments")->title(), QString("Expériences"));
     }
     QCOMPARE(installTranslations("en"), QString("en"));
     MainWindow w;
     QCOMPARE(w.findChild<QListWidget*>("pageNavigation")->item(0)->text(), QString("Data"));
+}
+
+void tst_MainWindow::languagePreference()
+{
+    QSettings().remove("language");
+    PreferencesDialog d;
+    QCOMPARE(d.languageCombo()->currentData().toString(), QString("system")); // follows the system by default
+    d.languageCombo()->setCurrentIndex(d.languageCombo()->findData("fr"));
+    d.save();
+    QCOMPARE(QSettings().value("language").toString(), QString("fr"));
+    PreferencesDialog again;
+    QCOMPARE(again.languageCombo()->currentData().toString(), QString("fr"));
+    QSettings().remove("language");
 }
 
 QTEST_MAIN(tst_MainWindow)
