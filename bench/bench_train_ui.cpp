@@ -48,7 +48,7 @@ Latency probe(QApplication& app, double seconds)
         late.push_back(double(std::max<qint64>(0, now - expected)));
         expected = now + 5;
         if (now > seconds * 1000)
-            app.quit();
+            app.exit(0); // not quit(): in Qt 6 it closes the windows
     });
     tick.start();
     app.exec();

@@ -1004,13 +1004,6 @@
     </message>
 </context>
 <context>
-    <name>ssondo::ui::PlaceholderPage</name>
-    <message>
-        <source>&lt;i&gt;This page is not built yet in this version of the workbench.&lt;/i&gt;</source>
-        <translation>&lt;i&gt;Cette page n&apos;est pas encore réalisée dans cette version de l&apos;atelier.&lt;/i&gt;</translation>
-    </message>
-</context>
-<context>
     <name>ssondo::ui::PreferencesDialog</name>
     <message>
         <source>Preferences</source>

@@ -8,9 +8,8 @@
 #include "pages/ClustersPage.h"
 #include "pages/DataPage.h"
 #include "pages/ExperimentsPage.h"
-#include "pages/PlaceholderPage.h"
-#include "pages/TrainPage.h"
 #include "pages/TeacherPage.h"
+#include "pages/TrainPage.h"
 #include "workspace/Workspace.h"
 
 #include <QAction>
@@ -42,21 +41,20 @@ MainWindow::MainWindow(QWidget* parent)
     setWindowTitle(tr("S-SONDO Workbench"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/ssondo.svg")));
 
-    m_pages
-        << new DataPage(m_controller, this)
-        << new TeacherPage(m_controller, this)
-        << new ClustersPage(m_controller, this)
-        << new TrainPage(m_controller, this) << new ExperimentsPage(m_controller, this);
+    m_pages << new DataPage(m_controller, this) << new TeacherPage(m_controller, this)
+            << new ClustersPage(m_controller, this) << new TrainPage(m_controller, this)
+            << new ExperimentsPage(m_controller, this);
 
     if (auto* clusters = qobject_cast<ClustersPage*>(page(QStringLiteral("clusters"))))
-        connect(clusters, &ClustersPage::clipActivated, this, [this](const QString& dataset, const QString& clip) {
-            auto* data = qobject_cast<DataPage*>(page(QStringLiteral("data")));
-            if (!data)
-                return;
-            setCurrentPage(QStringLiteral("data"));
-            data->selectDataset(dataset);
-            data->selectClip(clip, true);
-        });
+        connect(clusters, &ClustersPage::clipActivated, this,
+                [this](const QString& dataset, const QString& clip) {
+                    auto* data = qobject_cast<DataPage*>(page(QStringLiteral("data")));
+                    if (!data)
+                        return;
+                    setCurrentPage(QStringLiteral("data"));
+                    data->selectDataset(dataset);
+                    data->selectClip(clip, true);
+                });
 
     m_welcome = buildWelcome();
     m_stack->addWidget(m_welcome);

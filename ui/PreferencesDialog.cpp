@@ -15,7 +15,8 @@ PreferencesDialog::PreferencesDialog(QWidget* parent) : QDialog(parent), m_langu
     m_language->addItem(tr("Follow the system"), QStringLiteral("system"));
     m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
     m_language->addItem(QStringLiteral("Français"), QStringLiteral("fr"));
-    const int i = m_language->findData(QSettings().value(QStringLiteral("language"), QStringLiteral("system")).toString());
+    const int i = m_language->findData(
+        QSettings().value(QStringLiteral("language"), QStringLiteral("system")).toString());
     m_language->setCurrentIndex(i >= 0 ? i : 0);
     auto* form = new QFormLayout;
     form->addRow(tr("Language:"), m_language);

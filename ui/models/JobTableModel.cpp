@@ -63,7 +63,8 @@ QString JobTableModel::duration(double seconds)
 static double secondsBetween(const std::string& from, const std::string& to)
 {
     const QDateTime a = QDateTime::fromString(QString::fromStdString(from), Qt::ISODate);
-    const QDateTime b = to.empty() ? QDateTime::currentDateTimeUtc() : QDateTime::fromString(QString::fromStdString(to), Qt::ISODate);
+    const QDateTime b = to.empty() ? QDateTime::currentDateTimeUtc()
+                                   : QDateTime::fromString(QString::fromStdString(to), Qt::ISODate);
     if (!a.isValid() || !b.isValid())
         return -1;
     return double(a.msecsTo(b)) / 1000.0;
@@ -105,7 +106,9 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const
         case Rate:
             return j->rate ? QString::number(*j->rate, 'f', 1) + tr("/s") : QString();
         case Elapsed:
-            return duration(secondsBetween(j->startedAt, j->state == "running" ? std::string() : j->finishedAt.empty() ? j->updatedAt : j->finishedAt));
+            return duration(secondsBetween(j->startedAt, j->state == "running"   ? std::string()
+                                                         : j->finishedAt.empty() ? j->updatedAt
+                                                                                 : j->finishedAt));
         case Eta:
             if (j->state == "running" && j->rate && *j->rate > 0 && j->total > 0 && j->done < j->total)
                 return duration(double(j->total - j->done) / *j->rate);

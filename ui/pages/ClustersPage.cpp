@@ -5,6 +5,7 @@
 #include "data/DatasetCatalog.h"
 #include "data/EmbeddingCatalog.h"
 #include "jobs/MapJob.h"
+#include "pages/TableItems.h"
 #include "plots/QCustomPlotInclude.h"
 #include "plots/ScatterMap.h"
 #include "workspace/Workspace.h"
@@ -36,35 +37,6 @@ namespace ssondo::ui {
 
 namespace {
 
-QTableWidgetItem* number(double v, int decimals)
-{
-    auto* item = new QTableWidgetItem;
-    item->setData(Qt::DisplayRole, decimals < 0 ? QVariant(qlonglong(v)) : QVariant(QString::number(v, 'f', decimals)));
-    item->setData(Qt::UserRole, v);
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    return item;
-}
-
-/// Numeric sort on Qt::UserRole.
-class NumberItem : public QTableWidgetItem
-{
-public:
-    using QTableWidgetItem::QTableWidgetItem;
-    bool operator<(const QTableWidgetItem& other) const override
-    {
-        return data(Qt::UserRole).toDouble() < other.data(Qt::UserRole).toDouble();
-    }
-};
-
-QTableWidgetItem* sortable(double v, int decimals, const QString& suffix = {})
-{
-    auto* item = new NumberItem;
-    item->setData(Qt::DisplayRole, (decimals < 0 ? QString::number(qlonglong(v)) : QString::number(v, 'f', decimals)) + suffix);
-    item->setData(Qt::UserRole, v);
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    return item;
-}
-
 QString firstLabel(const std::string& label)
 {
     const QString l = QString::fromStdString(label);
@@ -76,11 +48,12 @@ QString firstLabel(const std::string& label)
 ClustersPage::ClustersPage(WorkspaceController* controller, QWidget* parent)
     : Page(controller, parent), m_sets(new QComboBox(this)), m_clusterings(new QComboBox(this)),
       m_maps(new QComboBox(this)), m_colour(new QComboBox(this)), m_k(new QSpinBox(this)),
-      m_kRange(new QLineEdit(this)), m_normalize(new QCheckBox(tr("L2-normalise"), this)), m_seed(new QSpinBox(this)),
-      m_runCluster(new QPushButton(tr("Run k-means"), this)), m_mapMethod(new QComboBox(this)),
-      m_runMap(new QPushButton(tr("Compute map"), this)), m_command(new QLabel(this)), m_metrics(new QLabel(this)),
-      m_map(new ScatterMap(this)), m_table(new QTableWidget(this)), m_draws(new QCustomPlot(this)),
-      m_sweep(new QCustomPlot(this)), m_selection(new QListWidget(this))
+      m_kRange(new QLineEdit(this)), m_normalize(new QCheckBox(tr("L2-normalise"), this)),
+      m_seed(new QSpinBox(this)), m_runCluster(new QPushButton(tr("Run k-means"), this)),
+      m_mapMethod(new QComboBox(this)), m_runMap(new QPushButton(tr("Compute map"), this)),
+      m_command(new QLabel(this)), m_metrics(new QLabel(this)), m_map(new ScatterMap(this)),
+      m_table(new QTableWidget(this)), m_draws(new QCustomPlot(this)), m_sweep(new QCustomPlot(this)),
+      m_selection(new QListWidget(this))
 {
     m_sets->setMinimumWidth(260);
     m_colour->addItem(tr("cluster"), QStringLiteral("cluster"));
@@ -125,8 +98,8 @@ ClustersPage::ClustersPage(WorkspaceController* controller, QWidget* parent)
     m_metrics->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     // Right: the clusters (table + draws chart), the k sweep, the selection.
-    const QStringList headers{tr("cluster"), tr("clips"), tr("share of data"), tr("weight"), tr("uniform draws"),
-                              tr("balanced draws")};
+    const QStringList headers{tr("cluster"), tr("clips"),         tr("share of data"),
+                              tr("weight"),  tr("uniform draws"), tr("balanced draws")};
     m_table->setColumnCount(headers.size());
     m_table->setHorizontalHeaderLabels(headers);
     m_table->verticalHeader()->setVisible(false);
@@ -215,7 +188,8 @@ ClustersPage::ClustersPage(WorkspaceController* controller, QWidget* parent)
         const std::int64_t row = rowOfPoint(i);
         if (row >= 0) {
             showSelection({i});
-            Q_EMIT clipActivated(QString::fromStdString(m_dataset), QString::fromStdString(m_paths[size_t(row)]));
+            Q_EMIT clipActivated(QString::fromStdString(m_dataset),
+                                 QString::fromStdString(m_paths[size_t(row)]));
         }
     });
     connect(m_map, &ScatterMap::pointsSelected, this, [this, tabs](const QVector<int>& pts) {
@@ -225,7 +199,8 @@ ClustersPage::ClustersPage(WorkspaceController* controller, QWidget* parent)
     connect(m_selection, &QListWidget::itemDoubleClicked, this, [this](QListWidgetItem* item) {
         const auto row = item->data(Qt::UserRole).toLongLong();
         if (row >= 0 && size_t(row) < m_paths.size())
-            Q_EMIT clipActivated(QString::fromStdString(m_dataset), QString::fromStdString(m_paths[size_t(row)]));
+            Q_EMIT clipActivated(QString::fromStdString(m_dataset),
+                                 QString::fromStdString(m_paths[size_t(row)]));
     });
     updateCommands();
 }
@@ -268,7 +243,8 @@ std::int64_t ClustersPage::rowOfPoint(int i) const
 
 QStringList ClustersPage::clusterCommand() const
 {
-    QStringList a{QStringLiteral("cluster"), QStringLiteral("--embeddings"), QString::number(currentEmbeddingSet())};
+    QStringList a{QStringLiteral("cluster"), QStringLiteral("--embeddings"),
+                  QString::number(currentEmbeddingSet())};
     if (!m_kRange->text().trimmed().isEmpty())
         a << QStringLiteral("--k-range") << m_kRange->text().trimmed();
     else
@@ -281,8 +257,9 @@ QStringList ClustersPage::clusterCommand() const
 
 QStringList ClustersPage::mapCommand() const
 {
-    QStringList a{QStringLiteral("map"), QStringLiteral("--embeddings"), QString::number(currentEmbeddingSet()),
-                  QStringLiteral("--method"), m_mapMethod->currentData().toString()};
+    QStringList a{QStringLiteral("map"), QStringLiteral("--embeddings"),
+                  QString::number(currentEmbeddingSet()), QStringLiteral("--method"),
+                  m_mapMethod->currentData().toString()};
     if (m_normalize->isChecked())
         a << QStringLiteral("--normalize");
     a << QStringLiteral("--seed") << QString::number(m_seed->value());
@@ -313,12 +290,13 @@ void ClustersPage::fillSets()
     m_sets->clear();
     if (ws)
         for (const auto& s : EmbeddingCatalog(ws->database()).list())
-            m_sets->addItem(tr("set %1 · %2 · %3 (%4 × %5)")
-                                .arg(s.id)
-                                .arg(QString::fromStdString(s.datasetName), QString::fromStdString(s.teacherKind))
-                                .arg(s.done)
-                                .arg(s.dim),
-                            qlonglong(s.id));
+            m_sets->addItem(
+                tr("set %1 · %2 · %3 (%4 × %5)")
+                    .arg(s.id)
+                    .arg(QString::fromStdString(s.datasetName), QString::fromStdString(s.teacherKind))
+                    .arg(s.done)
+                    .arg(s.dim),
+                qlonglong(s.id));
     int i = m_sets->findData(keep);
     if (i < 0)
         i = 0; // the first (oldest) set: the teacher's, in a fresh demo
@@ -403,116 +381,14 @@ void ClustersPage::loadSet()
             m_labelNames = QStringList(names.begin(), names.end());
             m_loadedSet = set;
         } catch (const std::exception& e) {
-            m_metrics->setText(tr("Cannot read embedding set %1: %2").arg(set).arg(QString::fromUtf8(e.what())));
+            m_metrics->setText(
+                tr("Cannot read embedding set %1: %2").arg(set).arg(QString::fromUtf8(e.what())));
             return;
         }
         m_loadedClustering = m_loadedMap = -1;
     }
     loadClustering();
     loadMap();
-}
-
-void ClustersPage::loadClustering()
-{
-    Workspace* ws = controller()->workspace();
-    const auto id = currentClustering();
-    m_table->setSortingEnabled(false);
-    m_table->setRowCount(0);
-    m_draws->clearPlottables();
-    if (!ws || id <= 0) {
-        m_cluster.clear();
-        m_loadedClustering = -1;
-        m_metrics->setText(tr("No clustering of this set yet: choose k and press <i>Run k-means</i>."));
-        m_draws->replot(QCustomPlot::rpQueuedReplot);
-        recolour();
-        return;
-    }
-    ClusteringRecord c;
-    try {
-        ClusteringCatalog catalog(ws->database());
-        c = catalog.get(id);
-        if (id != m_loadedClustering)
-            m_cluster = catalog.assignments(id, std::int64_t(m_paths.size()));
-        m_loadedClustering = id;
-    } catch (const std::exception& e) {
-        m_metrics->setText(tr("Cannot read clustering %1: %2").arg(id).arg(QString::fromUtf8(e.what())));
-        return;
-    }
-    const auto& q = c.quality;
-    QString text = tr("<b>k = %1</b> (%2, seed %3, %4) on %5 clips: inertia %6 · silhouette %7 · "
-                      "Calinski–Harabasz %8 · Davies–Bouldin %9")
-                       .arg(c.k)
-                       .arg(c.normalized ? tr("L2-normalised") : tr("raw"))
-                       .arg(c.seed)
-                       .arg(QString::fromStdString(c.init))
-                       .arg(c.rows)
-                       .arg(q.inertia, 0, 'g', 5)
-                       .arg(q.silhouette, 0, 'f', 3)
-                       .arg(q.calinskiHarabasz, 0, 'f', 1)
-                       .arg(q.daviesBouldin, 0, 'f', 3);
-    if (q.nmi)
-        text += tr(" · against the labels: NMI %1 · ARI %2 · purity %3")
-                    .arg(*q.nmi, 0, 'f', 3)
-                    .arg(*q.ari, 0, 'f', 3)
-                    .arg(*q.purity, 0, 'f', 3);
-    m_metrics->setText(text);
-
-    // Per cluster: size, share, weight 1/size, and the expected share of draws.
-    const double total = double(std::max<std::int64_t>(1, c.rows));
-    int nonEmpty = 0;
-    for (auto s : c.sizes)
-        nonEmpty += s > 0;
-    m_table->setRowCount(int(c.sizes.size()));
-    for (int i = 0; i < int(c.sizes.size()); ++i) {
-        const double size = double(c.sizes[size_t(i)]);
-        auto* name = sortable(i, -1);
-        name->setIcon([&] {
-            QPixmap p(10, 10);
-            p.fill(ScatterMap::groupColor(i));
-            return QIcon(p);
-        }());
-        m_table->setItem(i, 0, name);
-        m_table->setItem(i, 1, sortable(size, -1));
-        m_table->setItem(i, 2, sortable(100.0 * size / total, 1, QStringLiteral(" %")));
-        m_table->setItem(i, 3, sortable(size > 0 ? 1.0 / size : 0.0, 5));
-        m_table->setItem(i, 4, sortable(100.0 * size / total, 1, QStringLiteral(" %")));
-        m_table->setItem(i, 5, sortable(size > 0 ? 100.0 / nonEmpty : 0.0, 1, QStringLiteral(" %")));
-    }
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(1, Qt::DescendingOrder);
-
-    // Draws per cluster, largest cluster first: uniform follows the sizes, balanced is flat.
-    std::vector<std::pair<std::int64_t, int>> order;
-    for (int i = 0; i < int(c.sizes.size()); ++i)
-        order.push_back({c.sizes[size_t(i)], i});
-    std::sort(order.begin(), order.end(), std::greater<>());
-    QVector<double> keys, uniform, balanced;
-    for (size_t j = 0; j < order.size(); ++j) {
-        keys << double(j + 1);
-        uniform << double(order[j].first) / total;
-        balanced << (order[j].first > 0 ? 1.0 / nonEmpty : 0.0);
-    }
-    auto* group = new QCPBarsGroup(m_draws);
-    auto* u = new QCPBars(m_draws->xAxis, m_draws->yAxis);
-    u->setName(tr("uniform sampling"));
-    u->setBrush(QColor(0x99, 0x99, 0x99, 200));
-    u->setPen(Qt::NoPen);
-    u->setData(keys, uniform, true);
-    auto* b = new QCPBars(m_draws->xAxis, m_draws->yAxis);
-    b->setName(tr("balanced sampling"));
-    b->setBrush(QColor(0x2c, 0x6f, 0xbb, 220));
-    b->setPen(Qt::NoPen);
-    b->setData(keys, balanced, true);
-    for (auto* bars : {u, b}) {
-        bars->setWidth(0.4);
-        bars->setBarsGroup(group);
-    }
-    m_draws->xAxis->setRange(0.3, double(order.size()) + 0.7);
-    const double top = uniform.isEmpty() ? 1.0 : std::max(*std::max_element(uniform.begin(), uniform.end()),
-                                                          balanced.isEmpty() ? 0.0 : balanced[0]);
-    m_draws->yAxis->setRange(0, top * 1.1);
-    m_draws->replot(QCustomPlot::rpQueuedReplot);
-    recolour();
 }
 
 void ClustersPage::loadMap()
@@ -540,8 +416,9 @@ void ClustersPage::loadMap()
         m_loadedMap = id;
         m_map->setPoints(pts, QVector<int>(pts.size(), -1), {});
     } catch (const std::exception& e) {
-        m_metrics->setText(m_metrics->text() + QStringLiteral("<br>") +
-                           tr("Cannot read map %1: %2").arg(id).arg(QString::fromUtf8(e.what())).toHtmlEscaped());
+        m_metrics->setText(
+            m_metrics->text() + QStringLiteral("<br>") +
+            tr("Cannot read map %1: %2").arg(id).arg(QString::fromUtf8(e.what())).toHtmlEscaped());
         return;
     }
     recolour();
@@ -554,7 +431,8 @@ void ClustersPage::recolour()
         m_map->clear();
         return;
     }
-    const bool byCluster = m_colour->currentData().toString() == QStringLiteral("cluster") && !m_cluster.empty();
+    const bool byCluster =
+        m_colour->currentData().toString() == QStringLiteral("cluster") && !m_cluster.empty();
     QStringList names;
     QVector<int> groups;
     groups.reserve(int(m_pointRows.size()));
@@ -572,56 +450,6 @@ void ClustersPage::recolour()
             groups << int(m_labelNames.indexOf(firstLabel(m_labels[size_t(row)])));
     }
     m_map->setGroups(groups, names); // positions, zoom and highlighted points stay
-}
-
-void ClustersPage::fillSweep()
-{
-    m_sweep->clearGraphs();
-    Workspace* ws = controller()->workspace();
-    const auto set = currentEmbeddingSet();
-    std::map<std::int64_t, ClusteringRecord> byK; // newest clustering per k
-    if (ws && set > 0)
-        for (const auto& c : ClusteringCatalog(ws->database()).list())
-            if (c.embeddingSetId == set && (!byK.count(c.k) || byK[c.k].id < c.id))
-                byK[c.k] = c;
-    QVector<double> k, sil, db, inertia;
-    for (const auto& [kk, c] : byK) {
-        k << double(kk);
-        sil << c.quality.silhouette;
-        db << c.quality.daviesBouldin;
-        inertia << c.quality.inertia;
-    }
-    auto add = [&](const QString& name, const QVector<double>& v, QCPAxis* axis, QColor color) {
-        auto* g = m_sweep->addGraph(m_sweep->xAxis, axis);
-        g->setName(name);
-        g->setData(k, v);
-        g->setPen(QPen(color, 2));
-        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
-    };
-    add(tr("silhouette (higher is better)"), sil, m_sweep->yAxis, QColor(0x2c, 0x6f, 0xbb));
-    add(tr("Davies–Bouldin (lower is better)"), db, m_sweep->yAxis, QColor(0xd6, 0x27, 0x28));
-    add(tr("inertia (right axis)"), inertia, m_sweep->yAxis2, QColor(0x55, 0x55, 0x55));
-    m_sweep->rescaleAxes();
-    if (k.size() == 1)
-        m_sweep->xAxis->setRange(k[0] - 1, k[0] + 1);
-    m_sweep->replot(QCustomPlot::rpQueuedReplot);
-}
-
-void ClustersPage::showSelection(const QVector<int>& points)
-{
-    m_selection->clear();
-    for (int i : points) {
-        const std::int64_t row = rowOfPoint(i);
-        if (row < 0)
-            continue;
-        QString text = QString::fromStdString(m_paths[size_t(row)]);
-        if (!m_labels[size_t(row)].empty())
-            text += QStringLiteral(" — ") + QString::fromStdString(m_labels[size_t(row)]);
-        if (!m_cluster.empty() && m_cluster[size_t(row)] >= 0)
-            text += QStringLiteral(" — ") + tr("cluster %1").arg(m_cluster[size_t(row)]);
-        auto* item = new QListWidgetItem(text, m_selection);
-        item->setData(Qt::UserRole, qlonglong(row));
-    }
 }
 
 } // namespace ssondo::ui

@@ -13,7 +13,8 @@ void Page::rememberSplitter(QSplitter* splitter, const QString& key)
     const QByteArray state = QSettings().value(k).toByteArray();
     if (!state.isEmpty())
         splitter->restoreState(state);
-    connect(splitter, &QSplitter::splitterMoved, this, [splitter, k] { QSettings().setValue(k, splitter->saveState()); });
+    connect(splitter, &QSplitter::splitterMoved, this,
+            [splitter, k] { QSettings().setValue(k, splitter->saveState()); });
 }
 
 } // namespace ssondo::ui

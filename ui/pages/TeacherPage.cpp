@@ -60,12 +60,13 @@ QString inspectTeacher(const QString& source, const QString& clip, const QString
                                 QString::fromStdString(teacherKindName(teacher->kind())),
                                 QString::fromStdString(teacher->identity()));
         if (teacher->kind() != TeacherKind::Precomputed)
-            text += QObject::tr("<br>%1 Hz · %2 s windows · %3-d embeddings · %4 parameters · loaded in %5 ms")
-                        .arg(teacher->sampleRate())
-                        .arg(teacher->windowSeconds())
-                        .arg(teacher->embeddingDim())
-                        .arg(QLocale().toString(qlonglong(teacher->parameterCount())))
-                        .arg(loadMs, 0, 'f', 0);
+            text +=
+                QObject::tr("<br>%1 Hz · %2 s windows · %3-d embeddings · %4 parameters · loaded in %5 ms")
+                    .arg(teacher->sampleRate())
+                    .arg(teacher->windowSeconds())
+                    .arg(teacher->embeddingDim())
+                    .arg(QLocale().toString(qlonglong(teacher->parameterCount())))
+                    .arg(loadMs, 0, 'f', 0);
         else
             text += QObject::tr("<br>%1-d precomputed embeddings").arg(teacher->embeddingDim());
         const QFileInfo fi(source);
@@ -87,17 +88,19 @@ QString inspectTeacher(const QString& source, const QString& clip, const QString
                                   .arg(clipName.toHtmlEscaped());
             e = *found;
         } else {
-            const at::Tensor segments = loadSegments(clip.toStdString(), teacher->sampleRate(), teacher->windowSeconds());
+            const at::Tensor segments =
+                loadSegments(clip.toStdString(), teacher->sampleRate(), teacher->windowSeconds());
             e = teacher->embed(segments).mean(0);
         }
         const double ms = double(t.nsecsElapsed()) / 1e6;
         const bool finite = at::isfinite(e).all().item<bool>();
-        text += QObject::tr("<br>Live check on <i>%1</i>: %2-d output, norm %3, %4 in %5 ms")
-                    .arg(clipName.toHtmlEscaped())
-                    .arg(e.numel())
-                    .arg(e.norm().item<double>(), 0, 'f', 3)
-                    .arg(finite ? QObject::tr("finite") : QObject::tr("<font color=#b00020>NOT finite</font>"))
-                    .arg(ms, 0, 'f', 0);
+        text +=
+            QObject::tr("<br>Live check on <i>%1</i>: %2-d output, norm %3, %4 in %5 ms")
+                .arg(clipName.toHtmlEscaped())
+                .arg(e.numel())
+                .arg(e.norm().item<double>(), 0, 'f', 3)
+                .arg(finite ? QObject::tr("finite") : QObject::tr("<font color=#b00020>NOT finite</font>"))
+                .arg(ms, 0, 'f', 0);
         *ok = finite;
         return text;
     } catch (const std::exception& ex) {
@@ -165,8 +168,8 @@ TeacherPage::TeacherPage(WorkspaceController* controller, QWidget* parent)
     m_command->setTextInteractionFlags(Qt::TextSelectableByMouse);
     el->addWidget(m_command);
 
-    const QStringList headers{tr("set"), tr("dataset"), tr("teacher"), tr("kind"), tr("dim"), tr("dtype"),
-                              tr("clips"), tr("failed"), tr("on disk")};
+    const QStringList headers{tr("set"),   tr("dataset"), tr("teacher"), tr("kind"),   tr("dim"),
+                              tr("dtype"), tr("clips"),   tr("failed"),  tr("on disk")};
     m_sets->setColumnCount(headers.size());
     m_sets->setHorizontalHeaderLabels(headers);
     m_sets->verticalHeader()->setVisible(false);
@@ -223,10 +226,11 @@ TeacherPage::TeacherPage(WorkspaceController* controller, QWidget* parent)
     connect(m_dataset, &QComboBox::currentTextChanged, this, &TeacherPage::updateCommand);
     connect(m_dtype, &QComboBox::currentTextChanged, this, &TeacherPage::updateCommand);
     connect(m_browse, &QPushButton::clicked, this, [this] {
-        const QString p = m_kind->checkedId() == TorchScript
-                              ? QFileDialog::getOpenFileName(this, tr("TorchScript teacher"), m_path->text(),
-                                                             tr("TorchScript (*.pt *.pth);;All files (*)"))
-                              : QFileDialog::getExistingDirectory(this, tr("Precomputed embeddings"), m_path->text());
+        const QString p =
+            m_kind->checkedId() == TorchScript
+                ? QFileDialog::getOpenFileName(this, tr("TorchScript teacher"), m_path->text(),
+                                               tr("TorchScript (*.pt *.pth);;All files (*)"))
+                : QFileDialog::getExistingDirectory(this, tr("Precomputed embeddings"), m_path->text());
         if (!p.isEmpty())
             m_path->setText(p);
     });
@@ -253,7 +257,9 @@ void TeacherPage::setTeacherSource(const QString& source)
         m_kind->button(Demo)->setChecked(true);
         m_path->clear();
     } else {
-        m_kind->button(QFileInfo(source).isDir() || source.endsWith(QStringLiteral(".npy")) ? Precomputed : TorchScript)
+        m_kind
+            ->button(QFileInfo(source).isDir() || source.endsWith(QStringLiteral(".npy")) ? Precomputed
+                                                                                          : TorchScript)
             ->setChecked(true);
         m_path->setText(source);
     }
@@ -273,7 +279,8 @@ void TeacherPage::updateCommand()
     const bool ok = !m_dataset->currentText().isEmpty() && !teacherSource().isEmpty();
     m_extract->setEnabled(ok);
     m_inspect->setEnabled(!teacherSource().isEmpty());
-    m_command->setText(ok ? QStringLiteral("<code>ssondo %1</code>").arg(extractCommand().join(QLatin1Char(' ')).toHtmlEscaped())
+    m_command->setText(ok ? QStringLiteral("<code>ssondo %1</code>")
+                                .arg(extractCommand().join(QLatin1Char(' ')).toHtmlEscaped())
                           : tr("Choose a teacher and a dataset."));
 }
 
@@ -287,7 +294,8 @@ void TeacherPage::inspect()
             if (const auto ds = datasets.find(m_dataset->currentText().toStdString()))
                 for (const auto& c : datasets.clips(ds->id))
                     if (c.readable()) {
-                        clip = QDir(QString::fromStdString(ds->root)).filePath(QString::fromStdString(c.path));
+                        clip =
+                            QDir(QString::fromStdString(ds->root)).filePath(QString::fromStdString(c.path));
                         clipName = QString::fromStdString(c.path);
                         break;
                     }
@@ -300,7 +308,8 @@ void TeacherPage::inspect()
         const QString ws = QDir(QString::fromStdString(controller()->workspace()->dir())).canonicalPath();
         const QString file = QFileInfo(source).canonicalFilePath();
         if (!file.startsWith(ws + QLatin1Char('/')))
-            warning = tr("<font color=#b26a00>%1 is outside the workspace. Loading a TorchScript file runs the code "
+            warning = tr("<font color=#b26a00>%1 is outside the workspace. Loading a TorchScript file runs "
+                         "the code "
                          "inside it: load only files you trust.</font><br>")
                           .arg(source.toHtmlEscaped());
     }
@@ -383,7 +392,10 @@ void TeacherPage::fillSets()
         m_sets->setItem(r, 5, cell(QString::fromStdString(s.dtype)));
         m_sets->setItem(r, 6, cell(QStringLiteral("%1 / %2").arg(s.done).arg(s.rows), true));
         m_sets->setItem(r, 7, cell(QString::number(s.failed), true));
-        m_sets->setItem(r, 8, cell(ec ? QStringLiteral("-") : QStringLiteral("%1 MB").arg(double(bytes) / 1e6, 0, 'f', 1), true));
+        m_sets->setItem(
+            r, 8,
+            cell(ec ? QStringLiteral("-") : QStringLiteral("%1 MB").arg(double(bytes) / 1e6, 0, 'f', 1),
+                 true));
         if (s.id == keep)
             keepRow = r;
     }
@@ -454,19 +466,22 @@ void TeacherPage::showSetStats()
         m_variance->replot(QCustomPlot::rpQueuedReplot);
         // Effective dimensionality: (Σλ)² / Σλ² of the per-dimension variances.
         const double s1 = var.sum().item<double>(), s2 = var.square().sum().item<double>();
-        m_stats->setText(tr("Set %1: %2 of %3 clips embedded, %4 failed · norm %5 ± %6 · mean per-dimension variance %7 "
-                            "· variance spread over ≈ %8 dimensions%9")
-                             .arg(id)
-                             .arg(es.done)
-                             .arg(es.rows)
-                             .arg(es.failed)
-                             .arg(norms.mean().item<double>(), 0, 'f', 3)
-                             .arg(norms.std().item<double>(), 0, 'f', 3)
-                             .arg(var.mean().item<double>(), 0, 'g', 3)
-                             .arg(s2 > 0 ? s1 * s1 / s2 : 0.0, 0, 'f', 1)
-                             .arg(total > done.size() ? tr(" (statistics on %1 sampled clips)").arg(done.size()) : QString()));
+        m_stats->setText(
+            tr("Set %1: %2 of %3 clips embedded, %4 failed · norm %5 ± %6 · mean per-dimension variance %7 "
+               "· variance spread over ≈ %8 dimensions%9")
+                .arg(id)
+                .arg(es.done)
+                .arg(es.rows)
+                .arg(es.failed)
+                .arg(norms.mean().item<double>(), 0, 'f', 3)
+                .arg(norms.std().item<double>(), 0, 'f', 3)
+                .arg(var.mean().item<double>(), 0, 'g', 3)
+                .arg(s2 > 0 ? s1 * s1 / s2 : 0.0, 0, 'f', 1)
+                .arg(total > done.size() ? tr(" (statistics on %1 sampled clips)").arg(done.size())
+                                         : QString()));
     } catch (const std::exception& e) {
-        m_stats->setText(tr("Cannot read set %1: %2").arg(id).arg(QString::fromUtf8(e.what()).toHtmlEscaped()));
+        m_stats->setText(
+            tr("Cannot read set %1: %2").arg(id).arg(QString::fromUtf8(e.what()).toHtmlEscaped()));
     }
 }
 

@@ -35,12 +35,10 @@
 #include <algorithm>
 #include <csignal>
 #include <fstream>
-#include <sstream>
 
 namespace ssondo::ui {
 
 namespace {
-
 
 QComboBox* combo(QWidget* parent, const QStringList& items)
 {
@@ -114,7 +112,8 @@ TrainPage::TrainPage(WorkspaceController* controller, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
-    connect(m_runs, &QComboBox::currentIndexChanged, this, [this] { showRun(m_runs->currentData().toLongLong()); });
+    connect(m_runs, &QComboBox::currentIndexChanged, this,
+            [this] { showRun(m_runs->currentData().toLongLong()); });
     connect(m_xAxis, &QComboBox::currentIndexChanged, this, [this](int i) {
         for (auto* p : {m_losses, m_cosine})
             p->setXAxis(CurvePlot::XAxis(i));
@@ -137,7 +136,11 @@ TrainPage::TrainPage(WorkspaceController* controller, QWidget* parent)
     });
     // Batch the points of ~40 ms into one redraw: smooth while a job logs at 100 Hz.
     m_timer->setInterval(40);
-    connect(m_timer, &QTimer::timeout, this, &TrainPage::pollMetrics);
+    // Only while the page is on screen: a hidden page does not query the log 25 times a second.
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        if (isVisible())
+            pollMetrics();
+    });
     m_timer->start();
     setConfig(TrainConfig{});
 }
@@ -420,8 +423,9 @@ void TrainPage::fillSources()
         m_embeddings->clear();
         for (const auto& s : EmbeddingCatalog(ws->database()).list())
             if (s.teacherKind != "student")
-                m_embeddings->addItem(tr("set %1 · %2 · %3-d").arg(s.id).arg(QString::fromStdString(s.datasetName)).arg(s.dim),
-                                      qlonglong(s.id));
+                m_embeddings->addItem(
+                    tr("set %1 · %2 · %3-d").arg(s.id).arg(QString::fromStdString(s.datasetName)).arg(s.dim),
+                    qlonglong(s.id));
         const int i = m_embeddings->findData(keepSet);
         m_embeddings->setCurrentIndex(i >= 0 ? i : (m_embeddings->count() ? 0 : -1));
     }
@@ -436,184 +440,6 @@ void TrainPage::fillSources()
         m_clustering->setCurrentIndex(i >= 0 ? i : (m_clustering->count() > 1 ? 1 : 0));
     }
     updateCommand();
-}
-
-void TrainPage::fillRuns()
-{
-    Workspace* ws = controller()->workspace();
-    if (!ws)
-        return;
-    const qlonglong keep = m_runs->currentData().toLongLong();
-    const QSignalBlocker b(m_runs);
-    m_runs->clear();
-    std::vector<RunRecord> runs;
-    try {
-        runs = RunLog(ws->database()).list();
-    } catch (const std::exception&) {
-        return;
-    }
-    std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& c) { return a.id > c.id; });
-    for (const auto& r : runs)
-        m_runs->addItem(tr("#%1 %2 · %3 · %4").arg(r.id).arg(QString::fromStdString(r.name), QString::fromStdString(r.student),
-                                                     QString::fromStdString(r.status)),
-                        qlonglong(r.id));
-    const int i = m_runs->findData(keep);
-    m_runs->setCurrentIndex(i >= 0 ? i : (m_runs->count() ? 0 : -1));
-    const std::int64_t shown = m_runs->currentData().toLongLong();
-    if (shown != m_run)
-        showRun(shown);
-    pollMetrics();
-}
-
-void TrainPage::showRun(std::int64_t runId)
-{
-    m_run = runId;
-    m_lastRowid = 0;
-    m_knownCount = 0;
-    m_curves.clear();
-    m_dirty = true;
-    const int i = m_runs->findData(qlonglong(runId));
-    if (i >= 0 && m_runs->currentIndex() != i) {
-        const QSignalBlocker b(m_runs);
-        m_runs->setCurrentIndex(i);
-    }
-    pollMetrics();
-}
-
-void TrainPage::pollMetrics()
-{
-    Workspace* ws = controller()->workspace();
-    if (!ws || m_run <= 0) {
-        if (m_dirty)
-            rebuildCurves();
-        return;
-    }
-    try {
-        RunLog log(ws->database());
-        const std::int64_t count = log.metricCount(m_run);
-        if (count < m_knownCount) { // a resumed run redid its last steps: read it again
-            m_curves.clear();
-            m_lastRowid = 0;
-            m_knownCount = 0;
-            m_dirty = true;
-        }
-        if (count != m_knownCount) {
-            for (const auto& [rowid, p] : log.metricsAfter(m_run, m_lastRowid)) {
-                Curve& c = m_curves[p.name];
-                c.step << double(p.step);
-                c.epoch << double(p.epoch);
-                c.wall << p.wallTime;
-                c.value << p.value;
-                m_lastRowid = rowid;
-                ++m_knownCount;
-            }
-            m_dirty = true;
-        }
-        // Progress of the run's job, when one runs.
-        const RunRecord r = log.get(m_run);
-        QString text = tr("<b>%1</b> · %2 · %3 · %4 sampling · status <b>%5</b>")
-                           .arg(QString::fromStdString(r.name), QString::fromStdString(r.student), QString::fromStdString(r.loss),
-                                QString::fromStdString(r.sampler), QString::fromStdString(r.status));
-        if (r.status == "running")
-            for (const auto& j : JobLog(ws->database()).list(50))
-                if (j.kind == "train" && j.state == "running") {
-                    text += tr(" · step %1 of %2").arg(j.done).arg(j.total);
-                    if (j.rate && *j.rate > 0) {
-                        double batch = 0;
-                        try {
-                            batch = double(TrainConfig::fromToml(r.configToml).batchSize);
-                        } catch (const std::exception&) {
-                        }
-                        text += tr(" · %1 steps/s (%2 clips/s)").arg(*j.rate, 0, 'f', 2).arg(*j.rate * batch, 0, 'f', 1);
-                        if (j.total > j.done)
-                            text += tr(" · ETA %1").arg(JobTableModel::duration(double(j.total - j.done) / *j.rate));
-                    }
-                    break;
-                }
-        if (!r.message.empty())
-            text += QStringLiteral("<br>") + QString::fromStdString(r.message).toHtmlEscaped();
-        m_progress->setText(text);
-        m_stop->setEnabled(r.status == "running");
-        m_resume->setEnabled(r.status == "stopped" || r.status == "failed");
-    } catch (const std::exception& e) {
-        m_progress->setText(QString::fromUtf8(e.what()).toHtmlEscaped());
-    }
-    if (m_dirty)
-        rebuildCurves();
-}
-
-void TrainPage::rebuildCurves()
-{
-    m_dirty = false;
-    auto series = [&](const std::string& name, const QString& label, const QColor& color, bool right = false,
-                      bool smooth = true) {
-        CurvePlot::Series s;
-        const auto it = m_curves.find(name);
-        if (it != m_curves.end()) {
-            s.step = it->second.step;
-            s.epoch = it->second.epoch;
-            s.wall = it->second.wall;
-            s.value = it->second.value;
-        }
-        s.label = label;
-        s.color = color;
-        s.rightAxis = right;
-        s.smooth = smooth;
-        return s;
-    };
-    m_losses->setSeries(QStringLiteral("train_loss"), series("train_loss", tr("training loss"), QColor(0x1f, 0x77, 0xb4)));
-    m_losses->setSeries(QStringLiteral("val_loss"), series("val_loss", tr("validation loss"), QColor(0xff, 0x7f, 0x0e)));
-    m_losses->setSeries(QStringLiteral("lr"), series("lr", tr("learning rate"), QColor(0x88, 0x88, 0x88), true, false));
-    m_cosine->setSeries(QStringLiteral("val_cosine"), series("val_cosine", tr("validation cosine"), QColor(0x2c, 0xa0, 0x2c)));
-    const auto base = m_curves.find("baseline_val_cosine");
-    if (base != m_curves.end() && !base->second.value.isEmpty())
-        m_cosine->setBaseline(tr("mean-embedding baseline %1").arg(base->second.value.last(), 0, 'f', 3),
-                              base->second.value.last(), QColor(0xd6, 0x27, 0x28));
-    m_losses->rebuild();
-    m_cosine->rebuild();
-    // Latest validation loss of every cluster, worst first.
-    std::vector<std::pair<double, QString>> worst;
-    for (const auto& [name, c] : m_curves)
-        if (name.rfind("val_loss_cluster/", 0) == 0 && !c.value.isEmpty())
-            worst.push_back({c.value.last(), QString::fromStdString(name.substr(17))});
-    std::sort(worst.begin(), worst.end(), std::greater<>());
-    QStringList cats;
-    QVector<double> values;
-    for (const auto& [v, name] : worst)
-        cats << name, values << v;
-    m_clusters->setData(cats, values);
-}
-
-void TrainPage::start()
-{
-    const QString error = validationError();
-    if (!error.isEmpty()) {
-        m_error->setText(error);
-        return;
-    }
-    Q_EMIT runCommand(trainArguments(), QStringLiteral("train"), m_embeddings->currentText());
-}
-
-void TrainPage::stop()
-{
-    Workspace* ws = controller()->workspace();
-    if (!ws)
-        return;
-    for (const auto& j : JobLog(ws->database()).list(50))
-        if (j.kind == "train" && j.state == "running" && j.pid > 0 &&
-            QString::fromStdString(j.host) == QSysInfo::machineHostName()) {
-            ::kill(pid_t(j.pid), SIGTERM); // the job saves a checkpoint and exits
-            Q_EMIT statusMessage(tr("Asked job %1 to stop; it saves a checkpoint first.").arg(j.id));
-            return;
-        }
-    Q_EMIT statusMessage(tr("No training job runs on this machine."));
-}
-
-void TrainPage::resume()
-{
-    if (m_run > 0)
-        Q_EMIT runCommand({QStringLiteral("train"), QStringLiteral("--resume"), QString::number(m_run)},
-                          QStringLiteral("train"), QString::number(m_run));
 }
 
 void TrainPage::saveToml()
@@ -631,7 +457,8 @@ void TrainPage::saveToml()
 
 void TrainPage::loadToml()
 {
-    const QString file = QFileDialog::getOpenFileName(this, tr("Load run config"), QString(), tr("TOML (*.toml)"));
+    const QString file =
+        QFileDialog::getOpenFileName(this, tr("Load run config"), QString(), tr("TOML (*.toml)"));
     if (file.isEmpty())
         return;
     try {

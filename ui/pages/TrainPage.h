@@ -125,6 +125,7 @@ private:
     };
     std::map<std::string, Curve> m_curves;
     bool m_dirty = false;
+    int m_statusTicks = 0;
 };
 
 } // namespace ssondo::ui

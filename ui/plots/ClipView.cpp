@@ -28,18 +28,21 @@ constexpr double kMaxSeconds = 60.0;
 /// good plugins are missing (packaging/install-deps.sh installs them); check for them first.
 bool gstreamerPluginsPresent()
 {
-    QStringList dirs = qEnvironmentVariable("GST_PLUGIN_SYSTEM_PATH").split(QLatin1Char(':'), Qt::SkipEmptyParts);
-    dirs << QStringLiteral("/usr/lib/x86_64-linux-gnu/gstreamer-1.0") << QStringLiteral("/usr/lib/aarch64-linux-gnu/gstreamer-1.0")
+    QStringList dirs =
+        qEnvironmentVariable("GST_PLUGIN_SYSTEM_PATH").split(QLatin1Char(':'), Qt::SkipEmptyParts);
+    dirs << QStringLiteral("/usr/lib/x86_64-linux-gnu/gstreamer-1.0")
+         << QStringLiteral("/usr/lib/aarch64-linux-gnu/gstreamer-1.0")
          << QStringLiteral("/usr/lib/gstreamer-1.0") << QStringLiteral("/usr/lib64/gstreamer-1.0");
     for (const QString& d : dirs) {
         const QDir dir(d);
-        if (dir.exists(QStringLiteral("libgstplayback.so")) && dir.exists(QStringLiteral("libgstaudioconvert.so")) &&
+        if (dir.exists(QStringLiteral("libgstplayback.so")) &&
+            dir.exists(QStringLiteral("libgstaudioconvert.so")) &&
             dir.exists(QStringLiteral("libgstautodetect.so")))
             return true;
     }
     return false;
 }
-}
+} // namespace
 
 ClipView::ClipView(QWidget* parent)
     : QWidget(parent), m_wave(new QCustomPlot(this)), m_spec(new QCustomPlot(this)),
@@ -91,7 +94,8 @@ void ClipView::createPlayer()
         m_position->setValue(int(ms));
         setPlayhead(double(ms) / 1000.0);
     });
-    connect(m_player, &QMediaPlayer::durationChanged, this, [this](qint64 ms) { m_position->setRange(0, int(ms)); });
+    connect(m_player, &QMediaPlayer::durationChanged, this,
+            [this](qint64 ms) { m_position->setRange(0, int(ms)); });
     connect(m_player, &QMediaPlayer::errorOccurred, this, [this](QMediaPlayer::Error, const QString& why) {
         m_info->setText(m_info->text() + QStringLiteral("\n") + tr("Playback: %1").arg(why));
     });
@@ -172,10 +176,13 @@ bool ClipView::load(const QString& path)
 
         // The students' input: 32 kHz, 128 log-mels.
         const LogMelFrontEnd fe;
-        MonoAudio r = a.sampleRate == fe.sampleRate() ? std::move(a) : AudioFile::readMono(path.toStdString(), fe.sampleRate());
-        r.samples.resize(std::max<std::size_t>(std::min(r.samples.size(), std::size_t(kMaxSeconds * fe.sampleRate())),
-                                               std::size_t(fe.options().n_fft())),
-                         0.f);
+        MonoAudio r = a.sampleRate == fe.sampleRate()
+                          ? std::move(a)
+                          : AudioFile::readMono(path.toStdString(), fe.sampleRate());
+        r.samples.resize(
+            std::max<std::size_t>(std::min(r.samples.size(), std::size_t(kMaxSeconds * fe.sampleRate())),
+                                  std::size_t(fe.options().n_fft())),
+            0.f);
         const at::Tensor wav = at::from_blob(r.samples.data(), {std::int64_t(r.samples.size())}, at::kFloat);
         const at::Tensor mel = fe.forward(wav).squeeze(0).squeeze(0).contiguous(); // [mels, frames]
         const int mels = int(mel.size(0)), frames = int(mel.size(1));
@@ -193,7 +200,9 @@ bool ClipView::load(const QString& path)
                             .arg(path)
                             .arg(m_duration, 0, 'f', 2)
                             .arg(nativeRate)
-                            .arg(canPlay() ? QString() : tr(" (playback unavailable: Qt Multimedia or GStreamer's base/good plugins missing)")));
+                            .arg(canPlay() ? QString()
+                                           : tr(" (playback unavailable: Qt Multimedia or GStreamer's "
+                                                "base/good plugins missing)")));
     } catch (const std::exception& e) {
         clear();
         m_path = path;

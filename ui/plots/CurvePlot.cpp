@@ -42,7 +42,8 @@ void CurvePlot::setTitle(const QString& title)
 {
     if (m_plot->plotLayout()->rowCount() == 1) {
         m_plot->plotLayout()->insertRow(0);
-        m_plot->plotLayout()->addElement(0, 0, new QCPTextElement(m_plot, title, QFont(font().family(), 9, QFont::Bold)));
+        m_plot->plotLayout()->addElement(
+            0, 0, new QCPTextElement(m_plot, title, QFont(font().family(), 9, QFont::Bold)));
     } else if (auto* t = qobject_cast<QCPTextElement*>(m_plot->plotLayout()->element(0, 0))) {
         t->setText(title);
     }
@@ -89,21 +90,25 @@ void CurvePlot::clear()
 void CurvePlot::setXAxis(XAxis axis)
 {
     m_x = axis;
-    m_plot->xAxis->setLabel(axis == XAxis::Step ? tr("step") : axis == XAxis::Epoch ? tr("epoch") : tr("wall time (s)"));
+    m_plot->xAxis->setLabel(axis == XAxis::Step    ? tr("step")
+                            : axis == XAxis::Epoch ? tr("epoch")
+                                                   : tr("wall time (s)"));
 }
 
 void CurvePlot::setLogX(bool on)
 {
     m_logX = on;
     m_plot->xAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
-    m_plot->xAxis->setTicker(on ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog) : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    m_plot->xAxis->setTicker(on ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog)
+                                : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
 }
 
 void CurvePlot::setLogY(bool on)
 {
     m_logY = on;
     m_plot->yAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
-    m_plot->yAxis->setTicker(on ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog) : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    m_plot->yAxis->setTicker(on ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog)
+                                : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
 }
 
 void CurvePlot::setSmoothing(double weight)

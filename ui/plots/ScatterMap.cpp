@@ -166,11 +166,12 @@ ScatterMap::ScatterMap(QWidget* parent)
     m_lassoCurve->setPen(QPen(QColor(0, 0, 0, 200), 1.5, Qt::DashLine));
     m_lassoCurve->setBrush(QColor(0x2c, 0x6f, 0xbb, 40));
     m_lassoCurve->setSelectable(QCP::stNone);
-    connect(m_plot->selectionRect(), &QCPSelectionRect::accepted, this, [this](const QRect& rect, QMouseEvent*) {
-        const QVector<int> inside = pointsIn(rect);
-        setHighlighted(inside);
-        Q_EMIT pointsSelected(inside);
-    });
+    connect(m_plot->selectionRect(), &QCPSelectionRect::accepted, this,
+            [this](const QRect& rect, QMouseEvent*) {
+                const QVector<int> inside = pointsIn(rect);
+                setHighlighted(inside);
+                Q_EMIT pointsSelected(inside);
+            });
     auto* reset = new QToolButton(this);
     reset->setText(tr("Fit"));
     reset->setToolTip(tr("Show every point"));
@@ -192,7 +193,8 @@ ScatterMap::ScatterMap(QWidget* parent)
     layout->addWidget(m_legend);
 }
 
-void ScatterMap::setPoints(const QVector<QPointF>& points, const QVector<int>& groups, const QStringList& names)
+void ScatterMap::setPoints(const QVector<QPointF>& points, const QVector<int>& groups,
+                           const QStringList& names)
 {
     m_cloud->setPoints(points, groups);
     m_cloud->highlighted.clear();
@@ -246,7 +248,8 @@ void ScatterMap::fillLegend(const QVector<int>& groups, const QStringList& names
     for (int g = 0; g < names.size(); ++g) {
         QPixmap swatch(12, 12);
         swatch.fill(groupColor(g));
-        m_legend->addItem(new QListWidgetItem(QIcon(swatch), QStringLiteral("%1 (%2)").arg(names[g]).arg(counts[g])));
+        m_legend->addItem(
+            new QListWidgetItem(QIcon(swatch), QStringLiteral("%1 (%2)").arg(names[g]).arg(counts[g])));
     }
 }
 
