@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -26,6 +27,7 @@ struct CliContext
     bool json = false;        ///< --json: machine-readable output on stdout
     bool quiet = false;       ///< --quiet: no progress on stderr
     std::string commandLine;  ///< the command as typed, recorded with jobs
+    std::vector<std::string> argv; ///< the arguments as given (argv[0] first)
     StopToken stop;
 
     /// Opens the workspace named by the flags; throws InputError when there is none.
@@ -50,6 +52,7 @@ void addExportCommand(CLI::App& app, CliContext& ctx);
 void addClusterCommands(CLI::App& app, CliContext& ctx);
 void addRunsCommands(CLI::App& app, CliContext& ctx);
 void addEvaluateCommands(CLI::App& app, CliContext& ctx);
+void addSlurmCommands(CLI::App& app, CliContext& ctx);
 
 } // namespace cli
 } // namespace ssondo

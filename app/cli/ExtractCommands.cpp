@@ -4,6 +4,7 @@
 #include "data/EmbeddingStore.h"
 #include "jobs/ExtractJob.h"
 #include "teachers/Teacher.h"
+#include "util/Error.h"
 #include "util/JsonLinesSink.h"
 #include "workspace/Workspace.h"
 
@@ -70,11 +71,40 @@ void addExtractCommands(CLI::App& app, CliContext& ctx)
     ex->add_option("--workers", cfg->workers, "Decoding threads (0: cores - 1)")
         ->check(CLI::NonNegativeNumber);
     ex->add_flag("--retry-failed", cfg->retryFailed, "Try the clips that failed last time again");
-    ex->callback([&ctx, cfg]() {
-        auto ws = ctx.openWorkspace();
+    auto shard = std::make_shared<std::string>();
+    auto mergeShards = std::make_shared<int>(0);
+    auto keepParts = std::make_shared<bool>(false);
+    ex->add_option("--shard", *shard,
+                   "I/N: embed only clips I, I+N, I+2N... into their own part (for job arrays; "
+                   "the database is not written); then --merge-shards N");
+    ex->add_option("--merge-shards", *mergeShards, "Merge the N finished shard parts into the embedding set")
+        ->check(CLI::Range(1, 100000));
+    ex->add_flag("--keep-parts", *keepParts, "With --merge-shards: keep the part folders after merging");
+    ex->callback([&ctx, cfg, shard, mergeShards, keepParts]() {
+        if (!shard->empty()) {
+            const auto slash = shard->find('/');
+            try {
+                if (slash == std::string::npos)
+                    throw std::invalid_argument(*shard);
+                std::size_t a = 0, b = 0;
+                cfg->shardIndex = std::stoi(shard->substr(0, slash), &a);
+                cfg->shardCount = std::stoi(shard->substr(slash + 1), &b);
+                if (a != slash || b != shard->size() - slash - 1 || cfg->shardCount < 1)
+                    throw std::invalid_argument(*shard);
+            } catch (const std::exception&) {
+                throw InputError("--shard expects I/N with 0 <= I < N (e.g. --shard 0/4), got '" + *shard +
+                                 "'");
+            }
+            if (*mergeShards > 0)
+                throw InputError("--shard and --merge-shards are separate steps: run the shards, then merge");
+        }
+        // A shard only reads the database: many may run at once over a shared file system.
+        auto ws = ctx.openWorkspace(!shard->empty());
         cfg->commandLine = ctx.commandLine;
         auto sink = ctx.makeSink();
-        const ExtractResult r = ExtractJob::run(*ws, *cfg, *sink, ctx.stop);
+        const ExtractResult r = *mergeShards > 0
+                                    ? ExtractJob::merge(*ws, *cfg, *mergeShards, *sink, *keepParts)
+                                    : ExtractJob::run(*ws, *cfg, *sink, ctx.stop);
         nlohmann::json j{{"embedding_set", r.embeddingSetId},
                          {"path", r.path},
                          {"rows", r.rows},
@@ -87,11 +117,35 @@ void addExtractCommands(CLI::App& app, CliContext& ctx)
                          {"stopped", r.stopped},
                          {"clips_per_s", r.seconds > 0 ? r.computedNow / r.seconds : 0.0},
                          {"teacher", r.teacherDescription}};
+        j["incomplete_shards"] = r.incompleteShards;
+        if (cfg->shardCount > 0)
+            j["shard"] = std::to_string(cfg->shardIndex) + "/" + std::to_string(cfg->shardCount);
         if (ctx.json) {
             static_cast<JsonLinesSink*>(sink.get())->writeResult(j.dump());
+            if (!r.incompleteShards.empty())
+                throw InputError("some shards are not finished; run them, then merge again");
             return;
         }
         sink.reset();
+        if (cfg->shardCount > 0) {
+            std::printf(
+                "Shard %d/%d: %lld of %lld clips embedded, %lld failed (%s); this run %lld clips in %.1f s\n",
+                cfg->shardIndex, cfg->shardCount, (long long)r.done, (long long)r.rows, (long long)r.failed,
+                r.path.c_str(), (long long)r.computedNow, r.seconds);
+            return;
+        }
+        if (*mergeShards > 0) {
+            std::printf(
+                "Merged %lld rows from %d shards into embedding set %lld: %lld of %lld clips embedded, "
+                "%lld failed (%s)\n",
+                (long long)r.computedNow, *mergeShards, (long long)r.embeddingSetId, (long long)r.done,
+                (long long)r.rows, (long long)r.failed, r.path.c_str());
+            for (const auto& s : r.incompleteShards)
+                std::printf("  not finished: %s\n", s.c_str());
+            if (!r.incompleteShards.empty())
+                throw InputError("some shards are not finished; run them, then merge again");
+            return;
+        }
         std::printf("Embedding set %lld: %lld of %lld clips embedded, %lld failed (%s)\n",
                     (long long)r.embeddingSetId, (long long)r.done, (long long)r.rows, (long long)r.failed,
                     r.path.c_str());

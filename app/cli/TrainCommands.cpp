@@ -1,4 +1,7 @@
 #include "cli/CliContext.h"
+#include "cli/Launcher.h"
+#include "dist/Communicator.h"
+#include "util/Device.h"
 
 #include "distill/TrainConfig.h"
 #include "jobs/TrainJob.h"
@@ -10,8 +13,13 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <ATen/Parallel.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <thread>
 
 namespace ssondo::cli {
 
@@ -61,6 +69,8 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
         std::vector<std::string> sets;
         std::int64_t resume = 0;
         bool printConfig = false;
+        int nproc = 1;
+        int timeout = 300;
         std::vector<std::pair<std::string, std::string>> flags; // (config key, value)
     };
     auto a = std::make_shared<Args>();
@@ -70,6 +80,14 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
         ->check(CLI::ExistingFile);
     train->add_option("--set", a->sets, "Override any config key: --set optim.lr=1e-3 (repeatable)");
     train->add_option("--resume", a->resume, "Continue this run id from its last checkpoint");
+    train
+        ->add_option("--nproc", a->nproc,
+                     "Train with N data-parallel processes on this machine (c10d: Gloo on CPU, NCCL on GPUs)")
+        ->check(CLI::Range(1, 1024));
+    train
+        ->add_option("--dist-timeout", a->timeout,
+                     "Seconds a data-parallel rank waits for the others (rendezvous and each collective)")
+        ->check(CLI::Range(10, 86400));
     train->add_flag("--print-config", a->printConfig,
                     "Print the documented config (defaults merged with flags) and exit");
     // Flags for the common keys; each maps onto one config key.
@@ -124,9 +142,51 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
             std::cout << cfg.toToml();
             return;
         }
-        auto ws = ctx.openWorkspace();
+        DistEnv env = DistEnv::fromEnvironment();
+        if (a->nproc > 1) {
+            if (env.distributed())
+                throw InputError("--nproc " + std::to_string(a->nproc) + " inside a job that already has " +
+                                 std::to_string(env.worldSize) + " processes (" + env.source +
+                                 "); drop --nproc or start one process");
+            const int rc = launchLocal(ctx.argv, a->nproc, ctx.stop);
+            if (rc != 0)
+                std::exit(rc); // the ranks reported why on stderr
+            return;
+        }
+        std::unique_ptr<Communicator> comm;
+        std::unique_ptr<Workspace> ws;
+        if (env.distributed()) {
+            // Rendezvous first; rank 0 opens (and, if needed, upgrades) the workspace before the
+            // others open it read-only: they never write it.
+            if (env.masterAddr.empty())
+                env.storeFile = (std::filesystem::path(ctx.resolvedWorkspaceDir()) / "tmp" /
+                                 ("rendezvous-" + (env.jobKey.empty() ? cfg.hash() : env.jobKey)))
+                                    .string();
+            if (!env.storeFile.empty())
+                std::filesystem::create_directories(std::filesystem::path(env.storeFile).parent_path());
+            std::string device = resolveDevice(cfg.device);
+            if (device == "cuda" && env.localWorldSize > 1)
+                cfg.device = "cuda:" + std::to_string(env.localRank); // one GPU per rank of a node
+            if (cfg.workers == 0) // share the cores between the ranks of this node
+                cfg.workers = std::max(1, int(std::thread::hardware_concurrency()) / env.localWorldSize - 1);
+            at::set_num_threads(
+                std::max(1, int(std::thread::hardware_concurrency()) / std::max(1, env.localWorldSize)));
+            comm = Communicator::create(env, resolveDevice(cfg.device), std::chrono::seconds(a->timeout));
+            if (env.rank == 0)
+                ws = ctx.openWorkspace();
+            comm->barrier();
+            if (env.rank != 0)
+                ws = ctx.openWorkspace(true);
+        } else {
+            ws = ctx.openWorkspace();
+        }
         auto sink = ctx.makeSink();
-        const TrainResult r = TrainJob::run(*ws, cfg, ctx.commandLine, *sink, ctx.stop, a->resume);
+        const TrainResult r =
+            TrainJob::run(*ws, cfg, ctx.commandLine, *sink, ctx.stop, a->resume, comm.get());
+        if (comm)
+            comm->barrier(); // rank 0 has written the run's final status
+        if (env.rank != 0)
+            return; // rank 0 reports
         nlohmann::json j{{"run", r.runId},
                          {"name", r.runName},
                          {"dir", r.runDir},
@@ -144,7 +204,9 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
                          {"clips_per_s", r.clipsPerSecond},
                          {"data_wait_share", r.dataWaitShare},
                          {"backbone_params", r.backboneParams},
-                         {"head_params", r.headParams}};
+                         {"head_params", r.headParams},
+                         {"processes", r.worldSize},
+                         {"comm_share", r.commShare}};
         if (ctx.json) {
             static_cast<JsonLinesSink*>(sink.get())->writeResult(j.dump());
             return;
@@ -153,6 +215,9 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
         std::printf("Run %lld '%s' %s after %lld epochs (%lld steps) in %.1f s, %.1f clips/s\n",
                     (long long)r.runId, r.runName.c_str(), r.stopped ? "stopped" : "finished",
                     (long long)r.epochsDone, (long long)r.steps, r.seconds, r.clipsPerSecond);
+        if (r.worldSize > 1)
+            std::printf("%d data-parallel processes; all-reduce took %.1f%% of rank 0's step time\n",
+                        r.worldSize, 100.0 * r.commShare);
         std::printf(
             "Validation teacher-student cosine %.4f (best %.4f); baseline of predicting the mean teacher "
             "embedding %.4f\n",

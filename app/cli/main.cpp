@@ -30,6 +30,7 @@ int main(int argc, char** argv)
     // Recorded with jobs and copied from the GUI: quoted so that a shell (and Resume) runs it again.
     for (int i = 0; i < argc; ++i) {
         const std::string a = argv[i];
+        ctx.argv.push_back(a);
         const bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                                              "0123456789-_./=:,+@%") == std::string::npos;
         std::string quoted = "'";
@@ -69,6 +70,7 @@ int main(int argc, char** argv)
     ssondo::cli::addEvaluateCommands(app, ctx);
     ssondo::cli::addRunsCommands(app, ctx);
     ssondo::cli::addDemoCommand(app, ctx);
+    ssondo::cli::addSlurmCommands(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -47,6 +47,7 @@ public:
     const std::string& dir() const { return m_dir; }
     std::int64_t rows() const { return std::int64_t(m_info.clipPaths.size()); }
     std::int64_t dim() const { return m_info.dim; }
+    bool writable() const { return m_writable; }
 
     RowState state(std::int64_t row) const;
     std::int64_t count(RowState s) const;

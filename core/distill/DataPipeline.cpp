@@ -46,6 +46,8 @@ at::Tensor DataPipeline::melOf(std::int64_t pos)
         // Give back exactly what the cache will give next time (float16-rounded), so a run does
         // not depend on whether a clip was cached already.
         mel = mel.to(at::kHalf).to(at::kFloat);
+    } else if (m_source.roundToHalf) {
+        mel = mel.to(at::kHalf).to(at::kFloat);
     }
     return mel;
 }
@@ -130,7 +132,7 @@ std::optional<TrainBatch> DataPipeline::next()
         ++m_nextToTake;
         m_spaceCv.notify_all();
         m_waitSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        if (b.items.empty())
+        if (b.items.empty() && !m_source.keepEmpty)
             continue; // every clip of this batch failed to decode
         return b;
     }

@@ -41,6 +41,11 @@ public:
         const EmbeddingStore* targets = nullptr; ///< teacher embeddings, row = dataset position
         EmbeddingStore* cache = nullptr;         ///< optional log-mel cache, row = dataset position
         double clipSeconds = 10.0;
+        /// Round log-mels to float16 as the cache does, without a cache (the data-parallel ranks
+        /// other than 0, which never write the workspace, compute what rank 0 reads back).
+        bool roundToHalf = false;
+        /// Deliver batches whose clips all failed, empty (data-parallel ranks must stay in step).
+        bool keepEmpty = false;
     };
 
     DataPipeline(Source source, LogMelOptions frontEnd, int workers, ProgressSink* sink = nullptr);

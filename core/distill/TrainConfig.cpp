@@ -54,7 +54,7 @@ const std::vector<Field>& fields()
          true},
         {"sampler", "kind", &TrainConfig::sampler, "uniform | balanced (needs a clustering)", true},
         {"sampler", "clustering", &TrainConfig::clustering, "clustering id for the balanced sampler", true},
-        {"optim", "optimizer", &TrainConfig::optimizer, "adam | adamw (reference: adam)", true},
+        {"optim", "optimizer", &TrainConfig::optimizer, "adam | adamw | sgd (momentum 0.9) (reference: adam)", true},
         {"optim", "lr", &TrainConfig::lr, "peak learning rate (reference: 8e-4)", true},
         {"optim", "weight_decay", &TrainConfig::weightDecay, "weight decay (reference: 0)", true},
         {"optim", "schedule", &TrainConfig::schedule,
@@ -289,8 +289,8 @@ void TrainConfig::validate() const
         fail("sampler.clustering must name a clustering (see `ssondo cluster`) for the balanced sampler and "
              "the "
              "cluster_contrastive loss");
-    if (optimizer != "adam" && optimizer != "adamw")
-        fail("optim.optimizer must be adam or adamw, got '" + optimizer + "'");
+    if (optimizer != "adam" && optimizer != "adamw" && optimizer != "sgd")
+        fail("optim.optimizer must be adam, adamw or sgd, got '" + optimizer + "'");
     if (!(lr > 0 && lr < 1))
         fail("optim.lr must be in (0, 1), got " + std::to_string(lr));
     if (weightDecay < 0)

@@ -228,6 +228,25 @@ CREATE TABLE maps (
         R"SQL(
 ALTER TABLE clusterings ADD COLUMN init TEXT NOT NULL DEFAULT 'random';
 )SQL",
+        // v6: jobs submitted to Slurm by `ssondo slurm` (the dock follows them).
+        R"SQL(
+CREATE TABLE slurm_jobs (
+  id             INTEGER PRIMARY KEY,
+  slurm_job_id   TEXT NOT NULL,
+  merge_job_id   TEXT NOT NULL DEFAULT '',
+  kind           TEXT NOT NULL CHECK (kind IN ('extract', 'train')),
+  target         TEXT NOT NULL DEFAULT '',
+  command        TEXT NOT NULL,
+  job_command    TEXT NOT NULL,
+  script_path    TEXT NOT NULL,
+  tasks          INTEGER NOT NULL,
+  parts_path     TEXT NOT NULL DEFAULT '',
+  state          TEXT NOT NULL DEFAULT 'PENDING',
+  reason         TEXT NOT NULL DEFAULT '',
+  submitted_at   TEXT NOT NULL,
+  updated_at     TEXT NOT NULL
+);
+)SQL",
     };
     return m;
 }

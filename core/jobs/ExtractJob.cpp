@@ -5,6 +5,7 @@
 #include "data/EmbeddingCatalog.h"
 #include "data/EmbeddingStore.h"
 #include "jobs/JobLog.h"
+#include "util/AtomicFile.h"
 #include "util/BoundedQueue.h"
 #include "util/Device.h"
 #include "util/Error.h"
@@ -14,6 +15,10 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -41,7 +46,26 @@ std::string safeName(std::string s)
     return s;
 }
 
+std::string hostName()
+{
+    char buf[256] = {0};
+    ::gethostname(buf, sizeof buf - 1);
+    return buf;
+}
+
 } // namespace
+
+std::string ExtractJob::storeFolder(const std::string& dataset, const std::string& version,
+                                    const std::string& teacherIdentity, const std::string& dtype)
+{
+    return "embeddings/" +
+           safeName(dataset + "-" + version + "__" + teacherIdentity + (dtype == "float16" ? "-f16" : ""));
+}
+
+std::string ExtractJob::shardFolder(const std::string& storeFolder, int index, int count)
+{
+    return storeFolder + ".parts/shard-" + std::to_string(index) + "-of-" + std::to_string(count);
+}
 
 ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressSink& sink,
                               const StopToken& stop)
@@ -50,11 +74,16 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
     const auto t0 = Clock::now();
     if (cfg.batchSize < 1)
         throw InputError("--batch-size must be at least 1 (got " + std::to_string(cfg.batchSize) + ")");
+    const bool sharded = cfg.shardCount > 0;
+    if (sharded && (cfg.shardIndex < 0 || cfg.shardIndex >= cfg.shardCount))
+        throw InputError("--shard " + std::to_string(cfg.shardIndex) + "/" + std::to_string(cfg.shardCount) +
+                         ": the shard index must be in [0, " + std::to_string(cfg.shardCount) + ")");
     DatasetCatalog datasets(ws.database());
     const DatasetRecord ds = datasets.get(cfg.dataset);
     const std::vector<ClipInfo> clips = datasets.clips(ds.id);
 
-    std::shared_ptr<Teacher> teacher = cfg.model ? cfg.model : std::shared_ptr<Teacher>(openTeacher(cfg.teacher));
+    std::shared_ptr<Teacher> teacher =
+        cfg.model ? cfg.model : std::shared_ptr<Teacher>(openTeacher(cfg.teacher));
     const bool precomputed = teacher->kind() == TeacherKind::Precomputed;
     const std::string device = precomputed ? "cpu" : resolveDevice(cfg.device);
     teacher->to(device);
@@ -68,12 +97,18 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
     info.datasetVersion = ds.version;
     info.dim = teacher->embeddingDim();
     info.dtype = cfg.dtype;
-    for (const auto& c : clips)
-        info.clipPaths.push_back(c.path);
-    const std::string rel = "embeddings/" + safeName(ds.name + "-" + ds.version + "__" + teacher->identity() +
-                                                     (cfg.dtype == "float16" ? "-f16" : ""));
+    // Store row → dataset position: all of them, or a shard's every N-th from I.
+    std::vector<std::int64_t> clipOf;
+    for (std::size_t i = 0; i < clips.size(); ++i)
+        if (!sharded || std::int64_t(i) % cfg.shardCount == cfg.shardIndex) {
+            info.clipPaths.push_back(clips[i].path);
+            clipOf.push_back(std::int64_t(i));
+        }
+    const std::string setFolder = storeFolder(ds.name, ds.version, teacher->identity(), cfg.dtype);
+    const std::string rel = sharded ? shardFolder(setFolder, cfg.shardIndex, cfg.shardCount) : setFolder;
     auto store = EmbeddingStore::openOrCreate((fs::path(ws.dir()) / rel).string(), info);
 
+    // A shard leaves the database alone; an unsharded run records the set and a job.
     EmbeddingCatalog catalog(ws.database());
     EmbeddingSetRecord rec;
     rec.datasetId = ds.id;
@@ -91,10 +126,33 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
     rec.done = store->count(EmbeddingStore::RowState::Done);
     rec.failed = store->count(EmbeddingStore::RowState::Failed);
     rec.path = rel;
-    const std::int64_t setId = catalog.upsert(rec);
+    const std::int64_t setId = sharded ? 0 : catalog.upsert(rec);
 
     JobLog jobs(ws.database());
-    const std::int64_t jobId = jobs.start("extract", ds.name, cfg.commandLine);
+    const std::int64_t jobId = sharded ? 0 : jobs.start("extract", ds.name, cfg.commandLine);
+    // A shard skips what an earlier unsharded run (or merge) already put in the set.
+    std::unique_ptr<EmbeddingStore> merged;
+    if (sharded && fs::exists(fs::path(ws.dir()) / setFolder / "meta.json"))
+        merged = EmbeddingStore::open((fs::path(ws.dir()) / setFolder).string());
+    const std::string progressFile = (fs::path(ws.dir()) / rel / "progress.json").string();
+    const auto started = std::chrono::system_clock::now();
+    auto writeProgress = [&](const std::string& state, std::int64_t done, std::int64_t failed, double rate) {
+        nlohmann::json j{
+            {"shard", cfg.shardIndex},
+            {"shards", cfg.shardCount},
+            {"state", state},
+            {"rows", store->rows()},
+            {"done", done},
+            {"failed", failed},
+            {"clips_per_s", rate},
+            {"host", hostName()},
+            {"pid", int(::getpid())},
+            {"started", std::chrono::duration_cast<std::chrono::seconds>(started.time_since_epoch()).count()},
+            {"updated", std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count()}};
+        writeFileAtomic(progressFile, j.dump(1) + "\n");
+    };
 
     // Rows to do: pending ones, plus failed ones on request. Unreadable clips fail at once.
     std::vector<std::int64_t> todo;
@@ -103,10 +161,15 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
         if (st == EmbeddingStore::RowState::Done ||
             (st == EmbeddingStore::RowState::Failed && !cfg.retryFailed))
             continue;
-        if (!clips[size_t(r)].readable()) {
+        const ClipInfo& clip = clips[size_t(clipOf[size_t(r)])];
+        if (merged && merged->state(clipOf[size_t(r)]) == EmbeddingStore::RowState::Done) {
+            store->write(r, merged->row(clipOf[size_t(r)]).contiguous().data_ptr<float>());
+            continue;
+        }
+        if (!clip.readable()) {
             if (st != EmbeddingStore::RowState::Failed)
-                store->markFailed(r, clips[size_t(r)].error);
-            sink.warning(clips[size_t(r)].error, clips[size_t(r)].path);
+                store->markFailed(r, clip.error);
+            sink.warning(clip.error, clip.path);
             continue;
         }
         todo.push_back(r);
@@ -127,9 +190,13 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
         sink.progress("extract", done + failedTotal, total);
         if (force || Clock::now() - lastFlush > std::chrono::seconds(2)) {
             store->flush();
-            catalog.updateCounts(setId, done, failedTotal);
             const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-            jobs.progress(jobId, done + failedTotal, total, secs > 0 ? processed / secs : 0.0);
+            if (sharded) {
+                writeProgress("running", done, failedTotal, secs > 0 ? processed / secs : 0.0);
+            } else {
+                catalog.updateCounts(setId, done, failedTotal);
+                jobs.progress(jobId, done + failedTotal, total, secs > 0 ? processed / secs : 0.0);
+            }
             lastFlush = Clock::now();
         }
     };
@@ -137,7 +204,7 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
         if (store->state(row) != EmbeddingStore::RowState::Failed)
             ++failedTotal;
         store->markFailed(row, why);
-        sink.warning(why, clips[size_t(row)].path);
+        sink.warning(why, clips[size_t(clipOf[size_t(row)])].path);
     };
 
     try {
@@ -146,7 +213,7 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
                 if (stop.requested())
                     break;
                 try {
-                    auto e = teacher->lookup(clips[size_t(r)].path);
+                    auto e = teacher->lookup(clips[size_t(clipOf[size_t(r)])].path);
                     if (!e)
                         fail(r, "no precomputed embedding for this clip");
                     else
@@ -177,7 +244,8 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
                         item.row = todo[i];
                         try {
                             item.segments = loadSegments(
-                                (fs::path(ds.root) / clips[size_t(item.row)].path).string(), sr, window);
+                                (fs::path(ds.root) / clips[size_t(clipOf[size_t(item.row)])].path).string(),
+                                sr, window);
                         } catch (const std::exception& e) {
                             item.error = e.what();
                         }
@@ -242,6 +310,11 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
     } catch (const std::exception& e) {
         // Keep what was embedded; report the failure with the job.
         store->flush();
+        if (sharded) {
+            writeProgress("failed", store->count(EmbeddingStore::RowState::Done),
+                          store->count(EmbeddingStore::RowState::Failed), 0.0);
+            throw;
+        }
         catalog.updateCounts(setId, store->count(EmbeddingStore::RowState::Done),
                              store->count(EmbeddingStore::RowState::Failed));
         jobs.finish(jobId, "failed", e.what());
@@ -252,6 +325,11 @@ ExtractResult ExtractJob::run(Workspace& ws, const ExtractConfig& cfg, ProgressS
     res.done = store->count(EmbeddingStore::RowState::Done);
     res.stopped = stop.requested() && !store->complete();
     res.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (sharded) {
+        writeProgress(res.stopped ? "stopped" : "done", res.done, res.failed,
+                      res.seconds > 0 ? double(processed) / res.seconds : 0.0);
+        return res;
+    }
     jobs.finish(jobId, res.stopped ? "stopped" : "done",
                 std::to_string(res.done) + " of " + std::to_string(res.rows) + " clips embedded, " +
                     std::to_string(res.failed) + " failed");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace ssondo {
 
@@ -25,6 +26,12 @@ struct ExtractConfig
     /// When set, embeds with this model instead of opening `teacher` (a distilled student, for
     /// evaluation); teacher.source is then only recorded as the set's source.
     std::shared_ptr<Teacher> model;
+    /// Sharded extraction (`--shard I/N`): when shardCount > 0, only the clips at positions
+    /// ≡ shardIndex (mod shardCount) are embedded, into their own part store
+    /// `<set folder>.parts/shard-I-of-N/`; the workspace database is not written (shards may run
+    /// at once on many nodes, and SQLite must have one writer), progress goes to the part's
+    /// progress.json. ExtractJob::merge then makes the parts one embedding set.
+    int shardIndex = 0, shardCount = 0;
 };
 
 struct ExtractResult
@@ -38,6 +45,7 @@ struct ExtractResult
     double seconds = 0;
     bool stopped = false;
     std::string teacherDescription;
+    std::vector<std::string> incompleteShards; ///< merge: "shard 1/4: 120 of 500 rows" for each one not finished
 };
 
 /// Embeds every clip of a dataset with a teacher into the workspace's embedding store: clips are
@@ -50,6 +58,17 @@ class ExtractJob
 public:
     static ExtractResult run(Workspace& workspace, const ExtractConfig& config, ProgressSink& sink,
                              const StopToken& stop);
+    /// Copies the rows of the `shardCount` part stores of `config`'s teacher × dataset into the
+    /// embedding set and records it (rows already there are kept). Safe to run again; parts not
+    /// finished yet are listed in incompleteShards. Removes the parts once all are merged, unless
+    /// keepParts.
+    static ExtractResult merge(Workspace& workspace, const ExtractConfig& config, int shardCount, ProgressSink& sink,
+                               bool keepParts = false);
+    /// The folder (relative to the workspace) of the embedding set of `teacherIdentity` on a dataset version.
+    static std::string storeFolder(const std::string& dataset, const std::string& version,
+                                   const std::string& teacherIdentity, const std::string& dtype);
+    /// The part store folder of shard `index` of `count` (relative to the workspace).
+    static std::string shardFolder(const std::string& storeFolder, int index, int count);
 };
 
 } // namespace ssondo

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <unistd.h>
 
 namespace ssondo {
@@ -20,7 +21,7 @@ std::string hostName()
 
 constexpr const char* kSelect = "SELECT id, kind, target, command, state, pid, host, progress_done, "
                                 "progress_total, rate, message, log_path, "
-                                "started_at, updated_at, finished_at FROM jobs";
+                                "started_at, updated_at, finished_at, slurm_job_id FROM jobs";
 
 JobRecord readJob(const Statement& s)
 {
@@ -40,6 +41,7 @@ JobRecord readJob(const Statement& s)
     j.startedAt = s.columnText(12);
     j.updatedAt = s.columnText(13);
     j.finishedAt = s.columnText(14);
+    j.slurmJobId = s.columnText(15);
     return j;
 }
 
@@ -49,9 +51,16 @@ std::int64_t JobLog::start(const std::string& kind, const std::string& target, c
                            const std::string& logPath)
 {
     const std::string now = utcNow();
-    auto s = m_db.prepare(
-        "INSERT INTO jobs(kind, target, command, state, pid, host, log_path, started_at, updated_at) "
-        "VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7, ?7)");
+    auto s = m_db.prepare("INSERT INTO jobs(kind, target, command, state, pid, host, log_path, started_at, "
+                          "updated_at, slurm_job_id) "
+                          "VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7, ?7, ?8)");
+    // Inside a Slurm job the dock matches this row with the job it submitted.
+    std::optional<std::string> slurm;
+    if (const char* a = std::getenv("SLURM_ARRAY_JOB_ID"); a && *a)
+        slurm = std::string(a) + "_" +
+                (std::getenv("SLURM_ARRAY_TASK_ID") ? std::getenv("SLURM_ARRAY_TASK_ID") : "");
+    else if (const char* id = std::getenv("SLURM_JOB_ID"); id && *id)
+        slurm = std::string(id);
     s.bind(1, kind)
         .bind(2, target)
         .bind(3, command)
@@ -59,6 +68,7 @@ std::int64_t JobLog::start(const std::string& kind, const std::string& target, c
         .bind(5, hostName())
         .bind(6, logPath)
         .bind(7, now)
+        .bind(8, slurm)
         .run();
     return m_db.lastInsertId();
 }

@@ -24,6 +24,7 @@ struct JobRecord
     std::string message; ///< error or summary
     std::string logPath;
     std::string startedAt, updatedAt, finishedAt;
+    std::string slurmJobId; ///< "123" or "123_4" (array task) when it ran inside a Slurm job
 };
 
 /// Records jobs in the workspace database so that any process (GUI, terminal, Slurm) sees them.

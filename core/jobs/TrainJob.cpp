@@ -5,6 +5,7 @@
 #include "data/EmbeddingCatalog.h"
 #include "data/EmbeddingStore.h"
 #include "data/Sampler.h"
+#include "dist/Communicator.h"
 #include "distill/Checkpoint.h"
 #include "distill/DataPipeline.h"
 #include "distill/Losses.h"
@@ -12,9 +13,11 @@
 #include "experiments/Database.h"
 #include "experiments/RunLog.h"
 #include "jobs/JobLog.h"
+#include "jobs/TrainParts.h"
 #include "students/MappingHead.h"
 #include "students/StateDict.h"
 #include "students/StudentRegistry.h"
+#include "students/SyncBatchNorm.h"
 #include "util/AtomicFile.h"
 #include "util/Device.h"
 #include "util/Error.h"
@@ -40,75 +43,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-/// Consecutive batches of `size`, without the first `skip` (already done before a resume).
-std::vector<std::vector<std::int64_t>> chunk(const std::vector<std::int64_t>& v, std::int64_t size,
-                                             std::int64_t skip = 0)
-{
-    std::vector<std::vector<std::int64_t>> out;
-    for (std::size_t i = 0; i < v.size(); i += std::size_t(size))
-        out.emplace_back(v.begin() + long(i), v.begin() + long(std::min(v.size(), i + std::size_t(size))));
-    out.erase(out.begin(), out.begin() + long(std::min<std::size_t>(
-                                             out.size(), std::size_t(std::max<std::int64_t>(0, skip)))));
-    return out;
-}
-
-/// Mean of the given rows of a store, in chunks (the set may not fit in memory).
-at::Tensor meanRows(const EmbeddingStore& store, const std::vector<std::int64_t>& rows)
-{
-    at::Tensor sum = at::zeros({store.dim()}, at::kDouble);
-    for (std::size_t i = 0; i < rows.size(); i += 4096) {
-        std::vector<std::int64_t> part(rows.begin() + long(i),
-                                       rows.begin() + long(std::min(rows.size(), i + 4096)));
-        sum += store.rowsAt(part).to(at::kDouble).sum(0);
-    }
-    return (sum / double(std::max<std::size_t>(1, rows.size()))).to(at::kFloat);
-}
-
-void specAugment(at::Tensor& mel, std::int64_t freqMask, std::int64_t timeMask, std::mt19937_64& rng)
-{
-    // Per sample, one frequency band and one time span set to 0, widths uniform in [0, mask).
-    const std::int64_t F = mel.size(2), T = mel.size(3);
-    for (std::int64_t b = 0; b < mel.size(0); ++b) {
-        if (freqMask > 0) {
-            const std::int64_t w = std::int64_t(rng() % std::uint64_t(std::min(freqMask, F)));
-            const std::int64_t f0 = std::int64_t(rng() % std::uint64_t(std::max<std::int64_t>(1, F - w)));
-            mel[b].slice(1, f0, f0 + w).zero_();
-        }
-        if (timeMask > 0) {
-            const std::int64_t w = std::int64_t(rng() % std::uint64_t(std::min(timeMask, T)));
-            const std::int64_t t0 = std::int64_t(rng() % std::uint64_t(std::max<std::int64_t>(1, T - w)));
-            mel[b].slice(2, t0, t0 + w).zero_();
-        }
-    }
-}
-
-/// Precise BN (Wu & Johnson, "Rethinking batch in BatchNorm", 2021): replaces the running
-/// statistics by their exact average over some training batches. With the reference's momentum of
-/// 0.01 the running averages lag far behind the weights in short runs, and evaluation mode would
-/// then measure a different network from the one being trained.
-void recomputeBatchNorm(torch::nn::Module& model, DataPipeline& pipeline,
-                        std::vector<std::vector<std::int64_t>> batches, const std::string& device)
-{
-    std::vector<torch::nn::BatchNorm2dImpl*> bns;
-    for (auto& m : model.modules(false))
-        if (auto* bn = m->as<torch::nn::BatchNorm2d>())
-            bns.push_back(bn);
-    std::vector<c10::optional<double>> momenta;
-    for (auto* bn : bns) {
-        momenta.push_back(bn->options.momentum());
-        bn->options.momentum(c10::nullopt); // cumulative average over the batches below
-        bn->reset_running_stats();
-    }
-    model.train();
-    torch::NoGradGuard ng;
-    pipeline.start(std::move(batches));
-    while (auto b = pipeline.next())
-        model.as<StudentBackbone>()->forward(b->mel.to(torch::Device(device)));
-    pipeline.stop();
-    for (std::size_t i = 0; i < bns.size(); ++i)
-        bns[i]->options.momentum(momenta[i]);
-}
-
 } // namespace
 
 TrainValSplit splitTrainVal(const std::vector<std::int64_t>& pool, std::int64_t seed, double valFraction)
@@ -116,7 +50,9 @@ TrainValSplit splitTrainVal(const std::vector<std::int64_t>& pool, std::int64_t 
     std::vector<std::int64_t> shuffled = pool;
     std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937_64(mixSeed(std::uint64_t(seed), 0x5eed)));
     const std::size_t nVal =
-        valFraction > 0 ? std::max<std::size_t>(1, std::size_t(std::llround(valFraction * double(pool.size())))) : 0;
+        valFraction > 0
+            ? std::max<std::size_t>(1, std::size_t(std::llround(valFraction * double(pool.size()))))
+            : 0;
     TrainValSplit out;
     out.val.assign(shuffled.begin(), shuffled.begin() + long(nVal));
     out.train.assign(shuffled.begin() + long(nVal), shuffled.end());
@@ -126,10 +62,16 @@ TrainValSplit splitTrainVal(const std::vector<std::int64_t>& pool, std::int64_t 
 }
 
 TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& commandLine, ProgressSink& sink,
-                          const StopToken& stop, std::int64_t resumeRunId)
+                          const StopToken& stop, std::int64_t resumeRunId, Communicator* comm)
 {
     const auto wallStart = Clock::now();
     cfg.validate();
+    // Data parallel: every rank reads the workspace, only rank 0 ("lead") writes it.
+    const int rank = comm ? comm->rank() : 0, world = comm ? comm->worldSize() : 1;
+    const bool lead = rank == 0;
+    if (cfg.batchSize % world != 0)
+        throw InputError("train.batch_size " + std::to_string(cfg.batchSize) + " is not a multiple of the " +
+                         std::to_string(world) + " processes; each rank takes an equal share of a batch");
     Database& db = ws.database();
     RunLog runs(db);
     if (resumeRunId > 0) {
@@ -203,7 +145,14 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     const std::string hash = cfg.hash();
     RunRecord run;
     bool existing = false;
-    if (resumeRunId > 0) {
+    if (comm)
+        comm->barrier(); // every rank has read what it needs before rank 0 writes
+    if (!lead) {
+        // Rank 0 chose or created the run; the others take its id and name.
+        const std::string idName = comm->broadcastString("", "run");
+        run.id = std::stoll(idName.substr(0, idName.find('\n')));
+        run.name = idName.substr(idName.find('\n') + 1);
+    } else if (resumeRunId > 0) {
         run = runs.get(resumeRunId);
         existing = true;
     } else if (auto r = runs.resumable(hash)) {
@@ -227,10 +176,14 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
             run.name += "-" + std::to_string(run.id);
         }
     }
+    if (lead && comm)
+        comm->broadcastString(std::to_string(run.id) + "\n" + run.name, "run");
     const fs::path runDir = fs::path(ws.runsDir()) / std::to_string(run.id);
-    fs::create_directories(runDir);
-    writeFileAtomic((runDir / "config.toml").string(),
-                    run.configToml.empty() ? cfg.toToml() : run.configToml);
+    if (lead) {
+        fs::create_directories(runDir);
+        writeFileAtomic((runDir / "config.toml").string(),
+                        run.configToml.empty() ? cfg.toToml() : run.configToml);
+    }
     run.dir = fs::relative(runDir, ws.dir()).string();
 
     // --- models and optimizer (seeded before construction: same seed, same initial weights)
@@ -280,7 +233,10 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     for (auto& p : head->parameters())
         params.push_back(p);
     std::unique_ptr<torch::optim::Optimizer> optimizer;
-    if (cfg.optimizer == "adamw")
+    if (cfg.optimizer == "sgd")
+        optimizer = std::make_unique<torch::optim::SGD>(
+            params, torch::optim::SGDOptions(cfg.lr).momentum(0.9).weight_decay(cfg.weightDecay));
+    else if (cfg.optimizer == "adamw")
         optimizer = std::make_unique<torch::optim::AdamW>(
             params, torch::optim::AdamWOptions(cfg.lr).weight_decay(cfg.weightDecay));
     else
@@ -300,18 +256,29 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     } else if (existing) {
         sink.info("Restarting run " + std::to_string(run.id) + " (it stopped before its first checkpoint)");
     }
-    runs.truncateMetrics(run.id, res.resumed ? state.globalStep : -1);
-    runs.update(run);
-    runs.setStatus(run.id, "running");
+    // Every rank starts from rank 0's state, weights and buffers, with synchronised batch norm.
+    std::unique_ptr<BatchNormSyncScope> bnSync;
+    if (world > 1) {
+        bnSync = joinDataParallel(*comm, state, *student, *head, runDir.string());
+        sink.info("Data parallel: " + std::to_string(world) + " processes (" + comm->backend() + "), " +
+                  std::to_string(cfg.batchSize / world) +
+                  " clips per rank and step, synchronised batch norm");
+    }
     JobLog jobs(db);
-    const std::int64_t jobId = jobs.start("train", run.name, commandLine);
+    std::int64_t jobId = 0;
+    if (lead) {
+        runs.truncateMetrics(run.id, res.resumed ? state.globalStep : -1);
+        runs.update(run);
+        runs.setStatus(run.id, "running");
+        jobId = jobs.start("train", run.name, commandLine);
+    }
 
     // --- data
     const LogMelOptions frontEnd; // the S-SONDO student front end
     std::unique_ptr<EmbeddingStore> cache;
     const std::int64_t clipSamples = std::llround(cfg.clipSeconds * frontEnd.sample_rate());
     const std::int64_t frames = LogMelFrontEnd(frontEnd).numFrames(clipSamples);
-    if (cfg.cache) {
+    if (cfg.cache && lead) {
         EmbeddingStoreInfo ci;
         ci.teacherIdentity = "logmel-v1-" + std::to_string(frontEnd.sample_rate()) + "-" +
                              std::to_string(frontEnd.n_mels()) + "-" + std::to_string(frames);
@@ -329,7 +296,10 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     }
     const int workers =
         cfg.workers > 0 ? int(cfg.workers) : std::max(1, int(std::thread::hardware_concurrency()) - 1);
-    DataPipeline pipeline({paths, store.get(), cache.get(), cfg.clipSeconds}, frontEnd, workers, &sink);
+    DataPipeline::Source source{paths, store.get(), cache.get(), cfg.clipSeconds};
+    source.roundToHalf = cfg.cache && !lead; // other ranks compute what rank 0 reads from the cache
+    source.keepEmpty = world > 1;
+    DataPipeline pipeline(source, frontEnd, workers, lead ? &sink : nullptr);
 
     // --- baseline: predict the mean training embedding for every validation clip
     const at::Tensor meanTrain = meanRows(*store, train);
@@ -363,41 +333,52 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     std::int64_t clipsThisProcess = 0;
     double stepSeconds = 0, waitSeconds = 0;
     auto flush = [&](bool force) {
-        if (!force && Clock::now() - lastFlush < std::chrono::seconds(2))
+        if (!lead || (!force && Clock::now() - lastFlush < std::chrono::seconds(2)))
             return;
         runs.addMetrics(run.id, buffer);
         buffer.clear();
         // Steps per second of wall time (validation included), in the unit of done/total, so that
         // the jobs dock's ETA is right.
         const double secs = std::chrono::duration<double>(Clock::now() - processStart).count();
-        jobs.progress(jobId, state.globalStep, totalSteps, secs > 0 ? double(state.globalStep - firstStep) / secs : 0.0);
+        jobs.progress(jobId, state.globalStep, totalSteps,
+                      secs > 0 ? double(state.globalStep - firstStep) / secs : 0.0);
         lastFlush = Clock::now();
     };
     auto emit = [&](const std::string& name, double value) {
+        if (!lead)
+            return;
         buffer.push_back({state.globalStep, state.epoch, wall(), name, value});
         sink.metric(name, value, state.globalStep, state.epoch);
     };
     auto save = [&]() {
         TrainState s = state;
         s.elapsedSeconds = wall();
+        if (!lead)
+            return;
         flush(true); // metrics first: a checkpoint never points past the logged curve
         saveCheckpoint(checkpoint, *student, *head, *optimizer, s);
     };
 
+    // A stop request reaches every rank at the same step: the flag is summed with the loss.
+    bool stopAll = false;
+    auto stopping = [&]() { return world > 1 ? stopAll : stop.requested(); };
+    const std::int64_t localBatch = cfg.batchSize / world;
+    std::int64_t emptyBatches = 0;
+    double commSeconds = 0;
     try {
-        for (; state.epoch < cfg.epochs && !stop.requested();) {
+        for (; state.epoch < cfg.epochs && !stopping();) {
             const double lr = cfg.lr * lrFactor(cfg, double(state.epoch));
             for (auto& group : optimizer->param_groups())
                 group.options().set_lr(lr);
             if (state.stepInEpoch == 0)
                 emit("lr", lr);
             const auto draws = sampler.epoch(state.epoch, stepsPerEpoch * cfg.batchSize);
-            pipeline.start(chunk(draws, cfg.batchSize, state.stepInEpoch));
+            pipeline.start(shardBatches(chunk(draws, cfg.batchSize, state.stepInEpoch), rank, world));
             student->train();
             head->train();
             double lossSum = 0;
             std::int64_t lossCount = 0;
-            while (!stop.requested()) {
+            while (!stopping()) {
                 const auto tWait = Clock::now();
                 auto batch = pipeline.next();
                 if (!batch)
@@ -409,10 +390,16 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                     mixSeed(std::uint64_t(cfg.seed), std::uint64_t(state.globalStep));
                 torch::manual_seed(stepSeed);
                 std::mt19937_64 rng(stepSeed);
+                const bool empty = batch->items.empty(); // only with several ranks: keep in step
+                if (empty) {
+                    ++emptyBatches;
+                    batch->mel = torch::zeros({1, 1, frontEnd.n_mels(), frames});
+                    batch->target = torch::zeros({1, store->dim()});
+                }
                 at::Tensor mel = batch->mel.to(torch::Device(device));
                 at::Tensor target = batch->target.to(torch::Device(device));
                 if (cfg.specAugment)
-                    specAugment(mel, cfg.freqMask, cfg.timeMask, rng);
+                    specAugment(mel, cfg.freqMask, cfg.timeMask, stepSeed, rank * localBatch);
                 if (cfg.mixup > 0 && mel.size(0) > 1) {
                     std::gamma_distribution<double> g(cfg.mixup, 1.0);
                     const double x = g(rng), y = g(rng);
@@ -425,12 +412,28 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                 const at::Tensor pred = head->forward(student->forward(mel));
                 at::Tensor loss = distillationLoss(lossKind, pred, target, cfg.temperature,
                                                    clustersOf(batch->items, torch::Device(device)));
+                if (empty)
+                    loss = loss * 0.0;
                 optimizer->zero_grad();
                 loss.backward();
+                double l = loss.item<double>();
+                if (world > 1) {
+                    const auto tComm = Clock::now();
+                    // Gradients averaged over ranks (bucketed all-reduce); the logged loss is the
+                    // mean over the global batch; any rank's stop request stops all.
+                    comm->averageGradients(params);
+                    const double b = empty ? 0.0 : double(mel.size(0));
+                    std::vector<at::Tensor> sums{
+                        torch::tensor({l * b, b, stop.requested() ? 1.0 : 0.0}, torch::kDouble)};
+                    comm->allReduceSum(sums);
+                    const at::Tensor t = sums[0];
+                    l = t[0].item<double>() / std::max(1.0, t[1].item<double>());
+                    stopAll = t[2].item<double>() > 0;
+                    commSeconds += std::chrono::duration<double>(Clock::now() - tComm).count();
+                }
                 if (cfg.gradClip > 0)
                     torch::nn::utils::clip_grad_norm_(params, cfg.gradClip);
                 optimizer->step();
-                const double l = loss.item<double>();
                 if (!std::isfinite(l))
                     throw Error("the training loss became " + std::to_string(l) + " at step " +
                                 std::to_string(state.globalStep) +
@@ -439,7 +442,7 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                 ++lossCount;
                 ++state.globalStep;
                 ++state.stepInEpoch;
-                clipsThisProcess += mel.size(0);
+                clipsThisProcess += empty ? 0 : mel.size(0);
                 stepSeconds += std::chrono::duration<double>(Clock::now() - tStep).count() +
                                std::chrono::duration<double>(tStep - tWait).count();
                 if (state.globalStep % cfg.logEvery == 0) {
@@ -447,13 +450,14 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                     lossSum = 0;
                     lossCount = 0;
                 }
-                sink.progress("train", state.globalStep, totalSteps);
+                if (lead)
+                    sink.progress("train", state.globalStep, totalSteps);
                 if (state.globalStep % cfg.checkpointEvery == 0)
                     save();
                 flush(false);
             }
             pipeline.stop();
-            if (stop.requested())
+            if (stopping())
                 break;
             if (lossCount > 0)
                 emit("train_loss", lossSum / double(lossCount));
@@ -461,8 +465,12 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
             // --- validation
             if (!val.empty()) {
                 if (cfg.preciseBn > 0) {
-                    auto sample = sampler.epoch(1000003 + state.epoch, cfg.preciseBn);
-                    recomputeBatchNorm(*student, pipeline, chunk(sample, cfg.batchSize), device);
+                    // Whole batches only, so that every rank has a share of each.
+                    const std::int64_t count =
+                        (cfg.preciseBn + cfg.batchSize - 1) / cfg.batchSize * cfg.batchSize;
+                    auto sample = sampler.epoch(1000003 + state.epoch, count);
+                    recomputeBatchNorm(*student, pipeline,
+                                       shardBatches(chunk(sample, cfg.batchSize), rank, world), device);
                 }
                 student->eval();
                 head->eval();
@@ -471,8 +479,10 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                 std::int64_t n = 0;
                 // Per teacher cluster (when the run has a clustering): mean 1 − cos, the cosine loss.
                 std::map<std::int64_t, std::pair<double, std::int64_t>> perCluster;
-                pipeline.start(chunk(val, cfg.batchSize));
+                pipeline.start(shardBatches(chunk(val, cfg.batchSize), rank, world));
                 while (auto batch = pipeline.next()) {
+                    if (batch->items.empty())
+                        continue;
                     const at::Tensor pred =
                         head->forward(student->forward(batch->mel.to(torch::Device(device))));
                     const at::Tensor target = batch->target.to(torch::Device(device));
@@ -481,7 +491,8 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                                                   clustersOf(batch->items, torch::Device(device)))
                                      .item<double>() *
                                  double(b);
-                    const at::Tensor cos = at::cosine_similarity(pred, target, 1).cpu().to(at::kDouble).contiguous();
+                    const at::Tensor cos =
+                        at::cosine_similarity(pred, target, 1).cpu().to(at::kDouble).contiguous();
                     cosTotal += cos.sum().item<double>();
                     if (!clusterOf.empty()) {
                         const double* c = cos.data_ptr<double>();
@@ -494,28 +505,53 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                     n += b;
                 }
                 pipeline.stop();
+                if (world > 1) {
+                    // Sums over the ranks' shares of the validation set.
+                    const std::int64_t K =
+                        clusterOf.empty() ? 0 : *std::max_element(clusterOf.begin(), clusterOf.end()) + 1;
+                    at::Tensor t = torch::zeros({3 + 2 * K}, torch::kDouble);
+                    t[0] = lossTotal;
+                    t[1] = cosTotal;
+                    t[2] = double(n);
+                    for (const auto& [cluster, acc] : perCluster) {
+                        t[3 + 2 * cluster] = acc.first;
+                        t[4 + 2 * cluster] = double(acc.second);
+                    }
+                    std::vector<at::Tensor> sums{t};
+                    comm->allReduceSum(sums);
+                    lossTotal = t[0].item<double>();
+                    cosTotal = t[1].item<double>();
+                    n = std::int64_t(std::llround(t[2].item<double>()));
+                    perCluster.clear();
+                    for (std::int64_t c = 0; c < K; ++c)
+                        if (const auto cnt = std::llround(t[4 + 2 * c].item<double>()); cnt > 0)
+                            perCluster[c] = {t[3 + 2 * c].item<double>(), cnt};
+                }
                 res.lastValLoss = lossTotal / double(std::max<std::int64_t>(1, n));
                 res.lastValCosine = cosTotal / double(std::max<std::int64_t>(1, n));
                 state.bestValCosine = std::max(state.bestValCosine, res.lastValCosine);
                 emit("val_loss", res.lastValLoss);
                 emit("val_cosine", res.lastValCosine);
                 for (const auto& [cluster, acc] : perCluster)
-                    emit("val_loss_cluster/" + std::to_string(cluster), acc.first / double(std::max<std::int64_t>(1, acc.second)));
+                    emit("val_loss_cluster/" + std::to_string(cluster),
+                         acc.first / double(std::max<std::int64_t>(1, acc.second)));
             }
             ++state.epoch;
             state.stepInEpoch = 0;
             save();
         }
-        if (stop.requested())
+        if (stopping())
             save();
     } catch (const std::exception& e) {
         pipeline.stop();
-        try {
-            flush(true);
-        } catch (...) {
+        if (lead) {
+            try {
+                flush(true);
+            } catch (...) {
+            }
+            runs.setStatus(run.id, "failed", e.what());
+            jobs.finish(jobId, "failed", e.what());
         }
-        runs.setStatus(run.id, "failed", e.what());
-        jobs.finish(jobId, "failed", e.what());
         throw;
     }
     flush(true);
@@ -529,13 +565,23 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     res.trainClips = std::int64_t(train.size());
     res.valClips = std::int64_t(val.size());
     res.seconds = std::chrono::duration<double>(Clock::now() - wallStart).count();
-    res.clipsPerSecond = stepSeconds > 0 ? double(clipsThisProcess) / stepSeconds : 0;
+    // Every rank trains at the pace of the slowest: the job's throughput is world × this rank's.
+    res.clipsPerSecond = stepSeconds > 0 ? double(clipsThisProcess) * world / stepSeconds : 0;
+    res.worldSize = world;
+    res.commShare = stepSeconds > 0 ? commSeconds / stepSeconds : 0;
+    if (emptyBatches > 0)
+        sink.warning("rank " + std::to_string(rank) + ": " + std::to_string(emptyBatches) +
+                         " batch shares had no decodable clip and were trained on silence with weight 0",
+                     runDir.string());
     res.dataWaitShare = stepSeconds > 0 ? waitSeconds / stepSeconds : 0;
     res.backboneParams = run.backboneParams;
     res.headParams = run.headParams;
+    if (!lead)
+        return res;
     const std::string summary = "epoch " + std::to_string(state.epoch) + "/" + std::to_string(cfg.epochs) +
                                 ", val cosine " + std::to_string(res.lastValCosine) + " (baseline " +
-                                std::to_string(res.baselineValCosine) + ")";
+                                std::to_string(res.baselineValCosine) + ")" +
+                                (world > 1 ? ", " + std::to_string(world) + " processes" : "");
     // The checkpoint as an artifact, with its checksum (once per process, not at every save).
     if (fs::exists(checkpoint)) {
         ArtifactRecord art;

@@ -8,6 +8,7 @@
 
 namespace ssondo {
 
+class Communicator;
 class ProgressSink;
 class StopToken;
 class Workspace;
@@ -26,6 +27,8 @@ struct TrainResult
     double clipsPerSecond = 0; ///< training throughput of this process
     double dataWaitShare = 0;  ///< share of the step time spent waiting for data
     std::int64_t backboneParams = 0, headParams = 0;
+    int worldSize = 1;    ///< data-parallel processes
+    double commShare = 0; ///< share of the step time in gradient/loss all-reduce (this rank)
 };
 
 struct TrainValSplit
@@ -43,11 +46,19 @@ TrainValSplit splitTrainVal(const std::vector<std::int64_t>& pool, std::int64_t 
 /// checkpoints. Running the same config again — or `resumeRunId` — continues an unfinished run
 /// from its last checkpoint; draws and augmentation depend only on (seed, epoch, step), so the
 /// curve after a resume is the one the uninterrupted run would have drawn.
+///
+/// With a Communicator of several ranks it is one process of a data-parallel job: every rank draws
+/// the same global batches and trains on its equal share of each, gradients are averaged by a
+/// bucketed all-reduce, batch norm statistics are synchronised, validation is split between the
+/// ranks; only rank 0 writes the log and checkpoints, and every rank starts from rank 0's state.
+/// Two ranks then compute what one process computes with the whole batch (up to rounding), except
+/// for mixup pairs and head dropout masks, which are drawn per rank.
 class TrainJob
 {
 public:
     static TrainResult run(Workspace& workspace, TrainConfig config, const std::string& commandLine,
-                           ProgressSink& sink, const StopToken& stop, std::int64_t resumeRunId = 0);
+                           ProgressSink& sink, const StopToken& stop, std::int64_t resumeRunId = 0,
+                           Communicator* comm = nullptr);
 };
 
 } // namespace ssondo

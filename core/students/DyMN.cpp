@@ -1,4 +1,5 @@
 #include "students/DyMN.h"
+#include "students/SyncBatchNorm.h"
 
 #include "students/MobileNetV3.h"
 
@@ -11,9 +12,9 @@ namespace ssondo {
 
 namespace {
 
-torch::nn::BatchNorm2d bn(std::int64_t c)
+SyncBatchNorm2d bn(std::int64_t c)
 {
-    return torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(c).eps(0.001).momentum(0.01));
+    return SyncBatchNorm2d(torch::nn::BatchNorm2dOptions(c).eps(0.001).momentum(0.01));
 }
 
 /// The context every dynamic part of a block reads: h_c [B, H, 1, 1] (Dy-Conv, Dy-ReLU) and the
@@ -49,7 +50,7 @@ struct ContextGenImpl : torch::nn::Module
     }
     std::int64_t stride;
     torch::nn::Conv2d joint_conv{nullptr}, conv_f{nullptr}, conv_t{nullptr};
-    torch::nn::BatchNorm2d joint_norm{nullptr};
+    SyncBatchNorm2d joint_norm{nullptr};
 };
 TORCH_MODULE(ContextGen);
 
@@ -145,7 +146,7 @@ struct DyBlockImpl : torch::nn::Module
     bool hardswish, expand, residual;
     ContextGen context_gen{nullptr};
     DynamicConv exp_conv{nullptr}, depth_conv{nullptr}, proj_conv{nullptr};
-    torch::nn::BatchNorm2d exp_norm{nullptr}, depth_norm{nullptr}, proj_norm{nullptr};
+    SyncBatchNorm2d exp_norm{nullptr}, depth_norm{nullptr}, proj_norm{nullptr};
     DyReLU depth_act{nullptr};
 };
 TORCH_MODULE(DyBlock);

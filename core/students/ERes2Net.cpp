@@ -28,9 +28,9 @@ struct AFFImpl : torch::nn::Module
         const std::int64_t inter = channels / r;
         local_att = register_module("local_att",
                                     torch::nn::Sequential(conv(2 * channels, inter, 1, 1, true),
-                                                          torch::nn::BatchNorm2d(inter), torch::nn::SiLU(),
+                                                          SyncBatchNorm2d(inter), torch::nn::SiLU(),
                                                           conv(inter, channels, 1, 1, true),
-                                                          torch::nn::BatchNorm2d(channels)));
+                                                          SyncBatchNorm2d(channels)));
     }
     at::Tensor forward(const at::Tensor& x, const at::Tensor& y)
     {
@@ -50,30 +50,30 @@ struct BlockImpl : torch::nn::Module
     {
         const std::int64_t out = planes * 2; // expansion 2
         conv1 = register_module("conv1", conv(in, 2 * width, 1, stride));
-        bn1 = register_module("bn1", torch::nn::BatchNorm2d(2 * width));
+        bn1 = register_module("bn1", SyncBatchNorm2d(2 * width));
         convs = register_module("convs",
                                 torch::nn::ModuleList(conv(width, width, 3, 1), conv(width, width, 3, 1)));
         bns = register_module(
-            "bns", torch::nn::ModuleList(torch::nn::BatchNorm2d(width), torch::nn::BatchNorm2d(width)));
+            "bns", torch::nn::ModuleList(SyncBatchNorm2d(width), SyncBatchNorm2d(width)));
         if (aff)
             fuse_models = register_module("fuse_models", torch::nn::ModuleList(AFF(width)));
         conv3 = register_module("conv3", conv(2 * width, out, 1, 1));
-        bn3 = register_module("bn3", torch::nn::BatchNorm2d(out));
+        bn3 = register_module("bn3", SyncBatchNorm2d(out));
         shortcut = register_module("shortcut", torch::nn::Sequential());
         if (stride != 1 || in != out) {
             shortcut->push_back(conv(in, out, 1, stride));
-            shortcut->push_back(torch::nn::BatchNorm2d(out));
+            shortcut->push_back(SyncBatchNorm2d(out));
         }
     }
     at::Tensor forward(const at::Tensor& x)
     {
         const at::Tensor o = relu20(bn1(conv1(x)));
         const auto parts = o.split(width, 1);
-        const at::Tensor y0 = relu20(bns[0]->as<torch::nn::BatchNorm2d>()->forward(
+        const at::Tensor y0 = relu20(bns[0]->as<SyncBatchNorm2d>()->forward(
             convs[0]->as<torch::nn::Conv2d>()->forward(parts[0])));
         const at::Tensor in1 = useAff ? fuse_models[0]->as<AFF>()->forward(y0, parts[1]) : parts[1] + y0;
         const at::Tensor y1 = relu20(
-            bns[1]->as<torch::nn::BatchNorm2d>()->forward(convs[1]->as<torch::nn::Conv2d>()->forward(in1)));
+            bns[1]->as<SyncBatchNorm2d>()->forward(convs[1]->as<torch::nn::Conv2d>()->forward(in1)));
         at::Tensor out = bn3(conv3(at::cat({y0, y1}, 1)));
         out = out + (shortcut->is_empty() ? x : shortcut->forward(x));
         return relu20(out);
@@ -81,7 +81,7 @@ struct BlockImpl : torch::nn::Module
     std::int64_t width;
     bool useAff;
     torch::nn::Conv2d conv1{nullptr}, conv3{nullptr};
-    torch::nn::BatchNorm2d bn1{nullptr}, bn3{nullptr};
+    SyncBatchNorm2d bn1{nullptr}, bn3{nullptr};
     torch::nn::ModuleList convs{nullptr}, bns{nullptr}, fuse_models{nullptr};
     torch::nn::Sequential shortcut{nullptr};
 };
@@ -97,7 +97,7 @@ ERes2NetImpl::ERes2NetImpl(ERes2NetOptions options) : m_options(options)
     TORCH_CHECK(blocks.size() == 5 && options.feat_dim() >= 16,
                 "ERes2Net: the S-SONDO variant needs five block counts and feat_dim >= 16");
     conv1 = register_module("conv1", conv(1, m, 3, 1));
-    bn1 = register_module("bn1", torch::nn::BatchNorm2d(m));
+    bn1 = register_module("bn1", SyncBatchNorm2d(m));
     // layer planes m, 2m, 4m, 8m and, for the added fifth layer, 2m; AFF blocks from layer 3 on.
     const std::int64_t planes[] = {m, 2 * m, 4 * m, 8 * m, 2 * m};
     std::int64_t in = m;

@@ -3,7 +3,7 @@
 #include "students/StudentBackbone.h"
 
 #include <torch/arg.h>
-#include <torch/nn/modules/batchnorm.h>
+#include "students/SyncBatchNorm.h"
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
 
@@ -42,7 +42,7 @@ private:
     ERes2NetOptions m_options;
     std::int64_t m_embeddingDim = 0;
     torch::nn::Conv2d conv1{nullptr};
-    torch::nn::BatchNorm2d bn1{nullptr};
+    SyncBatchNorm2d bn1{nullptr};
     std::vector<torch::nn::Sequential> m_layers;
     std::vector<torch::nn::Conv2d> m_downsample;
     std::vector<std::shared_ptr<torch::nn::Module>> m_fuse;

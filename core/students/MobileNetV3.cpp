@@ -1,4 +1,5 @@
 #include "students/MobileNetV3.h"
+#include "students/SyncBatchNorm.h"
 
 #include <torch/torch.h>
 
@@ -30,10 +31,10 @@ namespace {
 
 enum class Act { ReLU, Hardswish, None };
 
-torch::nn::BatchNorm2d batchNorm(std::int64_t c)
+SyncBatchNorm2d batchNorm(std::int64_t c)
 {
     // EfficientAT: BatchNorm2d(eps=0.001, momentum=0.01)
-    return torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(c).eps(0.001).momentum(0.01));
+    return SyncBatchNorm2d(torch::nn::BatchNorm2dOptions(c).eps(0.001).momentum(0.01));
 }
 
 /// A Sequential with a plain forward(Tensor), so that it can sit inside another Sequential.

@@ -192,7 +192,7 @@ void TrainPage::buildForm(QWidget* w)
     loss->addRow(tr("Temperature"), m_temperature);
     loss->addRow(tr("Sampler"), m_sampler);
     auto* optim = group(tr("Optimisation"));
-    m_optimizer = combo(w, {"adam", "adamw"});
+    m_optimizer = combo(w, {"adam", "adamw", "sgd"});
     m_lr = new QLineEdit(w);
     m_weightDecay = new QLineEdit(w);
     m_schedule = combo(w, {"reference", "cosine", "constant"});

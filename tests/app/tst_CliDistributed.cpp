@@ -1,0 +1,255 @@
+// Data-parallel training and sharded extraction through the real `ssondo` binary:
+// - two ranks (`ssondo train --nproc 2`, c10d Gloo over TCP) end with the same parameters as one
+//   process with the global batch, within float tolerance, while a run with another batch does not;
+// - only rank 0 writes the log: one run, one train job, one curve;
+// - `extract --shard I/N` parts merged are the unsharded set, bit for bit; a shard run again does
+//   nothing; merging before every shard finished says which one is missing.
+
+#include "data/EmbeddingCatalog.h"
+#include "data/EmbeddingStore.h"
+#include "distill/Checkpoint.h"
+#include "experiments/Database.h"
+#include "experiments/RunLog.h"
+#include "jobs/JobLog.h"
+#include "students/MappingHead.h"
+#include "students/StudentRegistry.h"
+#include "workspace/Workspace.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <torch/torch.h>
+
+#include <filesystem>
+
+using namespace ssondo;
+
+class tst_CliDistributed : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void twoRanksMatchOneProcess();
+    void batchMustSplitEvenly();
+    void shardedExtractionMergesToTheSameSet();
+
+private:
+    int run(const QStringList& args, QByteArray* out = nullptr, QByteArray* err = nullptr);
+    QStringList trainArgs(const QString& name, int batch) const;
+    /// Student + head parameters of a run's checkpoint, flattened.
+    at::Tensor weights(std::int64_t runId);
+    /// Where the worst difference between two weight vectors is.
+    std::string worst(const at::Tensor& diff) const;
+    QTemporaryDir m_dir;
+    QString m_ws, m_data;
+    std::vector<std::pair<std::string, std::int64_t>> m_names;
+};
+
+int tst_CliDistributed::run(const QStringList& args, QByteArray* out, QByteArray* err)
+{
+    QProcess p;
+    p.start(QStringLiteral(SSONDO_CLI_PATH), args);
+    p.waitForFinished(600000);
+    if (out)
+        *out = p.readAllStandardOutput();
+    const QByteArray e = p.readAllStandardError();
+    if (err)
+        *err = e;
+    if (p.exitCode() != 0 && !err)
+        qWarning().noquote() << "ssondo" << args.join(' ') << "failed:" << e.right(2000);
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+void tst_CliDistributed::initTestCase()
+{
+    m_data = m_dir.path() + "/data";
+    m_ws = m_dir.path() + "/ws";
+    QCOMPARE(run({"-q", "dataset", "synth", m_data, "--clips-per-class", "3", "--min-seconds", "1",
+                  "--max-seconds", "2"}),
+             0);
+    QCOMPARE(run({"workspace", "init", m_ws}), 0);
+    QCOMPARE(run({"-w", m_ws, "-q", "dataset", "add", m_data, "--name", "tiny"}), 0);
+    QCOMPARE(run({"-w", m_ws, "-q", "extract", "--dataset", "tiny"}), 0);
+}
+
+QStringList tst_CliDistributed::trainArgs(const QString& name, int batch) const
+{
+    // Head dropout off (its masks are drawn per rank); SpecAugment on (masks are per clip, by its
+    // place in the global batch); 2 epochs so that validation and precise BN run too. SGD: Adam's
+    // first steps are lr · sign(g), which turns rounding in near-zero gradients into lr-sized steps.
+    // A small rate and 4 steps: on 39 clips a fast run is chaotic, and rounding (1e-7 at step 3)
+    // grows tenfold a step whatever the number of processes.
+    return {"-w",
+            m_ws,
+            "-q",
+            "train",
+            "--dataset",
+            "tiny",
+            "--name",
+            name,
+            "--width",
+            "0.4",
+            "--clip-seconds",
+            "1",
+            "--batch-size",
+            QString::number(batch),
+            "--epochs",
+            "2",
+            "--samples-per-epoch",
+            "16",
+            "--schedule",
+            "constant",
+            "--lr",
+            "0.005",
+            "--optimizer",
+            "sgd",
+            "--workers",
+            "1",
+            "--specaugment",
+            "true",
+            "--set",
+            "head.dropout=0",
+            "--set",
+            "train.precise_bn=8",
+            "--set",
+            "train.log_every=1",
+            "--json"};
+}
+
+at::Tensor tst_CliDistributed::weights(std::int64_t runId)
+{
+    auto ws = Workspace::open(m_ws.toStdString(), true);
+    const RunRecord r = RunLog(ws->database()).get(runId);
+    auto student = StudentRegistry::instance().create("mn10", StudentOptions{0.4, 16});
+    MappingHead head(MappingHeadOptions(student->embeddingDim(), 3840).dropout(0));
+    loadCheckpointWeights((std::filesystem::path(ws->dir()) / r.dir / "checkpoint.pt").string(), *student,
+                          *head);
+    std::vector<at::Tensor> all;
+    m_names.clear();
+    auto add = [&](const std::string& name, const at::Tensor& t) {
+        if (!t.is_floating_point())
+            return;
+        all.push_back(t.detach().flatten());
+        m_names.emplace_back(name, t.numel());
+    };
+    for (const auto& p : student->named_parameters())
+        add(p.key(), p.value());
+    for (const auto& p : head->named_parameters())
+        add("head." + p.key(), p.value());
+    for (const auto& b : student->named_buffers())
+        add(b.key(), b.value());
+    return torch::cat(all);
+}
+
+std::string tst_CliDistributed::worst(const at::Tensor& diff) const
+{
+    std::int64_t at = diff.argmax().item<std::int64_t>();
+    for (const auto& [name, n] : m_names) {
+        if (at < n)
+            return name + "[" + std::to_string(at) + "]";
+        at -= n;
+    }
+    return "?";
+}
+
+void tst_CliDistributed::twoRanksMatchOneProcess()
+{
+    QByteArray out;
+    QCOMPARE(run(trainArgs("single", 8), &out), 0);
+    const auto one = QJsonDocument::fromJson(out.trimmed().split('\n').last()).object();
+    QCOMPARE(run(trainArgs("two-ranks", 8) << "--nproc"
+                                           << "2",
+                 &out),
+             0);
+    const auto two = QJsonDocument::fromJson(out.trimmed().split('\n').last()).object();
+    QCOMPARE(two["processes"].toInt(), 2);
+    QCOMPARE(two["steps"].toInt(), one["steps"].toInt());
+    QVERIFY(two["comm_share"].toDouble() > 0);
+    QCOMPARE(run(trainArgs("other-batch", 4), &out), 0);
+    const auto other = QJsonDocument::fromJson(out.trimmed().split('\n').last()).object();
+
+    const at::Tensor a = weights(one["run"].toInt()), b = weights(two["run"].toInt()),
+                     c = weights(other["run"].toInt());
+    const double scale = a.abs().max().item<double>();
+    const double diff = (a - b).abs().max().item<double>() / scale;
+    const double control = (a - c).abs().max().item<double>() / scale;
+    qInfo("max |1 process - 2 ranks| / max |w| = %.3g (at %s); another batch size: %.3g", diff,
+          worst((a - b).abs()).c_str(), control);
+    QVERIFY2(diff < 1e-4, qPrintable(QString("2 ranks differ from 1 process by %1").arg(diff)));
+    QVERIFY2(control > 100 * diff, "the control run should differ far more than the two-rank run");
+    // Validation over the ranks' shares sums to the one-process figures.
+    QVERIFY(std::abs(two["val_cosine"].toDouble() - one["val_cosine"].toDouble()) < 1e-4);
+
+    // Rank 0 alone wrote the log: three runs, one train job each, the same number of points.
+    auto ws = Workspace::open(m_ws.toStdString(), true);
+    RunLog runs(ws->database());
+    QCOMPARE(int(runs.list().size()), 3);
+    int trainJobs = 0;
+    for (const auto& j : JobLog(ws->database()).list())
+        trainJobs += j.kind == "train";
+    QCOMPARE(trainJobs, 3);
+    QCOMPARE(runs.metricCount(two["run"].toInt()), runs.metricCount(one["run"].toInt()));
+    QCOMPARE(QString::fromStdString(runs.get(two["run"].toInt()).status), QString("done"));
+}
+
+void tst_CliDistributed::batchMustSplitEvenly()
+{
+    QByteArray err;
+    QCOMPARE(run(trainArgs("odd", 5) << "--nproc"
+                                     << "2",
+                 nullptr, &err),
+             1);
+    QVERIFY2(err.contains("train.batch_size 5 is not a multiple of the 2 processes"), err.constData());
+}
+
+void tst_CliDistributed::shardedExtractionMergesToTheSameSet()
+{
+    const QString ws2 = m_dir.path() + "/ws-shards";
+    QCOMPARE(run({"workspace", "init", ws2}), 0);
+    QCOMPARE(run({"-w", ws2, "-q", "dataset", "add", m_data, "--name", "tiny"}), 0);
+    QByteArray out, err;
+    QCOMPARE(run({"-w", ws2, "-q", "--json", "extract", "--dataset", "tiny", "--shard", "0/2"}, &out), 0);
+    // The database was not written by the shard: no embedding set yet, and merging says what is missing.
+    {
+        auto ws = Workspace::open(ws2.toStdString(), true);
+        QVERIFY(EmbeddingCatalog(ws->database()).list().empty());
+    }
+    QCOMPARE(run({"-w", ws2, "-q", "extract", "--dataset", "tiny", "--merge-shards", "2"}, &out, &err), 1);
+    QVERIFY2(out.contains("shard 1/2: not started"), out.constData());
+    QCOMPARE(run({"-w", ws2, "-q", "extract", "--dataset", "tiny", "--shard", "1/2"}), 0);
+    // Idempotent: the same shard again computes nothing.
+    QCOMPARE(run({"-w", ws2, "-q", "--json", "extract", "--dataset", "tiny", "--shard", "1/2"}, &out), 0);
+    const auto again = QJsonDocument::fromJson(out.trimmed().split('\n').last()).object();
+    QCOMPARE(again["computed_now"].toInt(), 0);
+    QCOMPARE(again["teacher_forwards"].toInt(), 0);
+    QCOMPARE(run({"-w", ws2, "-q", "extract", "--dataset", "tiny", "--merge-shards", "2"}, &out), 0);
+    QVERIFY(!std::filesystem::exists(ws2.toStdString() + "/embeddings") || [&] {
+        for (const auto& e : std::filesystem::directory_iterator(ws2.toStdString() + "/embeddings"))
+            if (e.path().extension() == ".parts")
+                return false;
+        return true;
+    }());
+    QCOMPARE(run({"-w", ws2, "extract", "--dataset", "tiny", "--shard", "2/2"}, nullptr, &err), 1);
+    QVERIFY2(err.contains("shard index must be in [0, 2)"), err.constData());
+
+    auto a = Workspace::open(m_ws.toStdString(), true);
+    auto b = Workspace::open(ws2.toStdString(), true);
+    const auto sa = EmbeddingCatalog(a->database()).list(), sb = EmbeddingCatalog(b->database()).list();
+    QCOMPARE(int(sb.size()), 1);
+    const auto& ea = sa.back();
+    const auto& eb = sb.front();
+    QCOMPARE(eb.done, ea.done);
+    QCOMPARE(eb.rows, ea.rows);
+    auto storeA = EmbeddingStore::open(a->dir() + "/" + ea.path);
+    auto storeB = EmbeddingStore::open(b->dir() + "/" + eb.path);
+    const auto rows = storeA->rowsIn(EmbeddingStore::RowState::Done);
+    QCOMPARE(storeB->rowsIn(EmbeddingStore::RowState::Done), rows);
+    QVERIFY(torch::equal(storeA->rowsAt(rows), storeB->rowsAt(rows)));
+}
+
+QTEST_GUILESS_MAIN(tst_CliDistributed)
+#include "tst_CliDistributed.moc"
