@@ -47,6 +47,7 @@ void addResourceOptions(CLI::App* c, SlurmArgs& a, bool training)
     c->add_option("--ssondo", a.ssondo, "ssondo binary the nodes run (default: this one)");
     c->add_flag("--dry-run", a.dryRun, "Write the script(s) and print them; submit nothing");
     c->allow_extras();
+    c->fallthrough(false); // the job's own arguments stay here, for its command line
 }
 
 std::string selfPath()

@@ -180,6 +180,8 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
         } else {
             ws = ctx.openWorkspace();
         }
+        if (env.rank != 0)
+            ctx.quiet = true; // one voice: rank 0's (errors still reach stderr)
         auto sink = ctx.makeSink();
         const TrainResult r =
             TrainJob::run(*ws, cfg, ctx.commandLine, *sink, ctx.stop, a->resume, comm.get());

@@ -135,6 +135,7 @@ ExtractResult ExtractJob::merge(Workspace& ws, const ExtractConfig& cfg, int sha
     const std::string summary = std::to_string(copied) + " rows from " + std::to_string(shardCount) +
                                 " shards; " + std::to_string(res.done) + " of " + std::to_string(res.rows) +
                                 " clips embedded, " + std::to_string(res.failed) + " failed";
+    jobs.progress(jobId, res.done + res.failed, res.rows, std::nullopt);
     jobs.finish(jobId, res.stopped ? "stopped" : "done", summary);
     for (const auto& s : res.incompleteShards)
         sink.warning("not merged yet: " + s, rel);

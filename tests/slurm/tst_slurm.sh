@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# `ssondo slurm` on a real single-node Slurm cluster (slurm-cluster.sh): a 2-shard extraction array
+# with its merge job, and a 2-task data-parallel training job through srun; checks what they left
+# in the workspace, then stops the daemons. Exit 77 (ctest: skipped) only when not root.
+#   tst_slurm.sh SSONDO_BINARY
+set -euo pipefail
+ssondo=$(realpath "${1:?path to ssondo}")
+here=$(cd "$(dirname "$0")" && pwd)
+[[ $(id -u) -eq 0 ]] || { echo "SKIP: the Slurm test starts slurmd, which needs root"; exit 77; }
+
+tmp=$(mktemp -d /tmp/ssondo-slurm.XXXXXX)
+cluster="$tmp/cluster"
+cleanup() {
+  "$here/slurm-cluster.sh" stop "$cluster" || true
+  if [[ "${KEEP_SLURM_TEST:-0}" != 1 ]]; then rm -rf "$tmp"; else echo "kept $tmp"; fi
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*" >&2
+  for f in "$tmp"/ws/slurm/*/*.out "$cluster"/slurmctld.log "$cluster"/slurmd.log; do
+    [[ -f "$f" ]] && { echo "--- $f" >&2; tail -20 "$f" >&2; }
+  done
+  exit 1
+}
+
+eval "$("$here/slurm-cluster.sh" start "$cluster")"
+echo "cluster up: $(sinfo -h -o '%P %D %t %N')"
+
+ws="$tmp/ws"
+"$ssondo" -q dataset synth "$tmp/data" --clips-per-class 3 --min-seconds 1 --max-seconds 2 >/dev/null
+"$ssondo" workspace init "$ws" >/dev/null
+"$ssondo" -w "$ws" -q dataset add "$tmp/data" --name tiny >/dev/null
+
+start=$(date +%s)
+"$ssondo" -w "$ws" slurm extract --shards 2 --partition ci --time 00:10:00 --dataset tiny --teacher demo
+field() { # $1 = submission id, $2 = key: reads `ssondo --json slurm status` on stdin
+  python3 -c 'import json,sys; print(next((str(s[sys.argv[2]]) for s in json.load(sys.stdin) if s["id"] == int(sys.argv[1])), ""))' "$1" "$2"
+}
+wait_done() { # $1 = submission id; waits until its state is final
+  for _ in $(seq 600); do
+    state=$("$ssondo" -w "$ws" --json slurm status | field "$1" state)
+    case "$state" in PENDING|RUNNING|"") sleep 0.5 ;; *) echo "$state"; return 0 ;; esac
+  done
+  echo TIMEOUT
+}
+state=$(wait_done 1)
+"$ssondo" -w "$ws" slurm status
+[[ "$state" == COMPLETED ]] || fail "extraction ended $state"
+sets=$("$ssondo" -w "$ws" --json embeddings list)
+[[ $(echo "$sets" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(len(s), s[0]["rows"], s[0]["done"])') == "1 39 39" ]] ||
+  fail "the merged set does not have 39 of 39 clips: $sets"
+ls "$ws"/embeddings | grep -q '\.parts$' && fail "the shard parts were not removed after the merge"
+ls "$ws"/slurm/extract-*/extract-*_0.out "$ws"/slurm/extract-*/extract-*_1.out >/dev/null || fail "no log per array task"
+
+# The same clips without shards: the same rows (ssondo embeddings show's statistics agree).
+"$ssondo" workspace init "$tmp/ref" >/dev/null
+"$ssondo" -w "$tmp/ref" -q dataset add "$tmp/data" --name tiny >/dev/null
+"$ssondo" -w "$tmp/ref" -q extract --dataset tiny >/dev/null
+stats='import json,sys; j=json.load(sys.stdin); print(j["norm_mean"], j["norm_std"], j["dim_variance_mean"])'
+a=$("$ssondo" -w "$ws" --json embeddings show 1 | python3 -c "$stats")
+b=$("$ssondo" -w "$tmp/ref" --json embeddings show 1 | python3 -c "$stats")
+[[ "$a" == "$b" ]] || fail "sharded and unsharded sets differ: $a vs $b"
+
+"$ssondo" -w "$ws" slurm train --nodes 1 --tasks-per-node 2 --partition ci --time 00:10:00 \
+  --dataset tiny --width 0.4 --clip-seconds 1 --batch-size 8 --epochs 2 --samples-per-epoch 16 --name on-slurm
+state=$(wait_done 2)
+"$ssondo" -w "$ws" slurm status
+[[ "$state" == COMPLETED ]] || fail "training ended $state"
+runs=$("$ssondo" -w "$ws" --json runs list)
+[[ $(echo "$runs" | python3 -c 'import json,sys; print(" ".join(r["name"] + ":" + r["status"] for r in json.load(sys.stdin)))') == "on-slurm:done" ]] ||
+  fail "the run on-slurm is not done: $runs"
+grep -q "2 data-parallel processes" "$ws"/slurm/train-*/train-*.out || fail "the job did not run 2 ranks"
+[[ $("$ssondo" -w "$ws" --json slurm status | field 2 done) == 4 ]] ||
+  fail "training progress (4 of 4 steps) not read from the workspace: $("$ssondo" -w "$ws" slurm status)"
+echo "PASS: Slurm extraction array + merge and 2-rank training in $(( $(date +%s) - start )) s"
