@@ -123,8 +123,8 @@ set(CPACK_DEBIAN_COMPRESSION_TYPE "xz")
 # Library dependencies from dpkg-shlibdeps (the binaries' NEEDED entries: libtorch1.13, Qt 6,
 # QCustomPlot, libsndfile, ...). What it cannot see is declared here: the xcb and offscreen
 # platform plugins and the SVG icon plugins come with libqt6gui6 and libqt6svg6, which it finds;
-# native Wayland needs qt6-wayland; audio playback needs GStreamer's plugins; submitting jobs to
-# a Slurm cluster needs sbatch.
+# native Wayland needs qt6-wayland; audio playback needs GStreamer's plugins; `ssondo slurm` needs
+# sbatch, squeue, sacct and scancel.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 if(TARGET ssondo-workbench)
   set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "gstreamer1.0-plugins-base, gstreamer1.0-plugins-good, qt6-wayland")

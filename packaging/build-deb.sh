@@ -4,7 +4,7 @@
 #
 #   packaging/build-deb.sh --fresh        configure and build a clean Release tree in build-deb/
 #                                         (tests and benchmarks off, Debian's hardening flags from
-#                                         dpkg-buildflags), then package it
+#                                         dpkg-buildflags with hardening=+all), then package it
 #   packaging/build-deb.sh [--build] DIR  package an existing, already built tree (default: build);
 #                                         --build runs `cmake --build DIR` first
 #
@@ -61,6 +61,8 @@ t0=$SECONDS
 if ((fresh)); then
   step "configure $dir (Release, tests and benchmarks off, dpkg-buildflags)"
   rm -rf "$dir"
+  # hardening=+all adds -z now (bindnow) to bookworm's default hardening flags.
+  export DEB_BUILD_MAINT_OPTIONS=${DEB_BUILD_MAINT_OPTIONS:-hardening=+all}
   generator=()
   command -v ninja >/dev/null && generator=(-G Ninja)
   cmake -S . -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
