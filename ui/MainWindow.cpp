@@ -307,6 +307,7 @@ void MainWindow::runPageCommand(const QStringList& args)
     if (!m_controller->isOpen())
         return;
     m_jobs->show();
+    m_jobs->showSlurm(args.value(0) == QLatin1String("slurm")); // a submission is followed there
     m_jobs->runCommand(args);
     statusBar()->showMessage(tr("Started: ssondo %1").arg(args.join(QLatin1Char(' '))), 5000);
 }

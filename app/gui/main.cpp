@@ -1,10 +1,11 @@
 // ssondo-workbench: the desktop workbench. Usage:
 //   ssondo-workbench [WORKSPACE] [--page ID] [--clip PATH] [--size WxH] [--language system|en|fr]
-//                    [--screenshot FILE.png]
+//                    [--jobs jobs|slurm] [--screenshot FILE.png]
 // --screenshot renders the window once the page has loaded, saves it and exits (for docs and CI).
 
 #include "MainWindow.h"
 #include "Translations.h"
+#include "jobs/JobsDock.h"
 #include "pages/DataPage.h"
 #include "pages/ExperimentsPage.h"
 #include "pages/Page.h"
@@ -15,15 +16,15 @@
 #include <QSettings>
 #include <QTimer>
 
-int main(int argc, char** argv)
-{
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("S-SONDO"));
-    QApplication::setApplicationName(QStringLiteral("ssondo-workbench"));
-    QApplication::setApplicationDisplayName(QStringLiteral("S-SONDO Workbench"));
-    QApplication::setApplicationVersion(QStringLiteral(SSONDO_VERSION));
+namespace {
 
-    QCommandLineParser parser;
+struct Options
+{
+    QCommandLineOption page, language, screenshot, clip, size, tab, jobs;
+};
+
+Options configure(QCommandLineParser& parser)
+{
     parser.setApplicationDescription(QStringLiteral("S-SONDO Workbench: distil audio foundation models"));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -43,7 +44,41 @@ int main(int argc, char** argv)
                             QStringLiteral("size"));
     QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Tab of the Experiments page to show (0-3)"),
                            QStringLiteral("index"));
-    parser.addOptions({page, language, screenshot, clip, size, tab});
+    QCommandLineOption jobs(QStringLiteral("jobs"),
+                            QStringLiteral("Show the jobs dock on this tab: jobs or slurm"),
+                            QStringLiteral("tab"));
+    parser.addOptions({page, language, screenshot, clip, size, tab, jobs});
+    return {page, language, screenshot, clip, size, tab, jobs};
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    // --help and --version need no display: answer them before a QApplication wants one.
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a == "-h" || a == "--help" || a == "--help-all" || a == "-v" || a == "--version") {
+            QCoreApplication core(argc, argv);
+            QCoreApplication::setApplicationName(QStringLiteral("ssondo-workbench"));
+            QCoreApplication::setApplicationVersion(QStringLiteral(SSONDO_VERSION));
+            QCommandLineParser parser;
+            configure(parser);
+            parser.process(core); // prints and exits
+            return 0;
+        }
+    }
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("S-SONDO"));
+    QApplication::setApplicationName(QStringLiteral("ssondo-workbench"));
+    QApplication::setApplicationDisplayName(QStringLiteral("S-SONDO Workbench"));
+    QApplication::setApplicationVersion(QStringLiteral(SSONDO_VERSION));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.ssondo_workbench.Workbench"));
+
+    QCommandLineParser parser;
+    const Options o = configure(parser);
+    const QCommandLineOption &page = o.page, &language = o.language, &screenshot = o.screenshot,
+                             &clip = o.clip, &size = o.size, &tab = o.tab, &jobs = o.jobs;
     parser.process(app);
 
     const QString lang =
@@ -72,8 +107,14 @@ int main(int argc, char** argv)
     if (parser.isSet(page))
         window.setCurrentPage(parser.value(page));
     if (parser.isSet(tab))
-        if (auto* exp = qobject_cast<ssondo::ui::ExperimentsPage*>(window.page(QStringLiteral("experiments"))))
+        if (auto* exp =
+                qobject_cast<ssondo::ui::ExperimentsPage*>(window.page(QStringLiteral("experiments"))))
             exp->setCurrentTab(parser.value(tab).toInt());
+
+    if (parser.isSet(jobs)) {
+        window.jobsDock()->show();
+        window.jobsDock()->showSlurm(parser.value(jobs) == QLatin1String("slurm"));
+    }
 
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);

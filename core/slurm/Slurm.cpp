@@ -330,8 +330,8 @@ SlurmProgress SlurmCatalog::progress(const SlurmJobRecord& r, const std::string&
     SlurmProgress p;
     auto jobRow = [&](const std::string& slurmId) {
         auto s = m_db.prepare("SELECT progress_done, progress_total, rate, message, state FROM jobs "
-                              "WHERE slurm_job_id = ?1 ORDER BY id DESC LIMIT 1");
-        s.bind(1, slurmId);
+                              "WHERE slurm_job_id = ?1 AND started_at >= ?2 ORDER BY id DESC LIMIT 1");
+        s.bind(1, slurmId).bind(2, r.submittedAt); // ids restart when a cluster is rebuilt
         if (!s.step())
             return false;
         p.done = s.columnInt(0);

@@ -3,6 +3,7 @@
 #include "WorkspaceController.h"
 #include "jobs/JobLog.h"
 #include "jobs/JobRunner.h"
+#include "jobs/SlurmJobsView.h"
 #include "models/JobTableModel.h"
 #include "workspace/Workspace.h"
 
@@ -17,6 +18,7 @@
 #include <QSplitter>
 #include <QStyledItemDelegate>
 #include <QSysInfo>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -57,7 +59,8 @@ JobsDock::JobsDock(WorkspaceController* controller, QWidget* parent)
     : QDockWidget(tr("Jobs"), parent), m_controller(controller), m_model(new JobTableModel(this)),
       m_view(new QTableView(this)), m_log(new QPlainTextEdit(this)),
       m_stop(new QPushButton(tr("Stop"), this)), m_copy(new QPushButton(tr("Copy command"), this)),
-      m_resume(new QPushButton(tr("Resume"), this))
+      m_resume(new QPushButton(tr("Resume"), this)), m_tabs(new QTabWidget(this)),
+      m_slurm(new SlurmJobsView(controller, this))
 {
     setObjectName(QStringLiteral("jobsDock"));
     m_view->setModel(m_model);
@@ -97,7 +100,17 @@ JobsDock::JobsDock(WorkspaceController* controller, QWidget* parent)
     layout->setContentsMargins(4, 2, 4, 2);
     layout->addWidget(split, 1);
     layout->addLayout(buttons);
-    setWidget(body);
+    // Jobs of this workspace (any process, any host) and the submissions to a Slurm cluster.
+    m_tabs->addTab(body, tr("Jobs"));
+    m_tabs->addTab(m_slurm, tr("Slurm"));
+    m_tabs->setDocumentMode(true);
+    setWidget(m_tabs);
+    connect(m_slurm, &SlurmJobsView::countsChanged, this, [this](int active, int total) {
+        m_tabs->setTabText(1, total == 0   ? tr("Slurm")
+                              : active > 0 ? tr("Slurm (%1 active)").arg(active)
+                                           : tr("Slurm (%1)").arg(total));
+    });
+    connect(m_slurm, &SlurmJobsView::statusMessage, this, &JobsDock::statusMessage);
 
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &JobsDock::showSelected);
     connect(m_stop, &QPushButton::clicked, this, &JobsDock::stopSelected);
@@ -107,6 +120,11 @@ JobsDock::JobsDock(WorkspaceController* controller, QWidget* parent)
     connect(controller, &WorkspaceController::opened, this, &JobsDock::refresh);
     connect(controller, &WorkspaceController::closed, this, &JobsDock::refresh);
     showSelected();
+}
+
+void JobsDock::showSlurm(bool slurm)
+{
+    m_tabs->setCurrentIndex(slurm ? 1 : 0);
 }
 
 int JobsDock::runningCount() const

@@ -6,17 +6,20 @@
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
+class QTabWidget;
 class QTableView;
 
 namespace ssondo::ui {
 
 class JobRunner;
+class SlurmJobsView;
 class JobTableModel;
 class WorkspaceController;
 
 /// Every job of the workspace, running or finished, whoever started it: kind, target, state,
 /// progress bar with rate, elapsed time and ETA, start time, message; the selected job's command and
-/// log; Stop, Resume (runs a stopped or failed job's command again: every job resumes) and Copy command. Jobs started by this window stream their log live.
+/// log; Stop, Resume (runs a stopped or failed job's command again: every job resumes) and Copy command. Jobs
+/// started by this window stream their log live.
 class JobsDock : public QDockWidget
 {
     Q_OBJECT
@@ -32,6 +35,9 @@ public:
     JobTableModel* model() const { return m_model; }
     QTableView* view() const { return m_view; }
     int runningCount() const;
+    SlurmJobsView* slurmView() const { return m_slurm; }
+    /// Brings the Slurm tab (submissions to a cluster) or the jobs tab to the front.
+    void showSlurm(bool slurm);
     /// Arguments to run a recorded command again through runCommand(): the program, the workspace
     /// and --json flags are dropped (the runner adds its own).
     static QStringList rerunArguments(const QString& command);
@@ -54,6 +60,8 @@ private:
     QPushButton* m_copy;
     QPushButton* m_resume;
     QHash<qint64, JobRunner*> m_runnersByPid;
+    QTabWidget* m_tabs;
+    SlurmJobsView* m_slurm;
 };
 
 } // namespace ssondo::ui

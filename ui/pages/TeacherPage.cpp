@@ -26,6 +26,8 @@
 #include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
+
+#include "jobs/ClusterRunDialog.h"
 #include <QRadioButton>
 #include <QSplitter>
 #include <QTableWidget>
@@ -164,6 +166,10 @@ TeacherPage::TeacherPage(WorkspaceController* controller, QWidget* parent)
     er->addWidget(m_dataset, 1);
     er->addWidget(m_dtype);
     er->addWidget(m_extract);
+    m_cluster = new QPushButton(tr("Run on cluster…"), this);
+    m_cluster->setObjectName(QStringLiteral("extractOnCluster"));
+    m_cluster->setToolTip(tr("Submit the same extraction to Slurm as a job array of shards and a merge job"));
+    er->addWidget(m_cluster);
     el->addLayout(er);
     m_command->setTextInteractionFlags(Qt::TextSelectableByMouse);
     el->addWidget(m_command);
@@ -239,6 +245,13 @@ TeacherPage::TeacherPage(WorkspaceController* controller, QWidget* parent)
         if (!m_dataset->currentText().isEmpty())
             Q_EMIT runCommand(extractCommand(), QStringLiteral("extract"), m_dataset->currentText());
     });
+    connect(m_cluster, &QPushButton::clicked, this, [this] {
+        if (m_dataset->currentText().isEmpty())
+            return;
+        const QStringList args = ClusterRunDialog::ask(QStringLiteral("extract"), extractCommand(), this);
+        if (!args.isEmpty())
+            Q_EMIT runCommand(args, QStringLiteral("slurm"), m_dataset->currentText());
+    });
     connect(m_sets, &QTableWidget::itemSelectionChanged, this, &TeacherPage::showSetStats);
     m_path->setEnabled(false);
     m_browse->setEnabled(false);
@@ -278,6 +291,7 @@ void TeacherPage::updateCommand()
 {
     const bool ok = !m_dataset->currentText().isEmpty() && !teacherSource().isEmpty();
     m_extract->setEnabled(ok);
+    m_cluster->setEnabled(ok);
     m_inspect->setEnabled(!teacherSource().isEmpty());
     m_command->setText(ok ? QStringLiteral("<code>ssondo %1</code>")
                                 .arg(extractCommand().join(QLatin1Char(' ')).toHtmlEscaped())

@@ -61,6 +61,7 @@ private:
     QComboBox* m_dataset;
     QComboBox* m_dtype;
     QPushButton* m_extract;
+    QPushButton* m_cluster = nullptr;
     QLabel* m_command;
     QTableWidget* m_sets;
     QLabel* m_stats;

@@ -24,6 +24,8 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+
+#include "jobs/ClusterRunDialog.h"
 #include <QScrollArea>
 #include <QSlider>
 #include <QSpinBox>
@@ -246,6 +248,10 @@ void TrainPage::buildForm(QWidget* w)
     auto* defaults = new QPushButton(tr("Paper defaults"), w);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_start);
+    m_cluster = new QPushButton(tr("Run on cluster…"), w);
+    m_cluster->setObjectName(QStringLiteral("trainOnCluster"));
+    m_cluster->setToolTip(tr("Submit the same run to Slurm: data-parallel over nodes × ranks"));
+    buttons->addWidget(m_cluster);
     buttons->addWidget(m_stop);
     buttons->addWidget(m_resume);
     auto* files = new QHBoxLayout;
@@ -260,6 +266,16 @@ void TrainPage::buildForm(QWidget* w)
     layout->addStretch(1);
 
     connect(m_start, &QPushButton::clicked, this, &TrainPage::start);
+    connect(m_cluster, &QPushButton::clicked, this, [this] {
+        const QString error = validationError();
+        if (!error.isEmpty()) {
+            m_error->setText(error);
+            return;
+        }
+        const QStringList args = ClusterRunDialog::ask(QStringLiteral("train"), trainArguments(), this);
+        if (!args.isEmpty())
+            Q_EMIT runCommand(args, QStringLiteral("slurm"), m_embeddings->currentText());
+    });
     connect(m_stop, &QPushButton::clicked, this, &TrainPage::stop);
     connect(m_resume, &QPushButton::clicked, this, &TrainPage::resume);
     connect(save, &QPushButton::clicked, this, &TrainPage::saveToml);
@@ -399,6 +415,7 @@ void TrainPage::updateCommand()
     const QString error = validationError();
     m_error->setText(error);
     m_start->setEnabled(error.isEmpty() && controller()->isOpen());
+    m_cluster->setEnabled(error.isEmpty() && controller()->isOpen());
     QStringList shown;
     for (const QString& a : trainArguments())
         shown << (a.contains(QLatin1Char(' ')) ? QStringLiteral("'%1'").arg(a) : a);

@@ -104,6 +104,7 @@ private:
     QLabel* m_error;
     QPlainTextEdit* m_commandView;
     QPushButton* m_start;
+    QPushButton* m_cluster = nullptr;
     QPushButton* m_stop;
     QPushButton* m_resume;
 
