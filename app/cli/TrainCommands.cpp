@@ -208,7 +208,8 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
                          {"backbone_params", r.backboneParams},
                          {"head_params", r.headParams},
                          {"processes", r.worldSize},
-                         {"comm_share", r.commShare}};
+                         {"comm_share", r.commShare},
+                         {"grad_comm_share", r.gradCommShare}};
         if (ctx.json) {
             static_cast<JsonLinesSink*>(sink.get())->writeResult(j.dump());
             return;
@@ -218,8 +219,9 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
                     (long long)r.runId, r.runName.c_str(), r.stopped ? "stopped" : "finished",
                     (long long)r.epochsDone, (long long)r.steps, r.seconds, r.clipsPerSecond);
         if (r.worldSize > 1)
-            std::printf("%d data-parallel processes; all-reduce took %.1f%% of rank 0's step time\n",
-                        r.worldSize, 100.0 * r.commShare);
+            std::printf("%d data-parallel processes; collectives took %.1f%% of rank 0's step time (gradient "
+                        "all-reduce %.1f%%, synchronised batch norm the rest)\n",
+                        r.worldSize, 100.0 * r.commShare, 100.0 * r.gradCommShare);
         std::printf(
             "Validation teacher-student cosine %.4f (best %.4f); baseline of predicting the mean teacher "
             "embedding %.4f\n",

@@ -364,7 +364,7 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     auto stopping = [&]() { return world > 1 ? stopAll : stop.requested(); };
     const std::int64_t localBatch = cfg.batchSize / world;
     std::int64_t emptyBatches = 0;
-    double commSeconds = 0;
+    double commSeconds = 0, gradCommSeconds = 0;
     try {
         for (; state.epoch < cfg.epochs && !stopping();) {
             const double lr = cfg.lr * lrFactor(cfg, double(state.epoch));
@@ -385,6 +385,7 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                     break;
                 const auto tStep = Clock::now();
                 waitSeconds += std::chrono::duration<double>(tStep - tWait).count();
+                const double commBefore = comm ? comm->commSeconds() : 0.0; // batch-norm sums included
                 // Everything random in a step is seeded by (seed, step): dropout, mixup, masks.
                 const std::uint64_t stepSeed =
                     mixSeed(std::uint64_t(cfg.seed), std::uint64_t(state.globalStep));
@@ -429,7 +430,8 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                     const at::Tensor t = sums[0];
                     l = t[0].item<double>() / std::max(1.0, t[1].item<double>());
                     stopAll = t[2].item<double>() > 0;
-                    commSeconds += std::chrono::duration<double>(Clock::now() - tComm).count();
+                    gradCommSeconds += std::chrono::duration<double>(Clock::now() - tComm).count();
+                    commSeconds += comm->commSeconds() - commBefore;
                 }
                 if (cfg.gradClip > 0)
                     torch::nn::utils::clip_grad_norm_(params, cfg.gradClip);
@@ -569,6 +571,7 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     res.clipsPerSecond = stepSeconds > 0 ? double(clipsThisProcess) * world / stepSeconds : 0;
     res.worldSize = world;
     res.commShare = stepSeconds > 0 ? commSeconds / stepSeconds : 0;
+    res.gradCommShare = stepSeconds > 0 ? gradCommSeconds / stepSeconds : 0;
     if (emptyBatches > 0)
         sink.warning("rank " + std::to_string(rank) + ": " + std::to_string(emptyBatches) +
                          " batch shares had no decodable clip and were trained on silence with weight 0",

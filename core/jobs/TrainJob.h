@@ -28,7 +28,8 @@ struct TrainResult
     double dataWaitShare = 0;  ///< share of the step time spent waiting for data
     std::int64_t backboneParams = 0, headParams = 0;
     int worldSize = 1;    ///< data-parallel processes
-    double commShare = 0; ///< share of the step time in gradient/loss all-reduce (this rank)
+    double commShare = 0;     ///< share of the step time in collectives: batch-norm sums, gradients, loss (this rank)
+    double gradCommShare = 0; ///< of which the gradient (and loss) all-reduce
 };
 
 struct TrainValSplit

@@ -91,10 +91,11 @@ at::Tensor SyncBatchNorm2dImpl::forward(const at::Tensor& input)
     double n = 0;
     {
         torch::NoGradGuard ng;
-        // Sums in double: the statistics of several ranks must match one process's to rounding.
-        const at::Tensor xd = input.to(at::kDouble);
-        at::Tensor packed = at::cat({xd.sum({0, 2, 3}), (xd * xd).sum({0, 2, 3}),
-                                     at::full({1}, double(input.numel() / C), xd.options())});
+        // Sums accumulated in double: the statistics of several ranks must match one process's to
+        // rounding (E[x²] − E[x]² cancels).
+        at::Tensor packed = at::cat({input.sum({0, 2, 3}, false, at::kDouble),
+                                     (input * input).sum({0, 2, 3}, false, at::kDouble),
+                                     at::full({1}, double(input.numel() / C), input.options().dtype(at::kDouble))});
         syncFunction()(packed);
         n = packed[2 * C].item<double>();
         TORCH_CHECK(n > 1, "SyncBatchNorm2d: expected more than one value per channel across ranks");

@@ -10,6 +10,14 @@ cmd=${1:?start|stop}
 dir=$(realpath -m "${2:?folder}")
 
 stop() {
+  # Jobs first: job steps (slurmstepd) outlive slurmd.
+  if [[ -f "$dir/slurm.conf" ]] && [[ -f "$dir/slurmctld.pid" ]] && kill -0 "$(cat "$dir/slurmctld.pid")" 2>/dev/null; then
+    SLURM_CONF="$dir/slurm.conf" scancel --user="$(id -un)" 2>/dev/null || true
+    for _ in $(seq 50); do
+      [[ -z $(SLURM_CONF="$dir/slurm.conf" squeue -h -t running,completing 2>/dev/null) ]] && break
+      sleep 0.2
+    done
+  fi
   for d in slurmd slurmctld munged; do
     if [[ -f "$dir/$d.pid" ]]; then
       pid=$(cat "$dir/$d.pid" 2>/dev/null || true)
