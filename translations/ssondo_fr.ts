@@ -194,6 +194,81 @@
     </message>
 </context>
 <context>
+    <name>ssondo::ui::ClusterRunDialog</name>
+    <message>
+        <source>Extract on a Slurm cluster</source>
+        <translation>Extraire sur un cluster Slurm</translation>
+    </message>
+    <message>
+        <source>Train on a Slurm cluster</source>
+        <translation>Entraîner sur un cluster Slurm</translation>
+    </message>
+    <message>
+        <source>cluster default</source>
+        <translation>valeur du cluster</translation>
+    </message>
+    <message>
+        <source>e.g. 32G</source>
+        <translation>p. ex. 32G</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>non fixé</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>Time limit</source>
+        <translation>Durée maximale</translation>
+    </message>
+    <message>
+        <source>Shards (array tasks)</source>
+        <translation>Parts (tâches du tableau)</translation>
+    </message>
+    <message>
+        <source>GPUs per shard</source>
+        <translation>GPU par part</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>Nœuds</translation>
+    </message>
+    <message>
+        <source>Ranks per node</source>
+        <translation>Rangs par nœud</translation>
+    </message>
+    <message>
+        <source>GPUs per node</source>
+        <translation>GPU par nœud</translation>
+    </message>
+    <message>
+        <source>One data-parallel process per task; on GPU nodes, one per GPU</source>
+        <translation>Un processus parallèle par tâche ; sur des nœuds GPU, un par GPU</translation>
+    </message>
+    <message>
+        <source>CPUs per task</source>
+        <translation>CPU par tâche</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Mémoire</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Compte</translation>
+    </message>
+    <message>
+        <source>The workspace must be on a file system the nodes share, and the nodes must see the same &lt;code&gt;ssondo&lt;/code&gt;. Follow the job in the Slurm tab of the jobs dock.</source>
+        <translation>L’espace de travail doit être sur un système de fichiers partagé par les nœuds, et les nœuds doivent voir le même &lt;code&gt;ssondo&lt;/code&gt;. Suivez la tâche dans l’onglet Slurm du panneau des tâches.</translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation>Soumettre</translation>
+    </message>
+</context>
+<context>
     <name>ssondo::ui::ClustersPage</name>
     <message>
         <source>L2-normalise</source>
@@ -873,6 +948,18 @@
         <source>Resuming: ssondo %1</source>
         <translation>Reprise : ssondo %1</translation>
     </message>
+    <message>
+        <source>Slurm</source>
+        <translation>Slurm</translation>
+    </message>
+    <message>
+        <source>Slurm (%1 active)</source>
+        <translation>Slurm (%1 en cours)</translation>
+    </message>
+    <message>
+        <source>Slurm (%1)</source>
+        <translation>Slurm (%1)</translation>
+    </message>
 </context>
 <context>
     <name>ssondo::ui::MainWindow</name>
@@ -1050,6 +1137,77 @@
     </message>
 </context>
 <context>
+    <name>ssondo::ui::SlurmJobsView</name>
+    <message>
+        <source>Refresh</source>
+        <translation>Actualiser</translation>
+    </message>
+    <message>
+        <source>Cancel job</source>
+        <translation>Annuler la tâche</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Slurm job</source>
+        <translation>Tâche Slurm</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Cible</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Progression</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>Débit</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Détail</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>Soumise</translation>
+    </message>
+    <message>
+        <source>Select a submission to see its command and the end of its log.</source>
+        <translation>Sélectionnez une soumission pour voir sa commande et la fin de son journal.</translation>
+    </message>
+    <message>
+        <source>scancel the submission&apos;s jobs</source>
+        <translation>scancel des tâches de la soumission</translation>
+    </message>
+    <message>
+        <source>job array %1, merge job %2 after it</source>
+        <translation>tableau de tâches %1, puis tâche de fusion %2</translation>
+    </message>
+    <message>
+        <source>each task runs: %1
+script: %2
+</source>
+        <translation>chaque tâche exécute : %1
+script : %2
+</translation>
+    </message>
+    <message>
+        <source>Cancelled Slurm job %1</source>
+        <translation>Tâche Slurm %1 annulée</translation>
+    </message>
+</context>
+<context>
     <name>ssondo::ui::TeacherPage</name>
     <message>
         <source>Browse…</source>
@@ -1198,6 +1356,14 @@
     <message>
         <source>&lt;font color=#b26a00&gt;%1 is outside the workspace. Loading a TorchScript file runs the code inside it: load only files you trust.&lt;/font&gt;&lt;br&gt;</source>
         <translation>&lt;font color=#b26a00&gt;%1 est hors de l&apos;espace de travail. Charger un fichier TorchScript exécute le code qu&apos;il contient : ne chargez que des fichiers de confiance.&lt;/font&gt;&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>Run on cluster…</source>
+        <translation>Lancer sur le cluster…</translation>
+    </message>
+    <message>
+        <source>Submit the same extraction to Slurm as a job array of shards and a merge job</source>
+        <translation>Soumettre la même extraction à Slurm : un tableau de tâches (une par part) et une tâche de fusion</translation>
     </message>
 </context>
 <context>
@@ -1505,6 +1671,14 @@
     <message>
         <source>Train</source>
         <translation>Entraînement</translation>
+    </message>
+    <message>
+        <source>Run on cluster…</source>
+        <translation>Lancer sur le cluster…</translation>
+    </message>
+    <message>
+        <source>Submit the same run to Slurm: data-parallel over nodes × ranks</source>
+        <translation>Soumettre le même entraînement à Slurm : parallèle sur nœuds × rangs</translation>
     </message>
 </context>
 </TS>
