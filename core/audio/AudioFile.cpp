@@ -5,6 +5,7 @@
 
 #include <sndfile.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <memory>
@@ -18,6 +19,11 @@ struct SndfileCloser
     void operator()(SNDFILE* f) const { sf_close(f); }
 };
 using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
+
+// Sample rates outside this range are header damage, not audio: resampling 1 Hz to 32 kHz multiplies
+// the sample count by 32000 (gigabytes from a small file) and soxr cannot convert the extreme ratios.
+constexpr int kMinSampleRate = 1000;
+constexpr int kMaxSampleRate = 1000000;
 
 std::string formatName(int format)
 {
@@ -92,8 +98,11 @@ SndfilePtr openForRead(const std::string& path, SF_INFO& info)
     SndfilePtr handle(f);
     if (info.channels <= 0)
         throw AudioError(path, "header declares no channels");
-    if (info.samplerate <= 0)
-        throw AudioError(path, "header declares an invalid sample rate " + std::to_string(info.samplerate));
+    if (info.samplerate < kMinSampleRate || info.samplerate > kMaxSampleRate)
+        throw AudioError(path, "header declares an invalid sample rate of " +
+                                   std::to_string(info.samplerate) + " Hz (expected " +
+                                   std::to_string(kMinSampleRate) + " to " + std::to_string(kMaxSampleRate) +
+                                   " Hz)");
     if (info.frames == 0)
         throw AudioError(path, "no audio frames (zero-length audio)");
     return handle;
@@ -127,19 +136,25 @@ MonoAudio AudioFile::readMono(const std::string& path, int targetRate)
     const int channels = info.channels;
 
     // Decode in large blocks straight into the output (mono) or a block buffer (downmix). Blocks,
-    // not one read of info.frames: mp3 and truncated files report an inexact frame count.
-    constexpr sf_count_t kBlock = 1 << 16;
+    // not one read of info.frames: mp3 and truncated files report an inexact frame count. The block
+    // holds 64 Ki samples of all channels (a 1024-channel header must not cost 256 MiB per file).
+    const sf_count_t blockFrames = std::max<sf_count_t>(1, (sf_count_t(1) << 16) / channels);
     MonoAudio out;
     out.sampleRate = info.samplerate;
-    if (info.frames > 0 && info.frames < (sf_count_t(1) << 34))
-        out.samples.reserve(static_cast<size_t>(info.frames));
-    std::vector<float> block(channels > 1 ? static_cast<size_t>(kBlock) * size_t(channels) : 0);
+    // The header's frame count is only a hint (a FLAC header may claim 2^36 frames in a few bytes):
+    // reserve no more than 8 samples per byte of file (Ogg Vorbis decodes to about 3); growth does the rest.
+    std::error_code ec;
+    const std::uintmax_t fileBytes = std::filesystem::file_size(path, ec);
+    if (info.frames > 0 && !ec)
+        out.samples.reserve(
+            static_cast<size_t>(std::min<std::uintmax_t>(std::uintmax_t(info.frames), fileBytes * 8)));
+    std::vector<float> block(channels > 1 ? static_cast<size_t>(blockFrames) * size_t(channels) : 0);
     const float scale = 1.0f / float(channels);
     for (;;) {
         const size_t at = out.samples.size();
-        out.samples.resize(at + size_t(kBlock));
+        out.samples.resize(at + size_t(blockFrames));
         float* dst = out.samples.data() + at;
-        const sf_count_t got = sf_readf_float(f.get(), channels == 1 ? dst : block.data(), kBlock);
+        const sf_count_t got = sf_readf_float(f.get(), channels == 1 ? dst : block.data(), blockFrames);
         out.samples.resize(at + size_t(std::max<sf_count_t>(got, 0)));
         if (got <= 0)
             break;
@@ -152,7 +167,7 @@ MonoAudio AudioFile::readMono(const std::string& path, int targetRate)
                 dst[i] = acc * scale;
             }
         }
-        if (got < kBlock)
+        if (got < blockFrames)
             break;
     }
     bool nonFinite = false;
@@ -165,8 +180,17 @@ MonoAudio AudioFile::readMono(const std::string& path, int targetRate)
     if (nonFinite)
         throw AudioError(path, "contains NaN or infinite samples");
     if (targetRate > 0 && targetRate != out.sampleRate) {
+        if (std::llround(double(out.samples.size()) * targetRate / out.sampleRate) == 0)
+            throw AudioError(path, "too short to resample: " + std::to_string(out.samples.size()) +
+                                       " sample(s) at " + std::to_string(out.sampleRate) +
+                                       " Hz round to none at " + std::to_string(targetRate) + " Hz");
         out.samples = Resampler::resample(out.samples, out.sampleRate, targetRate);
         out.sampleRate = targetRate;
+        // Finite but huge float samples (e.g. 1e37) can overflow in the resampler's filter.
+        for (float v : out.samples)
+            if (!std::isfinite(v))
+                throw AudioError(path, "samples too large to resample to " + std::to_string(targetRate) +
+                                           " Hz (the filter overflows to infinity)");
     }
     return out;
 }

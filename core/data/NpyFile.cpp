@@ -5,8 +5,8 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <numeric>
-#include <regex>
 #include <sstream>
 
 namespace ssondo {
@@ -44,6 +44,32 @@ float halfToFloat(std::uint16_t h)
     float f;
     std::memcpy(&f, &bits, 4);
     return f;
+}
+
+/// Where the value of the first `'key':` entry of the header (a Python dict literal) starts, or npos.
+/// Plain string search: std::regex's recursive matcher overflowed the stack on a 20 kB header.
+std::size_t dictValue(const std::string& header, const std::string& key)
+{
+    static const char kSpace[] = " \t\n\v\f\r";
+    const std::string quoted = "'" + key + "'";
+    for (std::size_t at = header.find(quoted); at != std::string::npos; at = header.find(quoted, at + 1)) {
+        const std::size_t colon = header.find_first_not_of(kSpace, at + quoted.size());
+        if (colon != std::string::npos && header[colon] == ':')
+            return header.find_first_not_of(kSpace, colon + 1);
+    }
+    return std::string::npos;
+}
+
+/// The text between header[at] == open and the next `close`; false when there is no such pair.
+bool delimited(const std::string& header, std::size_t at, char open, char close, std::string& out)
+{
+    if (at == std::string::npos || header[at] != open)
+        return false;
+    const std::size_t end = header.find(close, at + 1);
+    if (end == std::string::npos)
+        return false;
+    out = header.substr(at + 1, end - at - 1);
+    return true;
 }
 
 template <typename T> void convert(const std::uint8_t* src, std::size_t n, std::vector<float>& dst)
@@ -84,17 +110,16 @@ NpyArray NpyFile::parse(const std::uint8_t* bytes, std::size_t size, const std::
         throw fail("truncated header");
     const std::string header(reinterpret_cast<const char*>(bytes + offset), headerLen);
 
-    std::smatch m;
     NpyArray arr;
-    if (!std::regex_search(header, m, std::regex("'descr'\\s*:\\s*'([^']+)'")))
+    if (!delimited(header, dictValue(header, "descr"), '\'', '\'', arr.dtype) || arr.dtype.empty())
         throw fail("no 'descr' in header");
-    arr.dtype = m[1];
-    const bool fortran = std::regex_search(header, m, std::regex("'fortran_order'\\s*:\\s*True"));
-    if (!std::regex_search(header, m, std::regex("'shape'\\s*:\\s*\\(([^)]*)\\)")))
+    const std::size_t fortranAt = dictValue(header, "fortran_order");
+    const bool fortran = fortranAt != std::string::npos && header.compare(fortranAt, 4, "True") == 0;
+    std::string shapeText;
+    if (!delimited(header, dictValue(header, "shape"), '(', ')', shapeText))
         throw fail("no 'shape' in header");
     {
-        std::string dims = m[1];
-        std::stringstream ss(dims);
+        std::stringstream ss(shapeText);
         std::string item;
         while (std::getline(ss, item, ',')) {
             if (item.find_first_not_of(" \t") == std::string::npos)
@@ -105,11 +130,18 @@ NpyArray NpyFile::parse(const std::uint8_t* bytes, std::size_t size, const std::
                     throw fail("negative dimension");
                 arr.shape.push_back(d);
             } catch (const std::logic_error&) {
-                throw fail("bad shape '" + dims + "'");
+                throw fail("bad shape '" + shapeText + "'");
             }
         }
     }
-    const std::size_t n = std::size_t(arr.size());
+    // The element count (and every prefix product, the Fortran strides) must fit in int64.
+    std::int64_t count = 1;
+    for (const std::int64_t d : arr.shape) {
+        if (d != 0 && count > std::numeric_limits<std::int64_t>::max() / d)
+            throw fail("shape (" + shapeText + ") overflows a 64-bit element count");
+        count *= d;
+    }
+    const std::size_t n = std::size_t(count);
     const std::uint8_t* data = bytes + offset + headerLen;
     const std::size_t avail = size - offset - headerLen;
     auto need = [&](std::size_t itemSize) {

@@ -70,6 +70,12 @@ std::map<std::string, NpyArray> NpzFile::read(const std::string& path)
         if (method == 0) {
             data.assign(z.begin() + long(dataStart), z.begin() + long(dataStart + compSize));
         } else if (method == 8) {
+            // Deflate expands at most 1032:1; refuse a larger declared size before allocating it
+            // (a few bytes could otherwise ask for 4 GiB).
+            if (size > compSize * 1032 + 1032)
+                throw fail("member '" + name + "' declares " + std::to_string(size) +
+                           " uncompressed bytes for " + std::to_string(compSize) +
+                           " compressed bytes (more than deflate can produce)");
             data.resize(size);
             z_stream s{};
             if (inflateInit2(&s, -MAX_WBITS) != Z_OK)
