@@ -50,6 +50,12 @@ JobRecord readJob(const Statement& s)
 std::int64_t JobLog::start(const std::string& kind, const std::string& target, const std::string& command,
                            const std::string& logPath)
 {
+    // Jobs of this host whose process died without a word are recorded as failed first.
+    try {
+        reapDead();
+    } catch (const std::exception&) {
+        // a busy database: the next job reaps them
+    }
     const std::string now = utcNow();
     auto s = m_db.prepare("INSERT INTO jobs(kind, target, command, state, pid, host, log_path, started_at, "
                           "updated_at, slurm_job_id) "

@@ -52,10 +52,32 @@ int tst_KillTrials::run(const QStringList& args, QByteArray* err)
 
 QStringList tst_KillTrials::trainArgs() const
 {
-    return {"-w",           m_ws,   "-q",         "train",       "--dataset",     "tiny",        "--width",
-            "0.4",          "--clip-seconds", "1", "--batch-size", "4",           "--epochs",      "4",
-            "--samples-per-epoch", "16", "--schedule", "constant",  "--lr",          "1e-3",        "--workers",
-            "1",            "--set", "train.log_every=1", "--set",  "train.checkpoint_every=2"};
+    return {"-w",
+            m_ws,
+            "-q",
+            "train",
+            "--dataset",
+            "tiny",
+            "--width",
+            "0.4",
+            "--clip-seconds",
+            "1",
+            "--batch-size",
+            "4",
+            "--epochs",
+            "4",
+            "--samples-per-epoch",
+            "16",
+            "--schedule",
+            "constant",
+            "--lr",
+            "1e-3",
+            "--workers",
+            "1",
+            "--set",
+            "train.log_every=1",
+            "--set",
+            "train.checkpoint_every=2"};
 }
 
 std::vector<std::pair<std::int64_t, double>> tst_KillTrials::curve(std::int64_t runId)
@@ -71,8 +93,8 @@ void tst_KillTrials::initTestCase()
 {
     const QString data = m_dir.path() + "/data";
     m_ws = m_dir.path() + "/ws";
-    QCOMPARE(run({"-q", "dataset", "synth", data, "--clips-per-class", "2", "--min-seconds", "1", "--max-seconds",
-                  "2"}),
+    QCOMPARE(run({"-q", "dataset", "synth", data, "--clips-per-class", "2", "--min-seconds", "1",
+                  "--max-seconds", "2"}),
              0);
     QCOMPARE(run({"workspace", "init", m_ws}), 0);
     QCOMPARE(run({"-w", m_ws, "-q", "dataset", "add", data, "--name", "tiny"}), 0);
@@ -85,7 +107,10 @@ void tst_KillTrials::tenKillsTenResumes()
     QElapsedTimer timer;
     timer.start();
     QByteArray err;
-    QVERIFY2(run(trainArgs() << "--name" << "reference", &err) == 0, err.constData());
+    QVERIFY2(run(trainArgs() << "--name"
+                             << "reference",
+                 &err) == 0,
+             err.constData());
     const double seconds = double(timer.elapsed()) / 1000.0;
     const auto expected = curve(1);
     QCOMPARE(expected.size(), size_t(16));
@@ -151,7 +176,8 @@ void tst_KillTrials::tenKillsTenResumes()
                                     .arg(expected[i].second)));
         }
     }
-    qInfo("%d of 10 kills landed mid-run, %d with a checkpoint on disk; every one resumed onto the reference curve",
+    qInfo("%d of 10 kills landed mid-run, %d with a checkpoint on disk; every one resumed onto the reference "
+          "curve",
           killedMidRun, withCheckpoint);
     QVERIFY(killedMidRun >= 8);
 }

@@ -41,7 +41,8 @@ private Q_SLOTS:
     void newerSchema();
 
 private:
-    int run(const QStringList& args, QByteArray* out = nullptr, QByteArray* err = nullptr, int timeoutMs = 600000);
+    int run(const QStringList& args, QByteArray* out = nullptr, QByteArray* err = nullptr,
+            int timeoutMs = 600000);
     QJsonDocument json(const QStringList& args);
     QTemporaryDir m_dir;
     QString m_ws, m_data;
@@ -104,8 +105,8 @@ void tst_Robustness::initTestCase()
 {
     m_data = m_dir.path() + "/data";
     m_ws = m_dir.path() + "/ws";
-    QCOMPARE(run({"-q", "dataset", "synth", m_data, "--clips-per-class", "2", "--min-seconds", "1", "--max-seconds",
-                  "1.5"}),
+    QCOMPARE(run({"-q", "dataset", "synth", m_data, "--clips-per-class", "2", "--min-seconds", "1",
+                  "--max-seconds", "1.5"}),
              0);
     const QString bad = m_data + "/bad/";
     QDir().mkpath(bad);
@@ -159,12 +160,14 @@ void tst_Robustness::badClipsInADataset()
     // Extraction: every good clip embedded, every bad one recorded with its reason; exit 0.
     QCOMPARE(run({"-w", m_ws, "-q", "--json", "extract", "--dataset", "mixed"}, &out, &err), 0);
     const QJsonObject ex = QJsonDocument::fromJson(out.trimmed().split('\n').last()).object();
-    const QJsonObject set = json({"embeddings", "show", QString::number(ex["embedding_set"].toInt())}).object();
+    const QJsonObject set =
+        json({"embeddings", "show", QString::number(ex["embedding_set"].toInt())}).object();
     QMap<QString, QString> failed;
     for (const auto& e : set["errors"].toArray())
         failed[e.toObject()["clip"].toString()] = e.toObject()["error"].toString();
     qInfo() << "failed at extraction:" << failed;
-    QVERIFY2(failed.contains("bad/nan.wav") && failed["bad/nan.wav"].contains("NaN"), qPrintable(failed["bad/nan.wav"]));
+    QVERIFY2(failed.contains("bad/nan.wav") && failed["bad/nan.wav"].contains("NaN"),
+             qPrintable(failed["bad/nan.wav"]));
     QVERIFY(failed.contains("bad/truncated.wav") || !why.contains("bad/truncated.wav"));
     QVERIFY(!failed.contains("bad/eight_channels.wav"));
     QVERIFY(!failed.contains("bad/hi_rate.wav"));
@@ -213,7 +216,8 @@ void tst_Robustness::badConfig_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<int>("code");
     QTest::addColumn<QString>("message");
-    QTest::newRow("unknown key") << QStringList{"--set", "optim.learning_rate=1e-3"} << 1 << "optim.learning_rate";
+    QTest::newRow("unknown key") << QStringList{"--set", "optim.learning_rate=1e-3"} << 1
+                                 << "optim.learning_rate";
     QTest::newRow("lr out of range") << QStringList{"--lr", "5"} << 1 << "optim.lr";
     QTest::newRow("negative epochs") << QStringList{"--epochs", "-3"} << 1 << "train.epochs";
     QTest::newRow("unknown loss") << QStringList{"--loss", "hinge"} << 1 << "hinge";

@@ -22,6 +22,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <cerrno>
 #include <csignal>
 #include <unistd.h>
 
@@ -143,6 +144,15 @@ void JobsDock::refresh()
     if (Workspace* ws = m_controller->workspace()) {
         try {
             jobs = JobLog(ws->database()).list(500);
+            // A job of this machine whose process is gone without a word (crash, kill -9, OOM) is
+            // shown failed (the window only reads the workspace; the next job started here records it).
+            const std::string host = QSysInfo::machineHostName().toStdString();
+            for (auto& j : jobs)
+                if (j.state == "running" && j.slurmJobId.empty() && j.host == host && j.pid > 0 &&
+                    ::kill(pid_t(j.pid), 0) != 0 && errno == ESRCH) {
+                    j.state = "failed";
+                    j.message = "the job's process ended without reporting (crashed or killed)";
+                }
         } catch (const std::exception& e) {
             Q_EMIT statusMessage(QString::fromStdString(e.what()));
         }

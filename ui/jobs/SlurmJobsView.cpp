@@ -153,6 +153,9 @@ void SlurmJobsView::refresh(bool askSlurm)
             Q_EMIT statusMessage(QString::fromStdString(e.what()));
         }
     }
+    for (auto& r : m_jobs)
+        if (const auto it = m_live.find(r.id); it != m_live.end() && !slurmStateFinal(r.state))
+            r.state = it->second;
     fill();
     std::vector<std::string> ids;
     for (const auto& r : m_jobs)
@@ -185,11 +188,9 @@ void SlurmJobsView::refresh(bool askSlurm)
 
 void SlurmJobsView::applyStates(const std::map<std::string, std::string>& states)
 {
-    Workspace* ws = m_controller->workspace();
-    if (!ws)
-        return;
-    try {
-        SlurmCatalog catalog(ws->database());
+    // The window reads the workspace only: live states are kept here (`ssondo slurm status`
+    // records them).
+    {
         for (const auto& r : m_jobs) {
             if (slurmStateFinal(r.state))
                 continue;
@@ -200,11 +201,8 @@ void SlurmJobsView::applyStates(const std::map<std::string, std::string>& states
                 if (merge != states.end() && (s == "COMPLETED" || merge->second != "PENDING"))
                     s = merge->second;
             }
-            if (s != r.state)
-                catalog.setState(r.id, s);
+            m_live[r.id] = s;
         }
-    } catch (const std::exception& e) {
-        Q_EMIT statusMessage(QString::fromStdString(e.what()));
     }
     refresh(false);
 }
@@ -310,8 +308,7 @@ void SlurmJobsView::cancelSelected()
         if (!r.mergeJobId.empty())
             ids.push_back(r.mergeJobId);
         Slurm::cancel(ids);
-        if (Workspace* ws = m_controller->workspace())
-            SlurmCatalog(ws->database()).setState(r.id, "CANCELLED");
+        m_live[r.id] = "CANCELLED";
         Q_EMIT statusMessage(tr("Cancelled Slurm job %1").arg(QString::fromStdString(r.slurmJobId)));
     } catch (const std::exception& e) {
         Q_EMIT statusMessage(QString::fromStdString(e.what()));

@@ -56,6 +56,7 @@ private:
     QPushButton *m_refresh, *m_cancel;
     QTimer* m_timer;
     std::vector<SlurmJobRecord> m_jobs;
+    std::map<std::int64_t, std::string> m_live; ///< states Slurm reported since (not written back)
     int m_active = 0;
     std::atomic<bool> m_querying{false};
     std::shared_ptr<std::atomic<bool>> m_alive;

@@ -8,8 +8,10 @@
 #include "models/JobTableModel.h"
 #include "workspace/Workspace.h"
 
+#include "jobs/JobRunner.h"
 #include <QtTest/QtTest>
 #include <QtWidgets/QtWidgets>
+#include <csignal>
 
 using namespace ssondo;
 using namespace ssondo::ui;
@@ -23,6 +25,7 @@ private Q_SLOTS:
     void durations();
     void rerunArguments();
     void elapsedEtaAndResume();
+    void survivesAJobCrash();
 };
 
 void tst_JobsDock::durations_data()
@@ -44,7 +47,8 @@ void tst_JobsDock::durations()
 
 void tst_JobsDock::rerunArguments()
 {
-    QCOMPARE(JobsDock::rerunArguments(QStringLiteral("ssondo -w /tmp/ws --json train --dataset demo --name 'my run'")),
+    QCOMPARE(JobsDock::rerunArguments(
+                 QStringLiteral("ssondo -w /tmp/ws --json train --dataset demo --name 'my run'")),
              (QStringList{"train", "--dataset", "demo", "--name", "my run"}));
     QCOMPARE(JobsDock::rerunArguments(QStringLiteral("/usr/bin/ssondo --workspace=/x extract --dataset d")),
              (QStringList{"extract", "--dataset", "d"}));
@@ -61,10 +65,12 @@ void tst_JobsDock::elapsedEtaAndResume()
         auto ws = Workspace::create(wsDir.toStdString());
         JobLog jobs(ws->database());
         // A running job half-way at 2 items/s: 50 left → 25 s.
-        const auto running = jobs.start("extract", "demo", "ssondo -w " + wsDir.toStdString() + " extract --dataset demo");
+        const auto running =
+            jobs.start("extract", "demo", "ssondo -w " + wsDir.toStdString() + " extract --dataset demo");
         jobs.progress(running, 50, 100, 2.0);
         // A stopped job whose command is cheap to run again.
-        const auto stopped = jobs.start("scan", "none", "ssondo -w " + wsDir.toStdString() + " --json dataset list");
+        const auto stopped =
+            jobs.start("scan", "none", "ssondo -w " + wsDir.toStdString() + " --json dataset list");
         jobs.finish(stopped, "stopped", "stopped by the user");
     }
     WorkspaceController c;
@@ -91,6 +97,54 @@ void tst_JobsDock::elapsedEtaAndResume()
     QCOMPARE(finished.at(0).at(0).toBool(), true);
     dock.view()->selectRow(runningRow);
     QVERIFY(!resume->isEnabled()); // a running job is stopped, not resumed
+}
+
+void tst_JobsDock::survivesAJobCrash()
+{
+    // A job that crashes (SIGSEGV) mid-run: the window goes on, the runner reports the crash, and
+    // the job's row, left "running" by the dead process, is shown failed.
+    QTemporaryDir dir;
+    const QString data = dir.path() + QStringLiteral("/data"), wsDir = dir.path() + QStringLiteral("/ws");
+    QProcess synth;
+    synth.start(QString::fromLocal8Bit(qgetenv("SSONDO_CLI")),
+                {"-q", "dataset", "synth", data, "--clips-per-class", "30", "--min-seconds", "4",
+                 "--max-seconds", "6"});
+    QVERIFY(synth.waitForFinished(120000));
+    QCOMPARE(synth.exitCode(), 0);
+    Workspace::create(wsDir.toStdString());
+    WorkspaceController c;
+    QVERIFY(c.open(wsDir));
+    JobsDock dock(&c);
+    dock.show();
+    QSignalSpy finished(&dock, &JobsDock::jobFinished);
+    JobRunner* runner = dock.runCommand({"dataset", "add", data, "--name", "big", "--verify"});
+    qint64 pid = 0;
+    connect(runner, &JobRunner::started, this, [&pid](qint64 p) { pid = p; });
+    QTRY_VERIFY_WITH_TIMEOUT(pid > 0, 30000);
+    // Wait until the job has recorded itself, then crash it.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            dock.refresh();
+            for (int r = 0; r < dock.model()->rowCount(); ++r)
+                if (dock.model()->job(r)->pid == pid && dock.model()->job(r)->state == "running")
+                    return true;
+            return false;
+        }(),
+        60000);
+    ::kill(pid_t(pid), SIGSEGV);
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(finished.at(0).at(0).toBool(), false);
+    QVERIFY2(finished.at(0).at(1).toString().contains("crashed"),
+             qPrintable(finished.at(0).at(1).toString()));
+    dock.refresh();
+    const JobRecord* row = nullptr;
+    for (int r = 0; r < dock.model()->rowCount(); ++r)
+        if (dock.model()->job(r)->pid == pid)
+            row = dock.model()->job(r);
+    QVERIFY(row);
+    QCOMPARE(QString::fromStdString(row->state), QString("failed"));
+    QVERIFY(QString::fromStdString(row->message).contains("without reporting"));
+    QVERIFY(dock.isVisible()); // and the window is still here
 }
 
 QTEST_MAIN(tst_JobsDock)
