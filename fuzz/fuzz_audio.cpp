@@ -16,12 +16,11 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-    static fuzz::InputFile files[] = {fuzz::InputFile("audio", ".wav"), fuzz::InputFile("audio", ".mp3"),
-                                      fuzz::InputFile("audio", ".au")};
     if (size == 0)
         return 0;
-    fuzz::InputFile& file = files[data[size - 1] % 3];
-    const std::string& path = file.write(data, size - 1);
+    static const char* const kExtensions[] = {".wav", ".mp3", ".au"};
+    const fuzz::InputFile file("audio", kExtensions[data[size - 1] % 3], data, size - 1);
+    const std::string& path = file.path();
     try {
         const ssondo::AudioInfo info = ssondo::AudioFile::probe(path);
         if (info.channels <= 0 || info.sampleRate <= 0)

@@ -11,10 +11,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-    static fuzz::InputFile file("npy", ".npy");
-    const std::string& path = file.write(data, size);
+    const fuzz::InputFile file("npy", ".npy", data, size);
     try {
-        const ssondo::NpyArray a = ssondo::NpyFile::read(path);
+        const ssondo::NpyArray a = ssondo::NpyFile::read(file.path());
         // A parsed array must be self-consistent: as many values as its shape says.
         if (a.size() < 0 || std::size_t(a.size()) != a.data.size())
             std::abort();

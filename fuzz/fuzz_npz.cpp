@@ -10,10 +10,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-    static fuzz::InputFile file("npz", ".npz");
-    const std::string& path = file.write(data, size);
+    const fuzz::InputFile file("npz", ".npz", data, size);
     try {
-        const auto arrays = ssondo::NpzFile::read(path);
+        const auto arrays = ssondo::NpzFile::read(file.path());
         for (const auto& [name, a] : arrays)
             if (a.size() < 0 || std::size_t(a.size()) != a.data.size())
                 std::abort();
