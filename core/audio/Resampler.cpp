@@ -63,6 +63,8 @@ std::vector<float> Resampler::resample(const std::vector<float>& in, double inRa
     thread_local SoxrCache cache;
     soxr_t s = cache.get(inRate, outRate);
     const size_t outLen = static_cast<size_t>(std::llround(double(in.size()) * outRate / inRate));
+    if (outLen == 0)
+        return {}; // soxr crashes when asked for no output (found by fuzzing)
     std::vector<float> out(outLen);
     size_t used = 0, done = 0;
     soxr_error_t err = soxr_process(s, in.data(), in.size(), &used, out.data(), outLen, &done);

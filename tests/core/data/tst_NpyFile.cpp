@@ -20,6 +20,7 @@ private Q_SLOTS:
     void roundTrip();
     void rejectsBadFiles_data();
     void rejectsBadFiles();
+    void longHeaderIsParsed();
 };
 
 void tst_NpyFile::readsNumpyFile()
@@ -102,6 +103,30 @@ void tst_NpyFile::rejectsBadFiles_data()
     QTest::newRow("object dtype") << header("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }") +
                                          QByteArray(8, 0)
                                   << "unsupported dtype";
+    // Found by fuzzing: a shape whose element count overflows 64 bits.
+    QTest::newRow("shape overflow")
+        << header("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }") +
+               QByteArray(8, 0)
+        << "overflows";
+}
+
+void tst_NpyFile::longHeaderIsParsed()
+{
+    // Found by fuzzing: a 60 kB header (format 2.0) overflowed std::regex's recursion; the reader
+    // now searches the header as plain text.
+    QByteArray h = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }";
+    h.append(QByteArray(60000 - int(h.size()), ' '));
+    h.append(QByteArray(int((64 - (12 + h.size() + 1) % 64) % 64), ' ')).append('\n');
+    QByteArray bytes("\x93NUMPY\x02\x00", 8);
+    const quint32 n = quint32(h.size());
+    bytes.append(reinterpret_cast<const char*>(&n), 4).append(h);
+    const float v[] = {1.5f, -2.0f};
+    bytes.append(reinterpret_cast<const char*>(v), sizeof v);
+    const NpyArray a = NpyFile::parse(reinterpret_cast<const std::uint8_t*>(bytes.constData()),
+                                      size_t(bytes.size()), "long.npy");
+    QCOMPARE(a.shape, (std::vector<std::int64_t>{2}));
+    QCOMPARE(a.data.size(), size_t(2));
+    QCOMPARE(a.data[1], -2.0f);
 }
 
 void tst_NpyFile::rejectsBadFiles()
