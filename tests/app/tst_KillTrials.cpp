@@ -36,6 +36,8 @@ private:
     int run(const QStringList& args, QByteArray* err = nullptr);
     QStringList trainArgs() const;
     std::vector<std::pair<std::int64_t, double>> curve(std::int64_t run);
+    /// Training-loss points logged so far by the run named trial-N (0 before it exists).
+    std::int64_t loggedFor(int trial);
     QTemporaryDir m_dir;
     QString m_ws;
 };
@@ -89,6 +91,19 @@ std::vector<std::pair<std::int64_t, double>> tst_KillTrials::curve(std::int64_t 
     return out;
 }
 
+std::int64_t tst_KillTrials::loggedFor(int trial)
+{
+    try {
+        auto w = Workspace::open(m_ws.toStdString(), true);
+        const auto runs = RunLog(w->database()).list();
+        if (runs.empty() || runs.back().name != QString("trial-%1").arg(trial).toStdString())
+            return 0;
+        return std::int64_t(RunLog(w->database()).metrics(runs.back().id, "train_loss").size());
+    } catch (const std::exception&) {
+        return 0; // being created
+    }
+}
+
 void tst_KillTrials::initTestCase()
 {
     const QString data = m_dir.path() + "/data";
@@ -115,16 +130,25 @@ void tst_KillTrials::tenKillsTenResumes()
     const auto expected = curve(1);
     QCOMPARE(expected.size(), size_t(16));
 
+    // A random moment: after a random number of logged steps (0 to 14 of 16), plus a random part
+    // of a step — by progress rather than by clock, so a loaded machine moves nothing.
     std::mt19937 rng(2026);
-    std::uniform_real_distribution<double> when(0.2, 0.95);
+    std::uniform_int_distribution<int> afterSteps(0, 14);
+    std::uniform_int_distribution<int> extraMs(0, 400);
+    const double msPerStep = 1000.0 * seconds / 16.0;
     int withCheckpoint = 0, killedMidRun = 0;
     for (int trial = 1; trial <= 10; ++trial) {
         const QStringList args = trainArgs() << "--name" << QString("trial-%1").arg(trial);
-        const double at = when(rng) * seconds;
+        const int steps = afterSteps(rng), extra = int(extraMs(rng) * std::min(1.0, msPerStep / 400.0));
         QProcess p;
+        QElapsedTimer since;
+        since.start();
         p.start(QStringLiteral(SSONDO_CLI_PATH), args);
         QVERIFY(p.waitForStarted());
-        QTest::qWait(int(at * 1000));
+        while (steps > 0 && p.state() == QProcess::Running && loggedFor(trial) < steps)
+            QTest::qWait(20);
+        QTest::qWait(extra);
+        const double at = double(since.elapsed()) / 1000.0;
         ::kill(pid_t(p.processId()), SIGKILL);
         QVERIFY(p.waitForFinished(30000));
         const bool killed = p.exitStatus() == QProcess::CrashExit;
@@ -155,8 +179,10 @@ void tst_KillTrials::tenKillsTenResumes()
                 QVERIFY2(checkpointStep <= logged, "a checkpoint never points past the logged curve");
             }
         }
-        qInfo("trial %2d: SIGKILL after %.2f s (%s): %lld steps logged, checkpoint at step %lld", trial, at,
-              killed ? "mid-run" : "had finished", (long long)logged, (long long)checkpointStep);
+        qInfo("trial %2d: SIGKILL after step %2d + %3d ms (%.2f s, %s): %lld steps logged, checkpoint at "
+              "step %lld",
+              trial, steps, extra, at, killed ? "mid-run" : "had finished", (long long)logged,
+              (long long)checkpointStep);
 
         // The same command again finishes the run, on the reference curve, each step once.
         QVERIFY2(run(args, &err) == 0, err.constData());
