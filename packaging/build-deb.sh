@@ -43,10 +43,11 @@ fi
 
 # Never package (or build) a tree that a ninja or make is building right now.
 busy() {
-  local d p
+  local d p cwd
   d=$(realpath -m "$1")
   for p in $(pgrep -x 'ninja|make|gmake' 2>/dev/null); do
-    [[ "$(realpath -m "/proc/$p/cwd" 2>/dev/null)" == "$d"* ]] && return 0
+    cwd=$(realpath -m "/proc/$p/cwd" 2>/dev/null)
+    [[ "$cwd" == "$d" || "$cwd" == "$d"/* ]] && return 0
   done
   return 1
 }

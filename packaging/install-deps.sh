@@ -15,7 +15,7 @@ BUILD_PKGS=(
 )
 TEST_PKGS=(
   xvfb xauth python3 python3-numpy python3-torch python3-torchaudio python3-torchvision python3-sklearn
-  qt6-qpa-plugins fonts-dejavu-core slurm-wlm munge desktop-file-utils
+  qt6-qpa-plugins fonts-dejavu-core slurm-wlm munge desktop-file-utils lintian appstream dpkg-dev
 )
 
 want=("${BUILD_PKGS[@]}")
