@@ -23,6 +23,7 @@
 
 #include <torch/torch.h>
 
+#include <csignal>
 #include <filesystem>
 
 using namespace ssondo;
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void initTestCase();
     void twoRanksMatchOneProcess();
     void batchMustSplitEvenly();
+    void twoRanksStopAndResumeTogether();
     void shardedExtractionMergesToTheSameSet();
 
 private:
@@ -194,6 +196,61 @@ void tst_CliDistributed::twoRanksMatchOneProcess()
     QCOMPARE(trainJobs, 3);
     QCOMPARE(runs.metricCount(two["run"].toInt()), runs.metricCount(one["run"].toInt()));
     QCOMPARE(QString::fromStdString(runs.get(two["run"].toInt()).status), QString("done"));
+}
+
+void tst_CliDistributed::twoRanksStopAndResumeTogether()
+{
+    // SIGINT to the launcher mid-run: both ranks stop at the same step, rank 0 saves; the same
+    // command resumes both ranks from that checkpoint and ends on the one-process curve.
+    QStringList args = trainArgs("stopped-pair", 8) << "--nproc"
+                                                    << "2"
+                                                    << "--set"
+                                                    << "train.checkpoint_every=1";
+    args.removeAll("--json");
+    QProcess p;
+    p.start(QStringLiteral(SSONDO_CLI_PATH), args);
+    QVERIFY(p.waitForStarted());
+    auto logged = [&]() -> std::int64_t {
+        try {
+            auto ws = Workspace::open(m_ws.toStdString(), true);
+            const auto runs = RunLog(ws->database()).list();
+            if (runs.empty() || runs.back().name != "stopped-pair")
+                return 0;
+            return std::int64_t(RunLog(ws->database()).metrics(runs.back().id, "train_loss").size());
+        } catch (const std::exception&) {
+            return 0;
+        }
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(logged() >= 2, 120000);
+    ::kill(pid_t(p.processId()), SIGINT);
+    QVERIFY(p.waitForFinished(120000));
+    QCOMPARE(p.exitCode(), 128 + SIGINT);
+    std::int64_t runId = 0;
+    {
+        auto ws = Workspace::open(m_ws.toStdString(), true);
+        const RunRecord r = RunLog(ws->database()).list().back();
+        QCOMPARE(r.name, std::string("stopped-pair"));
+        QCOMPARE(r.status, std::string("stopped"));
+        runId = r.id;
+    }
+    QByteArray out, err;
+    QCOMPARE(run(args, &out, &err), 0);
+    auto ws = Workspace::open(m_ws.toStdString(), true);
+    RunLog runs(ws->database());
+    QCOMPARE(runs.get(runId).status, std::string("done"));
+    // The same curve as the one-process run "single" (same config), each step once.
+    std::int64_t single = 0;
+    for (const auto& r : runs.list())
+        if (r.name == "single")
+            single = r.id;
+    QVERIFY(single > 0);
+    const auto a = runs.metrics(single, "train_loss"), b = runs.metrics(runId, "train_loss");
+    QCOMPARE(b.size(), a.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        QCOMPARE(b[i].step, a[i].step);
+        QVERIFY2(std::abs(b[i].value - a[i].value) < 1e-4,
+                 qPrintable(QString("step %1: %2 vs %3").arg(a[i].step).arg(b[i].value).arg(a[i].value)));
+    }
 }
 
 void tst_CliDistributed::batchMustSplitEvenly()
