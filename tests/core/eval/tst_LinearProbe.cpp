@@ -96,7 +96,10 @@ void tst_LinearProbe::averagePrecisionMatchesScikitLearn()
 
 void tst_LinearProbe::tQuantilesMatchScipy()
 {
-    for (const auto& [dof, q] : reference()["t975"].items())
+    // Keep the document alive: the loop's range would otherwise point into a destroyed temporary
+    // (found by the ASan build).
+    const auto ref = reference();
+    for (const auto& [dof, q] : ref["t975"].items())
         QVERIFY2(std::abs(studentT975(std::stoi(dof)) - q.get<double>()) < 2e-4, dof.c_str());
     // The interval of {1, 2, 3}: mean 2, sd 1, t(2) = 4.3027 → 4.3027 / √3.
     QVERIFY(std::abs(ci95HalfWidth({1, 2, 3}) - 4.302653 / std::sqrt(3.0)) < 1e-4);
