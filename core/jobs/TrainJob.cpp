@@ -507,28 +507,10 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                     n += b;
                 }
                 pipeline.stop();
-                if (world > 1) {
-                    // Sums over the ranks' shares of the validation set.
-                    const std::int64_t K =
-                        clusterOf.empty() ? 0 : *std::max_element(clusterOf.begin(), clusterOf.end()) + 1;
-                    at::Tensor t = torch::zeros({3 + 2 * K}, torch::kDouble);
-                    t[0] = lossTotal;
-                    t[1] = cosTotal;
-                    t[2] = double(n);
-                    for (const auto& [cluster, acc] : perCluster) {
-                        t[3 + 2 * cluster] = acc.first;
-                        t[4 + 2 * cluster] = double(acc.second);
-                    }
-                    std::vector<at::Tensor> sums{t};
-                    comm->allReduceSum(sums);
-                    lossTotal = t[0].item<double>();
-                    cosTotal = t[1].item<double>();
-                    n = std::int64_t(std::llround(t[2].item<double>()));
-                    perCluster.clear();
-                    for (std::int64_t c = 0; c < K; ++c)
-                        if (const auto cnt = std::llround(t[4 + 2 * c].item<double>()); cnt > 0)
-                            perCluster[c] = {t[3 + 2 * c].item<double>(), cnt};
-                }
+                if (world > 1)
+                    sumValidation(
+                        *comm, lossTotal, cosTotal, n, perCluster,
+                        clusterOf.empty() ? 0 : *std::max_element(clusterOf.begin(), clusterOf.end()) + 1);
                 res.lastValLoss = lossTotal / double(std::max<std::int64_t>(1, n));
                 res.lastValCosine = cosTotal / double(std::max<std::int64_t>(1, n));
                 state.bestValCosine = std::max(state.bestValCosine, res.lastValCosine);

@@ -92,6 +92,28 @@ void recomputeBatchNorm(torch::nn::Module& model, DataPipeline& pipeline, Batche
         bns[i]->options.momentum(momenta[i]);
 }
 
+void sumValidation(Communicator& comm, double& lossTotal, double& cosTotal, std::int64_t& n,
+                   std::map<std::int64_t, std::pair<double, std::int64_t>>& perCluster, std::int64_t K)
+{
+    at::Tensor t = torch::zeros({3 + 2 * K}, torch::kDouble);
+    t[0] = lossTotal;
+    t[1] = cosTotal;
+    t[2] = double(n);
+    for (const auto& [cluster, acc] : perCluster) {
+        t[3 + 2 * cluster] = acc.first;
+        t[4 + 2 * cluster] = double(acc.second);
+    }
+    std::vector<at::Tensor> sums{t};
+    comm.allReduceSum(sums);
+    lossTotal = t[0].item<double>();
+    cosTotal = t[1].item<double>();
+    n = std::int64_t(std::llround(t[2].item<double>()));
+    perCluster.clear();
+    for (std::int64_t c = 0; c < K; ++c)
+        if (const auto cnt = std::llround(t[4 + 2 * c].item<double>()); cnt > 0)
+            perCluster[c] = {t[3 + 2 * c].item<double>(), cnt};
+}
+
 std::unique_ptr<BatchNormSyncScope> joinDataParallel(Communicator& comm, const TrainState& state,
                                                      torch::nn::Module& student, torch::nn::Module& head,
                                                      const std::string& runDir)

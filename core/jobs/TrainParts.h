@@ -5,6 +5,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,12 @@ void specAugment(at::Tensor& mel, std::int64_t freqMask, std::int64_t timeMask, 
 /// statistics are those of the global batches.
 void recomputeBatchNorm(torch::nn::Module& model, DataPipeline& pipeline, Batches batches,
                         const std::string& device);
+
+/// Sums the validation totals of every rank: loss and cosine sums, clip count, and per teacher
+/// cluster (of `clusters`) the summed 1 − cos and the clip count.
+void sumValidation(Communicator& comm, double& lossTotal, double& cosTotal, std::int64_t& n,
+                   std::map<std::int64_t, std::pair<double, std::int64_t>>& perCluster,
+                   std::int64_t clusters);
 
 /// Joins a data-parallel run: checks that every rank resumed at rank 0's step (else every rank
 /// throws: a workspace not shared by all nodes), copies rank 0's weights and buffers of `student`

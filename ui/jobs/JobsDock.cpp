@@ -1,4 +1,5 @@
 #include "jobs/JobsDock.h"
+#include "jobs/ProgressBarDelegate.h"
 
 #include "WorkspaceController.h"
 #include "jobs/JobLog.h"
@@ -28,34 +29,6 @@
 
 namespace ssondo::ui {
 
-namespace {
-
-/// Paints the Progress column as a progress bar (fraction in Qt::UserRole).
-class ProgressDelegate : public QStyledItemDelegate
-{
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-    void paint(QPainter* p, const QStyleOptionViewItem& option, const QModelIndex& index) const override
-    {
-        const double f = index.data(Qt::UserRole).toDouble();
-        if (f < 0) {
-            QStyledItemDelegate::paint(p, option, index);
-            return;
-        }
-        QStyleOptionProgressBar bar;
-        bar.rect = option.rect.adjusted(2, 3, -2, -3);
-        bar.minimum = 0;
-        bar.maximum = 1000;
-        bar.progress = int(f * 1000);
-        bar.text = index.data().toString();
-        bar.textVisible = true;
-        bar.state = option.state | QStyle::State_Horizontal;
-        QApplication::style()->drawControl(QStyle::CE_ProgressBar, &bar, p);
-    }
-};
-
-} // namespace
-
 JobsDock::JobsDock(WorkspaceController* controller, QWidget* parent)
     : QDockWidget(tr("Jobs"), parent), m_controller(controller), m_model(new JobTableModel(this)),
       m_view(new QTableView(this)), m_log(new QPlainTextEdit(this)),
@@ -65,7 +38,7 @@ JobsDock::JobsDock(WorkspaceController* controller, QWidget* parent)
 {
     setObjectName(QStringLiteral("jobsDock"));
     m_view->setModel(m_model);
-    m_view->setItemDelegateForColumn(JobTableModel::Progress, new ProgressDelegate(m_view));
+    m_view->setItemDelegateForColumn(JobTableModel::Progress, new ProgressBarDelegate(m_view));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->setVisible(false);

@@ -1,4 +1,5 @@
 #include "jobs/SlurmJobsView.h"
+#include "jobs/ProgressBarDelegate.h"
 
 #include "WorkspaceController.h"
 #include "models/JobTableModel.h"
@@ -26,29 +27,6 @@ namespace ssondo::ui {
 namespace {
 
 enum Col { Id, Kind, SlurmIds, Target, State, Progress, Rate, Detail, Submitted, Cols };
-
-class BarDelegate : public QStyledItemDelegate
-{
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-    void paint(QPainter* p, const QStyleOptionViewItem& option, const QModelIndex& index) const override
-    {
-        const double f = index.data(Qt::UserRole).toDouble();
-        if (f < 0) {
-            QStyledItemDelegate::paint(p, option, index);
-            return;
-        }
-        QStyleOptionProgressBar bar;
-        bar.rect = option.rect.adjusted(2, 3, -2, -3);
-        bar.minimum = 0;
-        bar.maximum = 1000;
-        bar.progress = int(f * 1000);
-        bar.text = index.data().toString();
-        bar.textVisible = true;
-        bar.state = option.state | QStyle::State_Horizontal;
-        QApplication::style()->drawControl(QStyle::CE_ProgressBar, &bar, p);
-    }
-};
 
 QString lastLines(const QString& path, int n)
 {
@@ -86,7 +64,7 @@ SlurmJobsView::SlurmJobsView(WorkspaceController* controller, QWidget* parent)
     setObjectName(QStringLiteral("slurmJobs"));
     m_table->setHorizontalHeaderLabels({tr("Id"), tr("Kind"), tr("Slurm job"), tr("Target"), tr("State"),
                                         tr("Progress"), tr("Rate"), tr("Detail"), tr("Submitted")});
-    m_table->setItemDelegateForColumn(Progress, new BarDelegate(m_table));
+    m_table->setItemDelegateForColumn(Progress, new ProgressBarDelegate(m_table));
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
