@@ -2,6 +2,7 @@
 
 #include "data/EmbeddingCatalog.h"
 #include "data/EmbeddingStore.h"
+#include "experiments/RunLog.h"
 #include "jobs/ExtractJob.h"
 #include "teachers/Teacher.h"
 #include "util/Error.h"
@@ -39,7 +40,46 @@ nlohmann::json setJson(const EmbeddingSetRecord& e)
             {"done", e.done},
             {"failed", e.failed},
             {"path", e.path},
+            {"state", embeddingSetStates().nameOf(e.state)},
+            {"reason", e.reason},
             {"updated_at", e.updatedAt}};
+}
+
+/// `ssondo embeddings remove ID [--force]`: the record (with its clusterings and maps), then the files.
+void addRemoveCommand(CLI::App& emb, CliContext& ctx)
+{
+    auto id = std::make_shared<std::int64_t>(0);
+    auto force = std::make_shared<bool>(false);
+    auto* rm = emb.add_subcommand("remove", "Remove an embedding set with its clusterings, maps and files");
+    rm->add_option("id", *id, "Embedding set id")->required();
+    rm->add_flag(
+        "--force", *force,
+        "Also when runs were trained on it (they keep their curves and results but cannot be resumed)");
+    rm->callback([&ctx, id, force]() {
+        auto ws = ctx.openWorkspace();
+        std::string users;
+        for (const auto& r : RunLog(ws->database()).list())
+            if (r.embeddingSetId == *id)
+                users += (users.empty() ? "" : ", ") + std::to_string(r.id) + " '" + r.name + "'";
+        if (!users.empty() && !*force)
+            throw InputError("embedding set " + std::to_string(*id) + " is the teacher data of run(s) " +
+                             users + "; pass --force to remove it anyway");
+        const auto files = EmbeddingCatalog(ws->database()).remove(*id);
+        std::vector<std::string> left;
+        for (const auto& f : files) {
+            std::error_code ec;
+            fs::remove_all(fs::path(ws->dir()) / f, ec);
+            if (ec)
+                left.push_back(f + " (" + ec.message() + ")");
+        }
+        if (ctx.json) {
+            ctx.printJson({{"removed", *id}, {"files", files}, {"not_removed", left}});
+        } else {
+            std::printf("Removed embedding set %lld and its files\n", (long long)*id);
+            for (const auto& f : left)
+                std::printf("  could not remove %s; delete it by hand\n", f.c_str());
+        }
+    });
 }
 
 } // namespace
@@ -170,9 +210,11 @@ void addExtractCommands(CLI::App& app, CliContext& ctx)
         if (sets.empty())
             std::cout << "No embedding sets yet; run `ssondo extract --dataset NAME`.\n";
         for (const auto& e : sets)
-            std::printf("%3lld  %-12s %6lld/%lld rows (%lld failed)  %5lld-d %s  %s\n", (long long)e.id,
-                        e.datasetName.c_str(), (long long)e.done, (long long)e.rows, (long long)e.failed,
-                        (long long)e.dim, e.dtype.c_str(), e.teacherDescription.c_str());
+            std::printf("%3lld  %-12s %-10s %6lld/%lld rows (%lld failed)  %5lld-d %s  %s%s\n",
+                        (long long)e.id, e.datasetName.c_str(), embeddingSetStates().nameOf(e.state).c_str(),
+                        (long long)e.done, (long long)e.rows, (long long)e.failed, (long long)e.dim,
+                        e.dtype.c_str(), e.teacherDescription.c_str(),
+                        e.reason.empty() ? "" : ("\n     " + e.reason).c_str());
     });
     auto showId = std::make_shared<std::int64_t>(0);
     auto* show = emb->add_subcommand("show", "One embedding set with its statistics and failures");
@@ -203,6 +245,7 @@ void addExtractCommands(CLI::App& app, CliContext& ctx)
         }
         std::cout << j.dump(2) << "\n";
     });
+    addRemoveCommand(*emb, ctx);
 }
 
 } // namespace ssondo::cli

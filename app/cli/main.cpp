@@ -4,6 +4,7 @@
 
 #include "cli/CliContext.h"
 #include "util/Error.h"
+#include "util/ErrorText.h"
 
 #include <CLI/CLI.hpp>
 
@@ -31,8 +32,9 @@ int main(int argc, char** argv)
     for (int i = 0; i < argc; ++i) {
         const std::string a = argv[i];
         ctx.argv.push_back(a);
-        const bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                             "0123456789-_./=:,+@%") == std::string::npos;
+        const bool plain =
+            !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789-_./=:,+@%") == std::string::npos;
         std::string quoted = "'";
         for (char c : a)
             quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -80,8 +82,15 @@ int main(int argc, char** argv)
     } catch (const ssondo::InputError& e) {
         std::cerr << "ssondo: " << e.what() << std::endl;
         return 1;
-    } catch (const std::exception& e) {
+    } catch (const ssondo::Error& e) {
         std::cerr << "ssondo: error: " << e.what() << std::endl;
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "ssondo: error: " << ssondo::errorText(e) << std::endl;
+        return 1;
+    } catch (...) {
+        std::cerr << "ssondo: error: an unknown exception (not a std::exception) ended the command"
+                  << std::endl;
         return 1;
     }
     if (g_signal)

@@ -6,6 +6,7 @@
 #include "util/Hash.h"
 #include "util/ProgressSink.h"
 #include "util/StopToken.h"
+#include "util/ThreadGroup.h"
 
 #include <algorithm>
 #include <atomic>
@@ -218,7 +219,7 @@ DatasetScan DatasetScanner::scan(const std::string& rootIn, const ScanOptions& o
             if (i >= files.size())
                 return;
             ClipInfo& c = scan.clips[i];
-            c.path = fs::relative(files[i], root).generic_string();
+            c.path = files[i].lexically_relative(root).generic_string();
             std::error_code fec;
             c.bytes = std::int64_t(fs::file_size(files[i], fec));
             try {
@@ -239,12 +240,14 @@ DatasetScan DatasetScanner::scan(const std::string& rootIn, const ScanOptions& o
             sink.progress("scan", std::int64_t(done.fetch_add(1) + 1), std::int64_t(files.size()));
         }
     };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < nThreads; ++t)
-        pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool)
-        t.join();
+    {
+        // A failure that is not one file's (the progress sink's output, say) stops every worker
+        // and is rethrown here; a file's own failure is recorded on its clip.
+        ThreadGroup pool([&] { next.store(files.size()); });
+        for (int t = 0; t < nThreads; ++t)
+            pool.spawn(worker);
+        pool.join();
+    }
     if (stop && stop->requested()) {
         scan.stopped = true;
         scan.clips.resize(std::min(scan.clips.size(), size_t(done.load())));

@@ -4,6 +4,7 @@
 #include "util/Error.h"
 #include "util/Hash.h"
 #include "util/ProgressSink.h"
+#include "util/ThreadGroup.h"
 
 #include <algorithm>
 #include <atomic>
@@ -256,8 +257,6 @@ int DemoDataset::generate(const std::string& outDir, const DemoDatasetOptions& o
     static const int kRates[] = {16000, 22050, 32000, 44100, 48000};
     std::atomic<size_t> next{0};
     std::atomic<int> done{0};
-    std::exception_ptr failure;
-    std::mutex failMutex;
     auto worker = [&]() {
         for (;;) {
             const size_t j = next.fetch_add(1);
@@ -270,38 +269,27 @@ int DemoDataset::generate(const std::string& outDir, const DemoDatasetOptions& o
             const int sr = o.mixedFormats ? kRates[rng.integer(5)] : 32000;
             const int channels = (o.mixedFormats && rng.uniform() < 0.3) ? 2 : 1;
             const double seconds = rng.uniform(o.minSeconds, o.maxSeconds);
-            try {
-                auto mono = DemoDataset::synthesize(job.cls, clipSeed, seconds, sr);
-                std::vector<float> data;
-                if (channels == 1) {
-                    data = std::move(mono);
-                } else { // stereo with a slight level difference between channels
-                    data.resize(mono.size() * 2);
-                    const float pan = float(rng.uniform(0.6, 1.0));
-                    for (size_t i = 0; i < mono.size(); ++i) {
-                        data[2 * i] = mono[i];
-                        data[2 * i + 1] = mono[i] * pan;
-                    }
+            auto mono = DemoDataset::synthesize(job.cls, clipSeed, seconds, sr);
+            std::vector<float> data;
+            if (channels == 1) {
+                data = std::move(mono);
+            } else { // stereo with a slight level difference between channels
+                data.resize(mono.size() * 2);
+                const float pan = float(rng.uniform(0.6, 1.0));
+                for (size_t i = 0; i < mono.size(); ++i) {
+                    data[2 * i] = mono[i];
+                    data[2 * i + 1] = mono[i] * pan;
                 }
-                AudioFile::write((fs::path(outDir) / job.rel).string(), data, sr, channels);
-            } catch (...) {
-                std::lock_guard<std::mutex> lock(failMutex);
-                if (!failure)
-                    failure = std::current_exception();
-                return;
             }
+            AudioFile::write((fs::path(outDir) / job.rel).string(), data, sr, channels);
             sink.progress("generate", done.fetch_add(1) + 1, total);
         }
     };
-    std::vector<std::thread> pool;
-    const int n = std::max(1, int(std::thread::hardware_concurrency()));
-    for (int t = 1; t < n; ++t)
-        pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool)
-        t.join();
-    if (failure)
-        std::rethrow_exception(failure);
+    // The first failure (a full disk, say) stops the other workers and is rethrown here.
+    ThreadGroup pool([&] { next.store(jobs.size()); });
+    for (int t = 0; t < std::max(1, int(std::thread::hardware_concurrency())); ++t)
+        pool.spawn(worker);
+    pool.join();
 
     std::ofstream csv(fs::path(outDir) / "labels.csv");
     csv << "path,label,fold\n";

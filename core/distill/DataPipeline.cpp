@@ -4,6 +4,7 @@
 #include "data/EmbeddingStore.h"
 #include "util/Error.h"
 #include "util/ProgressSink.h"
+#include "util/ThreadGroup.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -62,11 +63,12 @@ void DataPipeline::start(std::vector<std::vector<std::int64_t>> batches, int pre
     m_prefetch = std::max(1, prefetch);
     m_stopping = false;
     m_waitSeconds = 0;
+    m_threads = std::make_unique<ThreadGroup>([this] { release(); });
     for (int i = 0; i < m_workers; ++i)
-        m_threads.emplace_back([this]() { worker(); });
+        m_threads->spawn([this]() { worker(); });
 }
 
-void DataPipeline::stop()
+void DataPipeline::release()
 {
     {
         std::lock_guard<std::mutex> lock(m_mutex);
@@ -74,9 +76,11 @@ void DataPipeline::stop()
     }
     m_spaceCv.notify_all();
     m_readyCv.notify_all();
-    for (auto& t : m_threads)
-        t.join();
-    m_threads.clear();
+}
+
+void DataPipeline::stop()
+{
+    m_threads.reset(); // releases the workers, joins them; a worker's failure was reported by next()
 }
 
 void DataPipeline::worker()
@@ -93,28 +97,36 @@ void DataPipeline::worker()
             if (m_stopping)
                 return;
         }
-        TrainBatch batch;
-        std::vector<at::Tensor> mels;
-        for (std::int64_t pos : m_batches[b]) {
-            try {
-                mels.push_back(melOf(pos));
-                batch.items.push_back(pos);
-            } catch (const std::exception& e) {
-                if (m_sink)
-                    m_sink->warning(std::string("skipped in training: ") + e.what(),
-                                    m_source.paths[size_t(pos)]);
-            }
-        }
-        if (!mels.empty()) {
-            batch.mel = at::stack(mels, 0);
-            batch.target = m_source.targets->rowsAt(batch.items);
-        }
+        TrainBatch batch = make(b);
         {
             std::lock_guard<std::mutex> lock(m_mutex);
             m_ready.emplace(b, std::move(batch));
         }
         m_readyCv.notify_all();
     }
+}
+
+/// Batch `b`: the clips that decode (a clip that does not is reported and left out) with their
+/// teachers' embeddings. What fails for the batch as a whole (reading the targets) escapes to the
+/// ThreadGroup, and next() rethrows it.
+TrainBatch DataPipeline::make(std::size_t b)
+{
+    TrainBatch batch;
+    std::vector<at::Tensor> mels;
+    for (std::int64_t pos : m_batches[b]) {
+        try {
+            mels.push_back(melOf(pos));
+            batch.items.push_back(pos);
+        } catch (const std::exception& e) {
+            if (m_sink)
+                m_sink->warning(std::string("skipped in training: ") + e.what(), m_source.paths[size_t(pos)]);
+        }
+    }
+    if (!mels.empty()) {
+        batch.mel = at::stack(mels, 0);
+        batch.target = m_source.targets->rowsAt(batch.items);
+    }
+    return batch;
 }
 
 std::optional<TrainBatch> DataPipeline::next()
@@ -125,6 +137,10 @@ std::optional<TrainBatch> DataPipeline::next()
         if (m_nextToTake >= m_batches.size() || m_stopping)
             return std::nullopt;
         m_readyCv.wait(lock, [&] { return m_stopping || m_ready.count(m_nextToTake); });
+        if (m_threads && m_threads->failed()) {
+            lock.unlock();
+            m_threads->rethrowIfFailed();
+        }
         if (m_stopping)
             return std::nullopt;
         TrainBatch b = std::move(m_ready[m_nextToTake]);

@@ -11,12 +11,12 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace ssondo {
 
 class EmbeddingStore;
+class ThreadGroup;
 class ProgressSink;
 
 /// One batch, ready for the model.
@@ -53,7 +53,8 @@ public:
 
     /// Starts preparing `batches` (lists of dataset positions); any previous work is dropped.
     void start(std::vector<std::vector<std::int64_t>> batches, int prefetch = 4);
-    /// The next batch in order; nullopt when all are delivered or after stop().
+    /// The next batch in order; nullopt when all are delivered or after stop(). Rethrows what a
+    /// worker threw that was not one clip's failure (a full disk under the cache, say).
     std::optional<TrainBatch> next();
     void stop();
 
@@ -65,6 +66,8 @@ public:
 
 private:
     void worker();
+    TrainBatch make(std::size_t b);
+    void release();
 
     Source m_source;
     LogMelFrontEnd m_frontEnd;
@@ -80,7 +83,7 @@ private:
     bool m_stopping = false;
     std::mutex m_mutex, m_cacheMutex;
     std::condition_variable m_readyCv, m_spaceCv;
-    std::vector<std::thread> m_threads;
+    std::unique_ptr<ThreadGroup> m_threads;
     double m_waitSeconds = 0;
 };
 

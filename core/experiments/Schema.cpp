@@ -247,6 +247,14 @@ CREATE TABLE slurm_jobs (
   updated_at     TEXT NOT NULL
 );
 )SQL",
+        // v7: an embedding set's state and, when it is empty or failed, why.
+        R"SQL(
+ALTER TABLE embedding_sets ADD COLUMN state TEXT NOT NULL DEFAULT 'ready'
+  CHECK (state IN ('extracting', 'ready', 'empty', 'failed'));
+ALTER TABLE embedding_sets ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+UPDATE embedding_sets SET state = 'empty', reason = 'no clip was embedded' WHERE done = 0 AND failed = rows;
+UPDATE embedding_sets SET state = 'extracting' WHERE done = 0 AND failed < rows;
+)SQL",
     };
     return m;
 }

@@ -6,6 +6,7 @@
 #include "data/NpyFile.h"
 #include "jobs/JobLog.h"
 #include "util/Error.h"
+#include "util/ErrorText.h"
 #include "util/ProgressSink.h"
 #include "util/StopToken.h"
 #include "workspace/Workspace.h"
@@ -22,7 +23,7 @@ namespace ssondo {
 std::vector<ClusteringRecord> ClusterJob::run(Workspace& ws, const ClusterConfig& cfg, ProgressSink& sink,
                                               const StopToken& stop)
 {
-    const auto es = EmbeddingCatalog(ws.database()).get(cfg.embeddings);
+    const auto es = EmbeddingCatalog(ws.database()).getUsable(cfg.embeddings, "cluster");
     auto store = EmbeddingStore::open((fs::path(ws.dir()) / es.path).string());
     const auto rows = store->rowsIn(EmbeddingStore::RowState::Done);
     std::vector<std::string> labels;
@@ -72,7 +73,7 @@ std::vector<ClusteringRecord> ClusterJob::run(Workspace& ws, const ClusterConfig
             out.push_back(r);
         }
     } catch (const std::exception& e) {
-        jobs.finish(jobId, "failed", e.what());
+        jobs.finish(jobId, "failed", errorText(e));
         throw;
     }
     jobs.finish(jobId, stop.requested() ? "stopped" : "done",

@@ -9,6 +9,7 @@
 #include "jobs/JobLog.h"
 #include "jobs/StudentTeacher.h"
 #include "util/Error.h"
+#include "util/ErrorText.h"
 #include "util/ProgressSink.h"
 #include "util/StopToken.h"
 #include "workspace/Workspace.h"
@@ -42,8 +43,8 @@ std::vector<std::string> splitLabels(const std::string& label)
 
 /// Folds of every clip of the dataset (so that a teacher and a student get the same folds even when
 /// their failed clips differ).
-FoldPlan planFor(const std::vector<ClipInfo>& clips, const std::vector<int>& primary, const EvaluateConfig& cfg,
-                 const std::string& task)
+FoldPlan planFor(const std::vector<ClipInfo>& clips, const std::vector<int>& primary,
+                 const EvaluateConfig& cfg, const std::string& task)
 {
     std::set<int> folds;
     bool train = false, valid = false, test = false;
@@ -52,7 +53,8 @@ FoldPlan planFor(const std::vector<ClipInfo>& clips, const std::vector<int>& pri
             continue;
         if (clips[i].fold >= 0)
             folds.insert(clips[i].fold);
-        train |= clips[i].split == "train", valid |= clips[i].split == "valid", test |= clips[i].split == "test";
+        train |= clips[i].split == "train", valid |= clips[i].split == "valid",
+            test |= clips[i].split == "test";
     }
     std::string how = cfg.foldsFrom;
     if (how == "auto")
@@ -88,7 +90,8 @@ FoldPlan restrict(const FoldPlan& p, const std::vector<std::int64_t>& rows)
 
 } // namespace
 
-EvaluateResult EvaluateJob::run(Workspace& ws, const EvaluateConfig& cfg, ProgressSink& sink, const StopToken& stop)
+EvaluateResult EvaluateJob::run(Workspace& ws, const EvaluateConfig& cfg, ProgressSink& sink,
+                                const StopToken& stop)
 {
     if ((cfg.runId > 0) == (cfg.teacherSet > 0))
         throw InputError("evaluate either a run (--run ID) or a teacher (--teacher EMBEDDING_SET_ID)");
@@ -107,9 +110,10 @@ EvaluateResult EvaluateJob::run(Workspace& ws, const EvaluateConfig& cfg, Progre
         classSet.insert(names[i].begin(), names[i].end());
     }
     if (classSet.size() < 2)
-        throw InputError("dataset '" + ds.name + "' has " + std::to_string(classSet.size()) +
-                         " label(s); evaluation needs a labelled dataset with at least 2 classes (add it with "
-                         "--labels folders or --labels csv)");
+        throw InputError(
+            "dataset '" + ds.name + "' has " + std::to_string(classSet.size()) +
+            " label(s); evaluation needs a labelled dataset with at least 2 classes (add it with "
+            "--labels folders or --labels csv)");
     std::string metric = cfg.metric == "auto" ? (multi ? "mAP" : "accuracy") : cfg.metric;
     if (metric != "accuracy" && metric != "mAP")
         throw InputError("--metric must be auto, accuracy or mAP (got '" + cfg.metric + "')");
@@ -170,12 +174,13 @@ EvaluateResult EvaluateJob::run(Workspace& ws, const EvaluateConfig& cfg, Progre
             }
         }
         if (set.datasetVersion != ds.version)
-            throw InputError("dataset '" + ds.name + "' changed since embedding set " + std::to_string(set.id) +
-                             " was made; extract it again");
+            throw InputError("dataset '" + ds.name + "' changed since embedding set " +
+                             std::to_string(set.id) + " was made; extract it again");
         const auto store = EmbeddingStore::open((fs::path(ws.dir()) / set.path).string());
         if (store->rows() != std::int64_t(clips.size()))
-            throw InputError("embedding set " + std::to_string(set.id) + " has " + std::to_string(store->rows()) +
-                             " rows for " + std::to_string(clips.size()) + " clips of '" + ds.name + "'");
+            throw InputError("embedding set " + std::to_string(set.id) + " has " +
+                             std::to_string(store->rows()) + " rows for " + std::to_string(clips.size()) +
+                             " clips of '" + ds.name + "'");
         std::vector<std::int64_t> rows;
         std::int64_t skippedFailed = 0;
         for (std::size_t i = 0; i < clips.size(); ++i) {
@@ -199,9 +204,9 @@ EvaluateResult EvaluateJob::run(Workspace& ws, const EvaluateConfig& cfg, Progre
                 l.push_back(classIndex[n]);
             data.labels.push_back(l);
         }
-        sink.info("Linear probe on " + std::to_string(rows.size()) + " clips, " + std::to_string(data.numClasses) +
-                  " classes, " + std::to_string(set.dim) + "-d embeddings of set " + std::to_string(set.id) +
-                  "; " + plan.protocol + ", " + metric);
+        sink.info("Linear probe on " + std::to_string(rows.size()) + " clips, " +
+                  std::to_string(data.numClasses) + " classes, " + std::to_string(set.dim) +
+                  "-d embeddings of set " + std::to_string(set.id) + "; " + plan.protocol + ", " + metric);
         res.probe = runLinearProbe(data, restrict(plan, rows), cfg.probe, &sink, &stop);
         if (stop.requested()) {
             res.stopped = true;
@@ -242,7 +247,8 @@ EvaluateResult EvaluateJob::run(Workspace& ws, const EvaluateConfig& cfg, Progre
         // --- % of teacher
         if (cfg.runId > 0) {
             EvaluationLog log(db);
-            res.teacher = log.teacherReference(rec.teacherIdentity, ds.name, ds.version, plan.protocol, metric);
+            res.teacher =
+                log.teacherReference(rec.teacherIdentity, ds.name, ds.version, plan.protocol, metric);
             if (!res.teacher && cfg.withTeacher) {
                 const auto onTask = catalog.latestFor(ds.name, rec.teacherIdentity);
                 if (onTask && onTask->datasetVersion == ds.version && onTask->done > 0) {
@@ -261,8 +267,8 @@ EvaluateResult EvaluateJob::run(Workspace& ws, const EvaluateConfig& cfg, Progre
                            "--teacher";
         }
         char msg[256];
-        std::snprintf(msg, sizeof msg, "%s %.4f ± %.4f (kNN %.4f)", metric.c_str(), rec.mean, rec.ci95.value_or(0.0),
-                      rec.knnMean.value_or(0.0));
+        std::snprintf(msg, sizeof msg, "%s %.4f ± %.4f (kNN %.4f)", metric.c_str(), rec.mean,
+                      rec.ci95.value_or(0.0), rec.knnMean.value_or(0.0));
         std::string summary = msg;
         if (res.pctOfTeacher) {
             std::snprintf(msg, sizeof msg, ", %.1f%% of teacher", *res.pctOfTeacher);
@@ -270,7 +276,7 @@ EvaluateResult EvaluateJob::run(Workspace& ws, const EvaluateConfig& cfg, Progre
         }
         jobs.finish(jobId, "done", summary);
     } catch (const std::exception& e) {
-        jobs.finish(jobId, "failed", e.what());
+        jobs.finish(jobId, "failed", errorText(e));
         throw;
     }
     return res;

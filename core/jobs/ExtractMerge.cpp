@@ -120,7 +120,14 @@ ExtractResult ExtractJob::merge(Workspace& ws, const ExtractConfig& cfg, int sha
     rec.done = store->count(EmbeddingStore::RowState::Done);
     rec.failed = store->count(EmbeddingStore::RowState::Failed);
     rec.path = rel;
-    res.embeddingSetId = EmbeddingCatalog(ws.database()).upsert(rec);
+    rec.state = rec.done > 0        ? EmbeddingSetState::Ready
+                : store->complete() ? EmbeddingSetState::Empty
+                                    : EmbeddingSetState::Extracting;
+    EmbeddingCatalog catalog(ws.database());
+    res.embeddingSetId = catalog.upsert(rec);
+    if (rec.state == EmbeddingSetState::Empty)
+        catalog.setState(res.embeddingSetId, rec.state,
+                         "none of the " + std::to_string(rec.rows) + " clips could be embedded by any shard");
     res.path = rel;
     res.rows = rec.rows;
     res.done = rec.done;

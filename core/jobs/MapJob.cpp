@@ -7,6 +7,7 @@
 #include "data/NpyFile.h"
 #include "jobs/JobLog.h"
 #include "util/Error.h"
+#include "util/ErrorText.h"
 #include "util/Hash.h"
 #include "util/ProgressSink.h"
 #include "util/StopToken.h"
@@ -32,7 +33,7 @@ MapRecord MapJob::run(Workspace& ws, const MapConfig& cfg, ProgressSink& sink, c
         throw InputError("--max-points must be >= 0");
     const auto t0 = std::chrono::steady_clock::now();
     Database& db = ws.database();
-    const EmbeddingSetRecord es = EmbeddingCatalog(db).get(cfg.embeddings);
+    const EmbeddingSetRecord es = EmbeddingCatalog(db).getUsable(cfg.embeddings, "map");
     const auto store = EmbeddingStore::open((fs::path(ws.dir()) / es.path).string());
     std::vector<std::int64_t> rows = store->rowsIn(EmbeddingStore::RowState::Done);
     if (cfg.method == "tsne" && cfg.maxPoints > 0 && std::int64_t(rows.size()) > cfg.maxPoints) {
@@ -43,8 +44,8 @@ MapRecord MapJob::run(Workspace& ws, const MapConfig& cfg, ProgressSink& sink, c
                   std::to_string(store->rows()) + " clips");
     }
     JobLog jobs(db);
-    const std::int64_t jobId = jobs.start("map", "embedding set " + std::to_string(es.id) + " (" + cfg.method + ")",
-                                          cfg.commandLine);
+    const std::int64_t jobId = jobs.start(
+        "map", "embedding set " + std::to_string(es.id) + " (" + cfg.method + ")", cfg.commandLine);
     try {
         nlohmann::json params{{"seed", cfg.seed}, {"normalized", cfg.normalize}};
         at::Tensor coords;
@@ -58,7 +59,8 @@ MapRecord MapJob::run(Workspace& ws, const MapConfig& cfg, ProgressSink& sink, c
             const at::Tensor x = clusteringView(store->rowsAt(rows), cfg.normalize);
             const TsneResult r = tsne2d(x, o, &sink, &stop);
             if (stop.requested()) {
-                jobs.finish(jobId, "stopped", "stopped after " + std::to_string(r.iterationsRun) + " iterations");
+                jobs.finish(jobId, "stopped",
+                            "stopped after " + std::to_string(r.iterationsRun) + " iterations");
                 return {};
             }
             coords = r.coords;
@@ -77,8 +79,8 @@ MapRecord MapJob::run(Workspace& ws, const MapConfig& cfg, ProgressSink& sink, c
         rec.rows = std::int64_t(rows.size());
         rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         fs::create_directories(fs::path(ws.dir()) / "maps");
-        rec.path = "maps/set" + std::to_string(es.id) + "-" + cfg.method + "-" + std::to_string(std::time(nullptr)) +
-                   "-" + std::to_string(jobId) + ".npy";
+        rec.path = "maps/set" + std::to_string(es.id) + "-" + cfg.method + "-" +
+                   std::to_string(std::time(nullptr)) + "-" + std::to_string(jobId) + ".npy";
         const fs::path file = fs::path(ws.dir()) / rec.path;
         const fs::path tmp = file.string() + ".tmp";
         NpyFile::write(tmp.string(), {store->rows(), 2}, full.contiguous().data_ptr<float>());
@@ -87,7 +89,7 @@ MapRecord MapJob::run(Workspace& ws, const MapConfig& cfg, ProgressSink& sink, c
         jobs.finish(jobId, "done", std::to_string(rec.rows) + " points, " + cfg.method);
         return rec;
     } catch (const std::exception& e) {
-        jobs.finish(jobId, "failed", e.what());
+        jobs.finish(jobId, "failed", errorText(e));
         throw;
     }
 }

@@ -13,6 +13,7 @@
 #include "jobs/TrainJob.h"
 #include "teachers/Teacher.h"
 #include "util/Error.h"
+#include "util/ErrorText.h"
 #include "util/ProgressSink.h"
 #include "util/StopToken.h"
 #include "workspace/Workspace.h"
@@ -66,7 +67,8 @@ ModelProfileRecord profileTeacher(const std::string& file, const ProfileConfig& 
                          teacherKindName(teacher->kind()));
     torch::NoGradGuard ng;
     const std::int64_t window = std::int64_t(teacher->windowSeconds() * teacher->sampleRate());
-    const std::int64_t segments = std::max<std::int64_t>(1, std::llround(kClipSeconds / teacher->windowSeconds()));
+    const std::int64_t segments =
+        std::max<std::int64_t>(1, std::llround(kClipSeconds / teacher->windowSeconds()));
     const at::Tensor batch = torch::randn({segments, window}) * 0.1;
     ModelProfileRecord r;
     r.subject = fs::absolute(file).lexically_normal().string();
@@ -98,11 +100,14 @@ AgreementRecord agreementOf(Workspace& ws, RunModels& m, const ProfileConfig& cf
     if (split.val.size() < 2)
         throw InputError("run " + std::to_string(m.run.id) + " held out " + std::to_string(split.val.size()) +
                          " clip(s); agreement needs at least 2 (train with a larger val_fraction)");
-    const int workers = cfg.workers > 0 ? cfg.workers : std::max(1, int(std::thread::hardware_concurrency()) - 1);
-    DataPipeline pipeline({paths, store.get(), nullptr, m.config.clipSeconds}, LogMelOptions{}, workers, &sink);
+    const int workers =
+        cfg.workers > 0 ? cfg.workers : std::max(1, int(std::thread::hardware_concurrency()) - 1);
+    DataPipeline pipeline({paths, store.get(), nullptr, m.config.clipSeconds}, LogMelOptions{}, workers,
+                          &sink);
     std::vector<std::vector<std::int64_t>> batches;
     for (std::size_t i = 0; i < split.val.size(); i += 16)
-        batches.emplace_back(split.val.begin() + long(i), split.val.begin() + long(std::min(split.val.size(), i + 16)));
+        batches.emplace_back(split.val.begin() + long(i),
+                             split.val.begin() + long(std::min(split.val.size(), i + 16)));
     torch::NoGradGuard ng;
     std::vector<at::Tensor> preds, targets;
     pipeline.start(batches);
@@ -130,13 +135,15 @@ AgreementRecord agreementOf(Workspace& ws, RunModels& m, const ProfileConfig& cf
 
 } // namespace
 
-ProfileResult ProfileJob::run(Workspace& ws, const ProfileConfig& cfg, ProgressSink& sink, const StopToken& stop)
+ProfileResult ProfileJob::run(Workspace& ws, const ProfileConfig& cfg, ProgressSink& sink,
+                              const StopToken& stop)
 {
     if (cfg.runId <= 0 && cfg.teacherFile.empty())
         throw InputError("name what to profile: --run ID and/or --teacher-file FILE.pt");
     if (cfg.latencyRuns < 1)
         throw InputError("--runs must be at least 1");
-    at::set_num_threads(cfg.threads > 0 ? cfg.threads : std::max(1, int(std::thread::hardware_concurrency())));
+    at::set_num_threads(cfg.threads > 0 ? cfg.threads
+                                        : std::max(1, int(std::thread::hardware_concurrency())));
     ProfileResult res;
     EvaluationLog log(ws.database());
     JobLog jobs(ws.database());
@@ -158,7 +165,7 @@ ProfileResult ProfileJob::run(Workspace& ws, const ProfileConfig& cfg, ProgressS
         }
         jobs.finish(jobId, stop.requested() ? "stopped" : "done", "profiled " + target);
     } catch (const std::exception& e) {
-        jobs.finish(jobId, stop.requested() ? "stopped" : "failed", e.what());
+        jobs.finish(jobId, stop.requested() ? "stopped" : "failed", errorText(e));
         throw;
     }
     return res;

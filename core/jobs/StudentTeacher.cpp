@@ -3,6 +3,7 @@
 #include "jobs/RunModels.h"
 #include "students/StudentBackbone.h"
 #include "util/Error.h"
+#include "util/ErrorText.h"
 #include "util/Hash.h"
 
 #include <torch/torch.h>
@@ -34,13 +35,13 @@ std::shared_ptr<StudentTeacher> StudentTeacher::fromRun(Workspace& ws, std::int6
     RunModels m = loadRunModels(ws, runId);
     const std::string identity =
         "student-" + m.config.arch + "-run" + std::to_string(runId) + "-" + fileHash(m.checkpointPath);
-    const std::string description =
-        m.config.arch + " student of run " + std::to_string(runId) + " '" + m.run.name + "' (mapping head dropped)";
+    const std::string description = m.config.arch + " student of run " + std::to_string(runId) + " '" +
+                                    m.run.name + "' (mapping head dropped)";
     return std::make_shared<StudentTeacher>(m.student, m.config.clipSeconds, identity, description);
 }
 
-StudentTeacher::StudentTeacher(std::shared_ptr<StudentBackbone> student, double windowSeconds, std::string identity,
-                               std::string description)
+StudentTeacher::StudentTeacher(std::shared_ptr<StudentBackbone> student, double windowSeconds,
+                               std::string identity, std::string description)
     : m_student(std::move(student)), m_window(windowSeconds), m_identity(std::move(identity)),
       m_description(std::move(description))
 {
@@ -61,11 +62,14 @@ at::Tensor StudentTeacher::embed(const at::Tensor& wav)
 {
     torch::NoGradGuard ng;
     const at::Tensor x = wav.dim() == 1 ? wav.unsqueeze(0) : wav;
-    const at::Tensor mel = m_frontEnd.forward(x.to(torch::Device(m_device)));
-    const at::Tensor e = m_student->forward(mel).to(at::kFloat).cpu().contiguous();
-    if (!at::isfinite(e).all().item<bool>())
-        throw Error("the student of " + m_description + " produced NaN or infinite embeddings");
-    return e;
+    try {
+        const at::Tensor mel = m_frontEnd.forward(x.to(torch::Device(m_device)));
+        return m_student->forward(mel).to(at::kFloat).cpu().contiguous();
+    } catch (const std::exception& e) {
+        // A student forward fails on inputs too short for its strides, for example.
+        throw TeacherFailure("the student of " + m_description + " failed on input of " +
+                             std::to_string(x.size(-1)) + " samples: " + errorText(e));
+    }
 }
 
 void StudentTeacher::to(const std::string& device)

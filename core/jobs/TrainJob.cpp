@@ -21,6 +21,7 @@
 #include "util/AtomicFile.h"
 #include "util/Device.h"
 #include "util/Error.h"
+#include "util/ErrorText.h"
 #include "util/Hash.h"
 #include "util/ProgressSink.h"
 #include "util/StopToken.h"
@@ -85,7 +86,7 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
     EmbeddingCatalog embeddings(db);
     EmbeddingSetRecord es;
     if (cfg.embeddings > 0) {
-        es = embeddings.get(cfg.embeddings);
+        es = embeddings.getUsable(cfg.embeddings, "train on");
     } else {
         auto latest = embeddings.latestFor(cfg.dataset);
         if (!latest)
@@ -533,8 +534,8 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
                 flush(true);
             } catch (...) {
             }
-            runs.setStatus(run.id, "failed", e.what());
-            jobs.finish(jobId, "failed", e.what());
+            runs.setStatus(run.id, "failed", errorText(e));
+            jobs.finish(jobId, "failed", errorText(e));
         }
         throw;
     }

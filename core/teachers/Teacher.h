@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/Error.h"
+
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
@@ -8,6 +10,23 @@
 #include <string>
 
 namespace ssondo {
+
+/// The teacher's forward raised on this input (a model that fails on silent or short inputs, say).
+/// The clips of that input are recorded as failed with this message; the job goes on.
+class TeacherFailure : public Error
+{
+public:
+    using Error::Error;
+};
+
+/// The teacher's output broke the contract its first output set (rank, dimension, dtype, batch
+/// size). Rows embedded before stay saved; the job stops with this message, which names the
+/// teacher and what changed.
+class TeacherContractError : public Error
+{
+public:
+    using Error::Error;
+};
 
 /// What kind of teacher a Teacher is.
 enum class TeacherKind { Demo, TorchScript, Precomputed, Student };
@@ -36,8 +55,10 @@ public:
     virtual std::int64_t parameterCount() const = 0;
 
     /// wav: [B, T] float32 mono at sampleRate() Hz, T = windowSeconds() * sampleRate()
-    /// → [B, D] float32. Throws Error naming the teacher on a bad output (rank, NaN, dimension).
-    /// Not available for precomputed teachers.
+    /// → [B, D] float32, contiguous, on the CPU. Rows may hold NaN or infinite values: the caller
+    /// decides what a non-finite row means. Throws TeacherFailure when the forward itself fails
+    /// and TeacherContractError when the output's rank, dimension, dtype or batch size is not the
+    /// teacher's (both name the teacher). Not available for precomputed teachers.
     virtual at::Tensor embed(const at::Tensor& wav) = 0;
 
     /// For precomputed teachers: the clip's embedding [D], looked up by the clip's path relative

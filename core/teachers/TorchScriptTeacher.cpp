@@ -1,6 +1,7 @@
 #include "teachers/TorchScriptTeacher.h"
 
 #include "util/Error.h"
+#include "util/ErrorText.h"
 #include "util/Hash.h"
 
 #include <torch/script.h>
@@ -64,11 +65,24 @@ TorchScriptTeacher::TorchScriptTeacher(const std::string& path, int sampleRate, 
     for (const auto& p : m_module->parameters())
         m_parameters += p.numel();
 
-    // Probe one window of low-level noise: output must be [1, D], finite.
+    // Probe one window of low-level noise: it sets the contract every later output must keep.
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(1);
     const auto samples = std::int64_t(std::llround(m_windowSeconds * m_sampleRate));
     const at::Tensor probe = at::randn({1, samples}, gen, at::kFloat) * 0.01;
-    const at::Tensor out = forwardChecked(probe);
+    at::Tensor raw;
+    try {
+        raw = rawForward(probe);
+    } catch (const Error& e) {
+        throw InputError(std::string(e.what()) + " (a probe window of low noise, when the file was opened)");
+    }
+    if (!at::isFloatingType(raw.scalar_type()))
+        throw InputError(path + ": the teacher returns " + std::string(c10::toString(raw.scalar_type())) +
+                         " tensors; embeddings must be floating point");
+    m_dtype = raw.scalar_type();
+    const at::Tensor out = conform<InputError>(raw, 1);
+    if (!at::isfinite(out).all().item<bool>())
+        throw InputError(path +
+                         ": the teacher returned NaN or infinite values on a probe window of low noise");
     m_dim = out.size(1);
     m_identity = "torchscript-" + fileHash(path) + "-" + std::to_string(m_sampleRate) + "-" +
                  std::to_string(m_windowSeconds);
@@ -89,40 +103,59 @@ void TorchScriptTeacher::to(const std::string& device)
     m_device = device;
 }
 
-at::Tensor TorchScriptTeacher::forwardChecked(const at::Tensor& wav)
+namespace {
+
+std::string shapeText(const at::Tensor& t)
+{
+    std::string s = "[";
+    for (std::int64_t d = 0; d < t.dim(); ++d)
+        s += (d ? ", " : "") + std::to_string(t.size(d));
+    return s + "]";
+}
+
+} // namespace
+
+at::Tensor TorchScriptTeacher::rawForward(const at::Tensor& wav)
 {
     c10::IValue result;
     try {
         torch::NoGradGuard ng;
         result = m_module->forward({wav.to(torch::Device(m_device))});
     } catch (const std::exception& e) {
-        std::string why = e.what();
-        why = why.substr(0, why.find('\n'));
-        throw Error(m_path + ": the teacher's forward failed on input " + std::to_string(wav.size(0)) +
-                    " x " + std::to_string(wav.size(1)) + ": " + why);
+        throw TeacherFailure(m_path + ": the teacher's forward failed on input " + shapeText(wav) + ": " +
+                             errorText(e));
     }
-    if (result.isTuple()) // (embedding, ...) as some exports return
-        result = result.toTuple()->elements().at(0);
+    if (result.isTuple() &&
+        !result.toTupleRef().elements().empty()) // (embedding, ...) as some exports return
+        result = result.toTupleRef().elements()[0];
     if (!result.isTensor())
-        throw Error(m_path + ": the teacher's forward must return a tensor [B, D]");
-    at::Tensor out = result.toTensor().to(at::kCPU).to(at::kFloat);
-    if (out.dim() != 2 || out.size(0) != wav.size(0))
-        throw Error(
-            m_path + ": the teacher returned shape [" + std::to_string(out.dim() > 0 ? out.size(0) : 0) +
-            (out.dim() > 1 ? ", " + std::to_string(out.size(1)) : std::string()) + "] (rank " +
-            std::to_string(out.dim()) + "); expected [B, D] = [" + std::to_string(wav.size(0)) + ", D]");
+        throw TeacherContractError(m_path + ": the teacher's forward returned a " + result.tagKind() +
+                                   "; it must return a tensor [B, D]");
+    return result.toTensor();
+}
+
+template <typename Bad>
+at::Tensor TorchScriptTeacher::conform(const at::Tensor& out, std::int64_t batch) const
+{
+    if (out.dim() != 2 || out.size(0) != batch)
+        throw Bad(m_path + ": the teacher returned shape " + shapeText(out) + " (rank " +
+                  std::to_string(out.dim()) + ") for a batch of " + std::to_string(batch) +
+                  "; expected [B, D] = [" + std::to_string(batch) + ", " +
+                  (m_dim > 0 ? std::to_string(m_dim) : std::string("D")) + "]");
     if (m_dim > 0 && out.size(1) != m_dim)
-        throw Error(m_path + ": the teacher returned dimension " + std::to_string(out.size(1)) +
-                    ", expected " + std::to_string(m_dim));
-    if (!at::isfinite(out).all().item<bool>())
-        throw Error(m_path + ": the teacher returned NaN or infinite values");
-    return out.contiguous();
+        throw Bad(m_path + ": the teacher returned dimension " + std::to_string(out.size(1)) +
+                  " where its first output had " + std::to_string(m_dim));
+    if (out.scalar_type() != m_dtype)
+        throw Bad(m_path + ": the teacher returned " + std::string(c10::toString(out.scalar_type())) +
+                  " where its first output was " + std::string(c10::toString(m_dtype)));
+    return out.to(at::kCPU).to(at::kFloat).contiguous();
 }
 
 at::Tensor TorchScriptTeacher::embed(const at::Tensor& wav)
 {
-    TORCH_CHECK(wav.dim() == 2, "teacher input must be [B, T]");
-    return forwardChecked(wav);
+    if (wav.dim() != 2)
+        throw TeacherContractError("teacher input must be [B, T], got " + shapeText(wav));
+    return conform<TeacherContractError>(rawForward(wav), wav.size(0));
 }
 
 } // namespace ssondo

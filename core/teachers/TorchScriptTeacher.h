@@ -14,7 +14,9 @@ namespace ssondo {
 /// maps mono waveforms [B, T] at its sample rate to embeddings [B, D]. The sample rate and window
 /// come from the module's attributes `sample_rate` and `window_seconds` when present, else from
 /// the spec. The file is checked when opened: it must load as TorchScript and, on one window of
-/// low noise, return a finite [1, D] tensor. Loading a TorchScript file runs code from that file.
+/// low noise, return a finite floating-point [1, D] tensor (float16 and float64 are converted to
+/// float32); later outputs must keep that rank, dimension and dtype. Loading a TorchScript file
+/// runs code from that file.
 class TorchScriptTeacher : public Teacher
 {
 public:
@@ -35,13 +37,18 @@ public:
     const std::string& path() const { return m_path; }
 
 private:
-    at::Tensor forwardChecked(const at::Tensor& wav);
+    /// The module's output for `wav`, unwrapped from a tuple; TeacherFailure when forward throws.
+    at::Tensor rawForward(const at::Tensor& wav);
+    /// Checks `out` against the contract of the first output (rank 2, batch, dimension, dtype)
+    /// and returns it as contiguous float32 on the CPU. Throws `Bad` naming what differs.
+    template <typename Bad> at::Tensor conform(const at::Tensor& out, std::int64_t batch) const;
 
     std::string m_path;
     std::unique_ptr<torch::jit::Module> m_module;
     int m_sampleRate = 0;
     double m_windowSeconds = 0;
     std::int64_t m_dim = 0;
+    at::ScalarType m_dtype = at::ScalarType::Float; ///< dtype of the first output
     std::int64_t m_parameters = 0;
     std::string m_identity;
     std::string m_device = "cpu";

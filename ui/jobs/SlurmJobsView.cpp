@@ -147,7 +147,12 @@ void SlurmJobsView::refresh(bool askSlurm)
     // squeue & co can take seconds on a busy controller: never on the GUI thread.
     auto alive = m_alive;
     QThread* t = QThread::create([this, ids, alive] {
-        auto states = std::make_shared<std::map<std::string, std::string>>(Slurm::states(ids));
+        auto states = std::make_shared<std::map<std::string, std::string>>();
+        try {
+            *states = Slurm::states(ids);
+        } catch (...) {
+            // Slurm's tools could not be run or read: keep the last states, try again next time.
+        }
         if (!*alive)
             return;
         QMetaObject::invokeMethod(

@@ -290,13 +290,14 @@ void ClustersPage::fillSets()
     m_sets->clear();
     if (ws)
         for (const auto& s : EmbeddingCatalog(ws->database()).list())
-            m_sets->addItem(
-                tr("set %1 · %2 · %3 (%4 × %5)")
-                    .arg(s.id)
-                    .arg(QString::fromStdString(s.datasetName), QString::fromStdString(s.teacherKind))
-                    .arg(s.done)
-                    .arg(s.dim),
-                qlonglong(s.id));
+            if (s.usable())
+                m_sets->addItem(
+                    tr("set %1 · %2 · %3 (%4 × %5)")
+                        .arg(s.id)
+                        .arg(QString::fromStdString(s.datasetName), QString::fromStdString(s.teacherKind))
+                        .arg(s.done)
+                        .arg(s.dim),
+                    qlonglong(s.id));
     int i = m_sets->findData(keep);
     if (i < 0)
         i = 0; // the first (oldest) set: the teacher's, in a fresh demo

@@ -107,6 +107,8 @@ QString inspectTeacher(const QString& source, const QString& clip, const QString
         return text;
     } catch (const std::exception& ex) {
         return QObject::tr("<font color=#b00020>%1</font>").arg(QString::fromUtf8(ex.what()).toHtmlEscaped());
+    } catch (...) {
+        return QObject::tr("<font color=#b00020>The teacher failed with an unknown error.</font>");
     }
 }
 

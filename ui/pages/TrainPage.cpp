@@ -439,7 +439,7 @@ void TrainPage::fillSources()
         const QSignalBlocker b(m_embeddings);
         m_embeddings->clear();
         for (const auto& s : EmbeddingCatalog(ws->database()).list())
-            if (s.teacherKind != "student")
+            if (s.teacherKind != "student" && s.usable())
                 m_embeddings->addItem(
                     tr("set %1 · %2 · %3-d").arg(s.id).arg(QString::fromStdString(s.datasetName)).arg(s.dim),
                     qlonglong(s.id));
