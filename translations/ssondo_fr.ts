@@ -43,6 +43,10 @@
         <source>&lt;font color=#b00020&gt;%1&lt;/font&gt;</source>
         <translation>&lt;font color=#b00020&gt;%1&lt;/font&gt;</translation>
     </message>
+    <message>
+        <source>&lt;font color=#b00020&gt;The teacher failed with an unknown error.&lt;/font&gt;</source>
+        <translation>&lt;font color=#b00020&gt;L&apos;enseignant a échoué avec une erreur inconnue.&lt;/font&gt;</translation>
+    </message>
 </context>
 <context>
     <name>ssondo::ui::AddDatasetDialog</name>
@@ -261,7 +265,7 @@
     </message>
     <message>
         <source>The workspace must be on a file system the nodes share, and the nodes must see the same &lt;code&gt;ssondo&lt;/code&gt;. Follow the job in the Slurm tab of the jobs dock.</source>
-        <translation>L’espace de travail doit être sur un système de fichiers partagé par les nœuds, et les nœuds doivent voir le même &lt;code&gt;ssondo&lt;/code&gt;. Suivez la tâche dans l’onglet Slurm du panneau des tâches.</translation>
+        <translation>L&apos;espace de travail doit être sur un système de fichiers partagé par les nœuds, et les nœuds doivent voir le même &lt;code&gt;ssondo&lt;/code&gt;. Suivez la tâche dans l&apos;onglet Slurm du panneau des tâches.</translation>
     </message>
     <message>
         <source>Submit</source>
@@ -916,7 +920,7 @@
     </message>
     <message>
         <source>Ask the job to stop: it saves a checkpoint and exits (SIGTERM)</source>
-        <translation>Demander à la tâche de s’arrêter : elle enregistre un point de reprise et quitte (SIGTERM)</translation>
+        <translation>Demander à la tâche de s&apos;arrêter : elle enregistre un point de reprise et quitte (SIGTERM)</translation>
     </message>
     <message>
         <source>Job failed: %1</source>
@@ -1364,6 +1368,38 @@ script : %2
     <message>
         <source>Submit the same extraction to Slurm as a job array of shards and a merge job</source>
         <translation>Soumettre la même extraction à Slurm : un tableau de tâches (une par part) et une tâche de fusion</translation>
+    </message>
+    <message>
+        <source>state</source>
+        <translation>état</translation>
+    </message>
+    <message>
+        <source>Remove set…</source>
+        <translation>Supprimer l&apos;ensemble…</translation>
+    </message>
+    <message>
+        <source>Remove the selected embedding set with its clusterings, maps and files</source>
+        <translation>Supprimer l&apos;ensemble de plongements sélectionné avec ses partitions, ses cartes et ses fichiers</translation>
+    </message>
+    <message>
+        <source>Remove embedding set %1 with its clusterings, maps and files (%2)?</source>
+        <translation>Supprimer l&apos;ensemble de plongements %1 avec ses partitions, ses cartes et ses fichiers (%2) ?</translation>
+    </message>
+    <message>
+        <source>Runs trained on it keep their curves and results but can no longer be resumed: %1.</source>
+        <translation>Les entraînements qui l&apos;utilisent gardent leurs courbes et leurs résultats mais ne peuvent plus être repris : %1.</translation>
+    </message>
+    <message>
+        <source>Remove embedding set</source>
+        <translation>Supprimer l&apos;ensemble de plongements</translation>
+    </message>
+    <message>
+        <source>set %1</source>
+        <translation>ensemble %1</translation>
+    </message>
+    <message>
+        <source>&lt;font color=#b00020&gt;Set %1 is %2: %3&lt;/font&gt;&lt;br&gt;It is not offered for clustering or training; fix the teacher and extract again, or remove it.</source>
+        <translation>&lt;font color=#b00020&gt;L&apos;ensemble %1 est %2 : %3&lt;/font&gt;&lt;br&gt;Il n&apos;est proposé ni au partitionnement ni à l&apos;entraînement ; corrigez l&apos;enseignant et extrayez à nouveau, ou supprimez-le.</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 
 #include "util/Error.h"
 #include "util/StopToken.h"
+#include "util/Threads.h"
 
 #include <arpa/inet.h>
 #include <csignal>
@@ -70,8 +71,7 @@ int launchLocal(const std::vector<std::string>& argv, int nproc, const StopToken
 {
     const std::vector<std::string> base = withoutNproc(argv);
     const int port = freePort();
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    const int threads = std::max(1, int(cores) / nproc);
+    const int threads = computeThreads(nproc);
     std::fprintf(stderr,
                  "ssondo: starting %d data-parallel processes (rendezvous 127.0.0.1:%d, %d thread%s each)\n",
                  nproc, port, threads, threads == 1 ? "" : "s");

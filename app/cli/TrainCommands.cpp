@@ -8,6 +8,7 @@
 #include "students/StudentRegistry.h"
 #include "util/Error.h"
 #include "util/JsonLinesSink.h"
+#include "util/Threads.h"
 #include "workspace/Workspace.h"
 
 #include <CLI/CLI.hpp>
@@ -168,9 +169,8 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
             if (device == "cuda" && env.localWorldSize > 1)
                 cfg.device = "cuda:" + std::to_string(env.localRank); // one GPU per rank of a node
             if (cfg.workers == 0) // share the cores between the ranks of this node
-                cfg.workers = std::max(1, int(std::thread::hardware_concurrency()) / env.localWorldSize - 1);
-            at::set_num_threads(
-                std::max(1, int(std::thread::hardware_concurrency()) / std::max(1, env.localWorldSize)));
+                cfg.workers = std::max(1, logicalCores() / env.localWorldSize - 1);
+            pinIntraOpThreads(computeThreads(env.localWorldSize));
             comm = Communicator::create(env, resolveDevice(cfg.device), std::chrono::seconds(a->timeout));
             if (env.rank == 0)
                 ws = ctx.openWorkspace();

@@ -5,6 +5,7 @@
 #include "cli/CliContext.h"
 #include "util/Error.h"
 #include "util/ErrorText.h"
+#include "util/Threads.h"
 
 #include <CLI/CLI.hpp>
 
@@ -51,6 +52,10 @@ int main(int argc, char** argv)
     // Past a file-size limit (ulimit -f) a write must fail with EFBIG and be reported, not kill the
     // process halfway through a checkpoint.
     signal(SIGXFSZ, SIG_IGN);
+
+    // Every command's tensor work: OMP_NUM_THREADS if set, else all cores (LibTorch's own default
+    // is the physical cores, which on a machine with two hyperthreads per core is half of them).
+    ssondo::pinIntraOpThreads(ssondo::computeThreads());
 
     CLI::App app{"ssondo: self-supervised distillation of audio foundation models (S-SONDO Workbench)",
                  "ssondo"};

@@ -53,16 +53,18 @@ public:
     std::int64_t numFrames(std::int64_t samples) const;
 
     /// wav: [B, T] or [T] float32 mono at sampleRate() Hz → [B, 1, n_mels, numFrames(T)] float32,
-    /// natural-log mel energies. Runs on wav's device.
+    /// natural-log mel energies. Runs on wav's device. A float64 wav is computed in float64 throughout
+    /// (window, filter bank, STFT, projection): the exact value the float32 result approximates.
     at::Tensor forward(const at::Tensor& wav) const;
 
-    /// Mel filter bank in use, [n_fft/2 + 1, n_mels].
+    /// Mel filter bank in use for float32 input, [n_fft/2 + 1, n_mels] (computed in float64, rounded).
     const at::Tensor& filterBank() const { return m_fb; }
 
 private:
     LogMelOptions m_options;
     at::Tensor m_window; // [win_length] periodic Hann
     at::Tensor m_fb;     // [n_fft/2+1, n_mels]
+    at::Tensor m_fb64;   // the same in float64
 };
 
 } // namespace ssondo

@@ -42,13 +42,15 @@ at::Tensor melFilterBank(int nFreqs, double fMin, double fMax, int nMels, int sa
             "mel filter bank: need 0 <= f_min < f_max <= sample_rate/2 and n_mels >= 1 (got f_min " +
             std::to_string(fMin) + ", f_max " + std::to_string(fMax) + ", sample rate " +
             std::to_string(sampleRate) + ", n_mels " + std::to_string(nMels) + ")");
-    // Computed in float32 with the same operations, in the same order, as torchaudio 0.13's
-    // melscale_fbanks, so that the weights agree to the last bit: at the edges of a triangle a
-    // weight is a small difference of large frequencies, where float32 rounding shows.
-    const auto f32 = at::TensorOptions().dtype(at::kFloat);
+    // The formula of torchaudio 0.13's melscale_fbanks, computed in float64: at the edges of a
+    // triangle a weight is a small difference of large frequencies, where float32 arithmetic
+    // would make the weights depend on the CPU's vector exp/pow (0.06 % in some bands between
+    // ATen's scalar and AVX2 kernels). Rounded once to float32 by the caller, they are the same
+    // on every machine.
+    const auto f64 = at::TensorOptions().dtype(at::kDouble);
     const at::Tensor allFreqs =
-        at::linspace(0, sampleRate / 2, nFreqs, f32); // integer Nyquist, as torchaudio
-    const at::Tensor mPts = at::linspace(hzToMel(fMin, scale), hzToMel(fMax, scale), nMels + 2, f32);
+        at::linspace(0, sampleRate / 2, nFreqs, f64); // integer Nyquist, as torchaudio
+    const at::Tensor mPts = at::linspace(hzToMel(fMin, scale), hzToMel(fMax, scale), nMels + 2, f64);
     at::Tensor fPts;
     if (scale == MelScale::Htk) {
         fPts = 700.0 * (at::pow(10.0, mPts / 2595.0) - 1.0);

@@ -9,7 +9,7 @@ enum class MelScale { Slaney, Htk };
 /// Triangular mel filter bank, the same construction as torchaudio.functional.melscale_fbanks:
 /// nFreqs bins evenly spaced over [0, sampleRate/2], nMels triangles with corners evenly spaced on
 /// the mel scale between fMin and fMax (Hz). slaneyNorm divides each triangle by its width in Hz / 2
-/// (constant energy per band). Returns [nFreqs, nMels] float32.
+/// (constant energy per band). Returns [nFreqs, nMels] float64.
 at::Tensor melFilterBank(int nFreqs, double fMin, double fMax, int nMels, int sampleRate,
                          MelScale scale = MelScale::Slaney, bool slaneyNorm = true);
 

@@ -6,6 +6,7 @@
 #include "util/Hash.h"
 #include "util/ProgressSink.h"
 #include "util/StopToken.h"
+#include "util/Threads.h"
 #include "util/ThreadGroup.h"
 
 #include <algorithm>
@@ -210,7 +211,7 @@ DatasetScan DatasetScanner::scan(const std::string& rootIn, const ScanOptions& o
     // 2. Probe (or decode) in parallel; every failure is recorded on its clip.
     std::atomic<size_t> next{0}, done{0};
     const int nThreads =
-        std::max(1, options.threads > 0 ? options.threads : int(std::thread::hardware_concurrency()));
+        options.threads > 0 ? options.threads : logicalCores();
     auto worker = [&]() {
         for (;;) {
             if (stop && stop->requested())

@@ -5,6 +5,7 @@
 #include "util/Hash.h"
 #include "util/ProgressSink.h"
 #include "util/ThreadGroup.h"
+#include "util/Threads.h"
 
 #include <algorithm>
 #include <atomic>
@@ -287,7 +288,7 @@ int DemoDataset::generate(const std::string& outDir, const DemoDatasetOptions& o
     };
     // The first failure (a full disk, say) stops the other workers and is rethrown here.
     ThreadGroup pool([&] { next.store(jobs.size()); });
-    for (int t = 0; t < std::max(1, int(std::thread::hardware_concurrency())); ++t)
+    for (int t = 0; t < logicalCores(); ++t)
         pool.spawn(worker);
     pool.join();
 

@@ -82,6 +82,29 @@ template <typename T> void convert(const std::uint8_t* src, std::size_t n, std::
     }
 }
 
+/// Column-major values (a transposed NumPy view on disk) reordered to row-major.
+template <typename T> std::vector<T> toRowMajor(const std::vector<T>& f, const std::vector<std::int64_t>& shape)
+{
+    const std::size_t dims = shape.size();
+    std::vector<std::int64_t> fStride(dims, 1);
+    for (std::size_t k = 1; k < dims; ++k)
+        fStride[k] = fStride[k - 1] * shape[k - 1];
+    std::vector<T> c(f.size());
+    std::vector<std::int64_t> idx(dims, 0);
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        std::int64_t off = 0;
+        for (std::size_t k = 0; k < dims; ++k)
+            off += idx[k] * fStride[k];
+        c[i] = f[std::size_t(off)];
+        for (std::size_t k = dims; k-- > 0;) { // advance the C-order index
+            if (++idx[k] < shape[k])
+                break;
+            idx[k] = 0;
+        }
+    }
+    return c;
+}
+
 } // namespace
 
 NpyArray NpyFile::parse(const std::uint8_t* bytes, std::size_t size, const std::string& name)
@@ -156,6 +179,8 @@ NpyArray NpyFile::parse(const std::uint8_t* bytes, std::size_t size, const std::
     } else if (d == "<f8") {
         need(8);
         convert<double>(data, n, arr.data);
+        arr.data64.resize(n);
+        std::memcpy(arr.data64.data(), data, n * 8);
     } else if (d == "<f2") {
         need(2);
         arr.data.resize(n);
@@ -173,25 +198,9 @@ NpyArray NpyFile::parse(const std::uint8_t* bytes, std::size_t size, const std::
     } else
         throw fail("unsupported dtype '" + d + "' (expected little-endian float16/32/64 or int32/64)");
     if (fortran && arr.shape.size() > 1) {
-        // Column-major on disk (e.g. a transposed NumPy view): reorder to row-major.
-        const size_t dims = arr.shape.size();
-        std::vector<std::int64_t> fStride(dims, 1);
-        for (size_t k = 1; k < dims; ++k)
-            fStride[k] = fStride[k - 1] * arr.shape[k - 1];
-        std::vector<float> c(n);
-        std::vector<std::int64_t> idx(dims, 0);
-        for (size_t i = 0; i < n; ++i) {
-            std::int64_t off = 0;
-            for (size_t k = 0; k < dims; ++k)
-                off += idx[k] * fStride[k];
-            c[i] = arr.data[size_t(off)];
-            for (size_t k = dims; k-- > 0;) { // advance the C-order index
-                if (++idx[k] < arr.shape[k])
-                    break;
-                idx[k] = 0;
-            }
-        }
-        arr.data = std::move(c);
+        arr.data = toRowMajor(arr.data, arr.shape);
+        if (!arr.data64.empty())
+            arr.data64 = toRowMajor(arr.data64, arr.shape);
     }
     return arr;
 }

@@ -10,8 +10,9 @@ namespace ssondo {
 struct NpyArray
 {
     std::vector<std::int64_t> shape;
-    std::vector<float> data; ///< product(shape) values, row-major
-    std::string dtype;       ///< the file's descr, e.g. "<f4"
+    std::vector<float> data;     ///< product(shape) values, row-major
+    std::vector<double> data64;  ///< the same values at full precision, for "<f8" files only
+    std::string dtype;           ///< the file's descr, e.g. "<f4"
     std::int64_t size() const;
 };
 

@@ -5,6 +5,7 @@
 #include "util/Error.h"
 #include "util/ProgressSink.h"
 #include "util/ThreadGroup.h"
+#include "util/Threads.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -86,7 +87,7 @@ void DataPipeline::stop()
 void DataPipeline::worker()
 {
     // Each worker computes one batch with one intra-op thread; the model keeps the others.
-    at::set_num_threads(1);
+    useOneIntraOpThread();
     for (;;) {
         const std::size_t b = m_nextToMake.fetch_add(1);
         if (b >= m_batches.size())

@@ -13,6 +13,7 @@
 #include "util/ProgressSink.h"
 #include "util/StopToken.h"
 #include "util/ThreadGroup.h"
+#include "util/Threads.h"
 #include "workspace/Workspace.h"
 
 #include <ATen/ATen.h>
@@ -333,7 +334,7 @@ void Extraction::embedPrecomputed(const std::vector<std::int64_t>& todo)
 void Extraction::decode(const std::vector<std::int64_t>& todo, std::atomic<std::size_t>& next,
                         Lookahead& window, BoundedQueue<Loaded>& queue) const
 {
-    at::set_num_threads(1); // each decoder uses one intra-op thread; the teacher keeps the others
+    useOneIntraOpThread(); // the teacher keeps the other cores
     const int sr = m_teacher->sampleRate();
     const double seconds = m_teacher->windowSeconds();
     for (;;) {
@@ -358,7 +359,7 @@ void Extraction::decode(const std::vector<std::int64_t>& todo, std::atomic<std::
 void Extraction::embedWithModel(const std::vector<std::int64_t>& todo)
 {
     const int workers =
-        m_cfg.workers > 0 ? m_cfg.workers : std::max(1, int(std::thread::hardware_concurrency()) - 1);
+        m_cfg.workers > 0 ? m_cfg.workers : std::max(1, logicalCores() - 1);
     const std::size_t ahead = std::size_t(4 * workers + m_cfg.batchSize);
     BoundedQueue<Loaded> queue(ahead);
     Lookahead window(ahead);

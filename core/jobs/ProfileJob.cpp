@@ -16,6 +16,7 @@
 #include "util/ErrorText.h"
 #include "util/ProgressSink.h"
 #include "util/StopToken.h"
+#include "util/Threads.h"
 #include "workspace/Workspace.h"
 
 #include <ATen/Parallel.h>
@@ -101,7 +102,7 @@ AgreementRecord agreementOf(Workspace& ws, RunModels& m, const ProfileConfig& cf
         throw InputError("run " + std::to_string(m.run.id) + " held out " + std::to_string(split.val.size()) +
                          " clip(s); agreement needs at least 2 (train with a larger val_fraction)");
     const int workers =
-        cfg.workers > 0 ? cfg.workers : std::max(1, int(std::thread::hardware_concurrency()) - 1);
+        cfg.workers > 0 ? cfg.workers : std::max(1, logicalCores() - 1);
     DataPipeline pipeline({paths, store.get(), nullptr, m.config.clipSeconds}, LogMelOptions{}, workers,
                           &sink);
     std::vector<std::vector<std::int64_t>> batches;
@@ -142,8 +143,7 @@ ProfileResult ProfileJob::run(Workspace& ws, const ProfileConfig& cfg, ProgressS
         throw InputError("name what to profile: --run ID and/or --teacher-file FILE.pt");
     if (cfg.latencyRuns < 1)
         throw InputError("--runs must be at least 1");
-    at::set_num_threads(cfg.threads > 0 ? cfg.threads
-                                        : std::max(1, int(std::thread::hardware_concurrency())));
+    pinIntraOpThreads(cfg.threads > 0 ? cfg.threads : computeThreads());
     ProfileResult res;
     EvaluationLog log(ws.database());
     JobLog jobs(ws.database());

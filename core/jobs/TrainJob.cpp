@@ -25,6 +25,7 @@
 #include "util/Hash.h"
 #include "util/ProgressSink.h"
 #include "util/StopToken.h"
+#include "util/Threads.h"
 #include "workspace/Workspace.h"
 
 #include <torch/torch.h>
@@ -296,7 +297,7 @@ TrainResult TrainJob::run(Workspace& ws, TrainConfig cfg, const std::string& com
             ci);
     }
     const int workers =
-        cfg.workers > 0 ? int(cfg.workers) : std::max(1, int(std::thread::hardware_concurrency()) - 1);
+        cfg.workers > 0 ? int(cfg.workers) : std::max(1, logicalCores() - 1);
     DataPipeline::Source source{paths, store.get(), cache.get(), cfg.clipSeconds};
     source.roundToHalf = cfg.cache && !lead; // other ranks compute what rank 0 reads from the cache
     source.keepEmpty = world > 1;

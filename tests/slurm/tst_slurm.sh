@@ -52,14 +52,17 @@ sets=$("$ssondo" -w "$ws" --json embeddings list)
 ls "$ws"/embeddings | grep -q '\.parts$' && fail "the shard parts were not removed after the merge"
 ls "$ws"/slurm/extract-*/extract-*_0.out "$ws"/slurm/extract-*/extract-*_1.out >/dev/null || fail "no log per array task"
 
-# The same clips without shards: the same rows (ssondo embeddings show's statistics agree).
+# The same clips without shards: the same rows up to float32 reordering (the shards batch each clip
+# with other clips, and kernels pick their path by batch size), so the statistics of
+# `ssondo embeddings show` agree to 1e-4 relative, the bound tst_CliDistributed states per row.
 "$ssondo" workspace init "$tmp/ref" >/dev/null
 "$ssondo" -w "$tmp/ref" -q dataset add "$tmp/data" --name tiny >/dev/null
 "$ssondo" -w "$tmp/ref" -q extract --dataset tiny >/dev/null
 stats='import json,sys; j=json.load(sys.stdin); print(j["norm_mean"], j["norm_std"], j["dim_variance_mean"])'
 a=$("$ssondo" -w "$ws" --json embeddings show 1 | python3 -c "$stats")
 b=$("$ssondo" -w "$tmp/ref" --json embeddings show 1 | python3 -c "$stats")
-[[ "$a" == "$b" ]] || fail "sharded and unsharded sets differ: $a vs $b"
+python3 -c 'import sys; a, b = (list(map(float, x.split())) for x in sys.argv[1:3]); sys.exit(any(abs(x - y) > 1e-4 * abs(y) for x, y in zip(a, b)))' "$a" "$b" ||
+  fail "sharded and unsharded sets differ: $a vs $b"
 
 "$ssondo" -w "$ws" slurm train --nodes 1 --tasks-per-node 2 --partition ci --time 00:10:00 \
   --dataset tiny --width 0.4 --clip-seconds 1 --batch-size 8 --epochs 2 --samples-per-epoch 16 --name on-slurm

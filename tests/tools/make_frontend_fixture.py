@@ -3,12 +3,21 @@
 
 Writes tests/fixtures/frontend/:
   input_32k.wav / input_16k.wav   2.5 s of deterministic test audio, 16-bit PCM mono
-  <config>.npy                    torchaudio's log-mel of that audio, float32 [n_mels, frames]
+  <config>.f64.npy                torchaudio's log-mel of that audio computed in float64 throughout
+                                  (filter bank, window, STFT, projection), [n_mels, frames]
   configs.json                    the settings of each config, read by tst_LogMelFrontEnd
 
-Run from the repository root:  /usr/bin/python3 tests/tools/make_frontend_fixture.py
-Only needed when the fixture changes; the committed files are what the test uses.
+Run from the repository root:  /usr/bin/python3 tests/tools/make_frontend_fixture.py [--references-only]
+(--references-only keeps the committed audio and rewrites only the .f64.npy files). Only needed when
+the fixture changes; the committed files are what the test uses.
+
+Why float64 (2026-12, issue 14): the first fixture held torchaudio's float32 log-mels, which carry
+the rounding of the machine that made them; the triangle edges of a float32 filter bank are small
+differences of large frequencies, and they change with the CPU's vector exp/pow (0.06 % in some
+bands with ATen's scalar kernels). A float64 reference is the same on every machine; the test
+checks the float32 front end against it within a bound on float32 rounding.
 """
+import sys
 import json
 import math
 import os
@@ -43,17 +52,21 @@ def test_signal(sr, seconds=2.5):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for name, sr in (("input_32k.wav", 32000), ("input_16k.wav", 16000)):
-        torchaudio.save(os.path.join(OUT, name), test_signal(sr), sr, encoding="PCM_S", bits_per_sample=16)
+    if "--references-only" not in sys.argv:
+        for name, sr in (("input_32k.wav", 32000), ("input_16k.wav", 16000)):
+            torchaudio.save(os.path.join(OUT, name), test_signal(sr), sr, encoding="PCM_S", bits_per_sample=16)
+    torch.set_default_dtype(torch.float64)  # filter bank and window built in float64
     for name, c in CONFIGS.items():
         wav, sr = torchaudio.load(os.path.join(OUT, c["input"]))
+        wav = wav.double()
         assert sr == c["sample_rate"]
         mel = torchaudio.transforms.MelSpectrogram(
             sample_rate=sr, n_fft=c["n_fft"], win_length=c["win_length"], hop_length=c["hop_length"],
             f_min=c["f_min"], f_max=c["f_max"], n_mels=c["n_mels"], window_fn=torch.hann_window,
             power=c["power"], center=False, norm=c["norm"], mel_scale=c["mel_scale"])
+        assert mel.mel_scale.fb.dtype == torch.float64 and mel.spectrogram.window.dtype == torch.float64
         logmel = torch.log(mel(wav) + 0.001)[0]
-        np.save(os.path.join(OUT, name + ".npy"), logmel.numpy().astype(np.float32))
+        np.save(os.path.join(OUT, name + ".f64.npy"), logmel.numpy().astype(np.float64))
         print(name, tuple(logmel.shape))
     with open(os.path.join(OUT, "configs.json"), "w") as f:
         json.dump(CONFIGS, f, indent=2, sort_keys=True)

@@ -4,6 +4,7 @@
 #include "audio/ClipLoader.h"
 #include "data/DatasetCatalog.h"
 #include "data/EmbeddingCatalog.h"
+#include "experiments/RunLog.h"
 #include "data/EmbeddingStore.h"
 #include "plots/HistogramPlot.h"
 #include "plots/QCustomPlotInclude.h"
@@ -25,6 +26,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
+#include <QMessageBox>
 #include <QPushButton>
 
 #include "jobs/ClusterRunDialog.h"
@@ -176,8 +178,8 @@ TeacherPage::TeacherPage(WorkspaceController* controller, QWidget* parent)
     m_command->setTextInteractionFlags(Qt::TextSelectableByMouse);
     el->addWidget(m_command);
 
-    const QStringList headers{tr("set"),   tr("dataset"), tr("teacher"), tr("kind"),   tr("dim"),
-                              tr("dtype"), tr("clips"),   tr("failed"),  tr("on disk")};
+    const QStringList headers{tr("set"),   tr("dataset"), tr("teacher"), tr("kind"),  tr("dim"),
+                              tr("dtype"), tr("clips"),   tr("failed"),  tr("state"), tr("on disk")};
     m_sets->setColumnCount(headers.size());
     m_sets->setHorizontalHeaderLabels(headers);
     m_sets->verticalHeader()->setVisible(false);
@@ -205,6 +207,14 @@ TeacherPage::TeacherPage(WorkspaceController* controller, QWidget* parent)
     statsRow->addWidget(m_variance);
     auto* setsBox = new QGroupBox(tr("Embedding sets in this workspace"), this);
     auto* sl = new QVBoxLayout(setsBox);
+    m_remove = new QPushButton(tr("Remove set…"), this);
+    m_remove->setObjectName(QStringLiteral("removeSet"));
+    m_remove->setToolTip(tr("Remove the selected embedding set with its clusterings, maps and files"));
+    m_remove->setEnabled(false);
+    auto* setsBar = new QHBoxLayout;
+    setsBar->addStretch(1);
+    setsBar->addWidget(m_remove);
+    sl->addLayout(setsBar);
     auto* setsSplit = new QSplitter(Qt::Vertical, this);
     setsSplit->addWidget(m_sets);
     auto* statsWidget = new QWidget(this);
@@ -255,6 +265,9 @@ TeacherPage::TeacherPage(WorkspaceController* controller, QWidget* parent)
             Q_EMIT runCommand(args, QStringLiteral("slurm"), m_dataset->currentText());
     });
     connect(m_sets, &QTableWidget::itemSelectionChanged, this, &TeacherPage::showSetStats);
+    connect(m_sets, &QTableWidget::itemSelectionChanged, this,
+            [this] { m_remove->setEnabled(!m_sets->selectionModel()->selectedRows().isEmpty()); });
+    connect(m_remove, &QPushButton::clicked, this, &TeacherPage::removeSelectedSet);
     m_path->setEnabled(false);
     m_browse->setEnabled(false);
     m_info->setText(tr("Press <i>Inspect</i> to load the teacher and check it on one clip."));
@@ -408,8 +421,14 @@ void TeacherPage::fillSets()
         m_sets->setItem(r, 5, cell(QString::fromStdString(s.dtype)));
         m_sets->setItem(r, 6, cell(QStringLiteral("%1 / %2").arg(s.done).arg(s.rows), true));
         m_sets->setItem(r, 7, cell(QString::number(s.failed), true));
+        auto* state = cell(QString::fromStdString(embeddingSetStates().nameOf(s.state)));
+        state->setToolTip(QString::fromStdString(s.reason.empty() ? std::string(embeddingSetStates().of(s.state).description)
+                                                                  : s.reason));
+        if (!s.usable())
+            state->setForeground(QColor(0xb0, 0x00, 0x20));
+        m_sets->setItem(r, 8, state);
         m_sets->setItem(
-            r, 8,
+            r, 9,
             cell(ec ? QStringLiteral("-") : QStringLiteral("%1 MB").arg(double(bytes) / 1e6, 0, 'f', 1),
                  true));
         if (s.id == keep)
@@ -417,8 +436,40 @@ void TeacherPage::fillSets()
     }
     if (keepRow >= 0)
         m_sets->selectRow(keepRow);
+    m_remove->setEnabled(keepRow >= 0);
     m_shownSet = -1; // counts may have changed: recompute the statistics
     showSetStats();
+}
+
+void TeacherPage::removeSelectedSet()
+{
+    Workspace* ws = controller()->workspace();
+    const auto rows = m_sets->selectionModel()->selectedRows();
+    if (!ws || rows.isEmpty())
+        return;
+    const std::int64_t id = m_sets->item(rows.first().row(), 0)->data(Qt::UserRole).toLongLong();
+    QStringList users;
+    try {
+        for (const auto& r : RunLog(ws->database()).list())
+            if (r.embeddingSetId == id)
+                users << QStringLiteral("%1 '%2'").arg(r.id).arg(QString::fromStdString(r.name));
+    } catch (const std::exception& e) {
+        Q_EMIT statusMessage(QString::fromUtf8(e.what()));
+        return;
+    }
+    QString text = tr("Remove embedding set %1 with its clusterings, maps and files (%2)?")
+                       .arg(id)
+                       .arg(m_sets->item(rows.first().row(), 9)->text());
+    if (!users.isEmpty())
+        text += QStringLiteral("\n\n") +
+                tr("Runs trained on it keep their curves and results but can no longer be resumed: %1.")
+                    .arg(users.join(QStringLiteral(", ")));
+    if (QMessageBox::question(this, tr("Remove embedding set"), text) != QMessageBox::Yes)
+        return;
+    QStringList args{QStringLiteral("embeddings"), QStringLiteral("remove"), QString::number(id)};
+    if (!users.isEmpty())
+        args << QStringLiteral("--force");
+    Q_EMIT runCommand(args, QStringLiteral("remove"), tr("set %1").arg(id));
 }
 
 void TeacherPage::selectEmbeddingSet(std::int64_t id)
@@ -442,16 +493,23 @@ void TeacherPage::showSetStats()
     m_shownSet = id;
     try {
         const EmbeddingSetRecord es = EmbeddingCatalog(ws->database()).get(id);
-        const auto store = EmbeddingStore::open((fs::path(ws->dir()) / es.path).string());
-        std::vector<std::int64_t> done = store->rowsIn(EmbeddingStore::RowState::Done);
-        const std::size_t total = done.size();
-        if (done.empty()) {
-            m_stats->setText(tr("Set %1 has no embedded clip yet.").arg(id));
+        if (!es.usable()) {
+            m_stats->setText(
+                es.state == EmbeddingSetState::Extracting
+                    ? tr("Set %1 has no embedded clip yet.").arg(id)
+                    : tr("<font color=#b00020>Set %1 is %2: %3</font><br>It is not offered for clustering or "
+                         "training; fix the teacher and extract again, or remove it.")
+                          .arg(id)
+                          .arg(QString::fromStdString(embeddingSetStates().nameOf(es.state)),
+                               QString::fromStdString(es.reason).toHtmlEscaped()));
             m_norms->setData({}, {});
             m_variance->graph(0)->data()->clear();
             m_variance->replot(QCustomPlot::rpQueuedReplot);
             return;
         }
+        const auto store = EmbeddingStore::open((fs::path(ws->dir()) / es.path).string());
+        std::vector<std::int64_t> done = store->rowsIn(EmbeddingStore::RowState::Done);
+        const std::size_t total = done.size();
         // Statistics on a seeded sample of at most 5000 clips (the set may not fit in memory).
         if (done.size() > 5000) {
             std::shuffle(done.begin(), done.end(), std::mt19937_64(42));

@@ -51,6 +51,8 @@ private:
     void fillDatasets();
     void fillSets();
     void showSetStats();
+    /// Asks, then runs `ssondo embeddings remove ID` (with --force when runs were trained on it).
+    void removeSelectedSet();
     void updateCommand();
 
     QButtonGroup* m_kind;
@@ -62,6 +64,7 @@ private:
     QComboBox* m_dtype;
     QPushButton* m_extract;
     QPushButton* m_cluster = nullptr;
+    QPushButton* m_remove = nullptr;
     QLabel* m_command;
     QTableWidget* m_sets;
     QLabel* m_stats;

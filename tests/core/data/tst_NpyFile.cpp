@@ -27,12 +27,15 @@ void tst_NpyFile::readsNumpyFile()
 {
     // torchaudio's output is a transposed view, so NumPy saved it in Fortran order: the reader
     // must reorder it (checked against the values by tst_LogMelFrontEnd).
-    const NpyArray a = NpyFile::read(SSONDO_FIXTURE_DIR "/frontend/student_32k.npy");
-    QCOMPARE(a.dtype, std::string("<f4"));
+    const NpyArray a = NpyFile::read(SSONDO_FIXTURE_DIR "/frontend/student_32k.f64.npy");
+    QCOMPARE(a.dtype, std::string("<f8"));
     QCOMPARE(a.shape, (std::vector<std::int64_t>{128, 155}));
     QCOMPARE(a.size(), std::int64_t(a.data.size()));
-    for (float v : a.data)
-        QVERIFY(std::isfinite(v) && v >= std::log(0.001f) - 1e-4f);
+    QCOMPARE(a.size(), std::int64_t(a.data64.size())); // float64 kept at full precision
+    for (std::size_t i = 0; i < a.data64.size(); ++i) {
+        QVERIFY(std::isfinite(a.data64[i]) && a.data64[i] >= std::log(0.001) - 1e-12);
+        QCOMPARE(a.data[i], float(a.data64[i])); // the float32 copy is the rounded value
+    }
 }
 
 void tst_NpyFile::fortranOrderIsReordered()

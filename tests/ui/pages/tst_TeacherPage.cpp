@@ -7,10 +7,12 @@
 #include "plots/HistogramPlot.h"
 #include "plots/QCustomPlotInclude.h"
 #include "support/DemoWorkspace.h"
+#include "data/EmbeddingCatalog.h"
 
 #include <QtTest/QtTest>
 #include <QtWidgets/QtWidgets>
 
+#include <filesystem>
 #include <fstream>
 
 using namespace ssondo;
@@ -26,6 +28,7 @@ private Q_SLOTS:
     void extractCommandFollowsChoices();
     void inspectsDemoTeacher();
     void badTeacherFileIsReported();
+    void emptySetIsMarkedAndRemovable();
 
 private:
     QTemporaryDir m_dir;
@@ -117,6 +120,65 @@ void tst_TeacherPage::badTeacherFileIsReported()
     QVERIFY2(text.contains(QStringLiteral("not_a_model.pt")), qPrintable(text));
     // The file is outside the workspace: the page says that loading it would run its code.
     QVERIFY2(text.contains(QStringLiteral("runs the code")), qPrintable(text));
+}
+
+void tst_TeacherPage::emptySetIsMarkedAndRemovable()
+{
+    // An extraction whose every clip failed, as `ssondo extract` records it.
+    std::int64_t emptyId = 0;
+    {
+        auto ws = Workspace::open(m_demo.dir);
+        EmbeddingCatalog catalog(ws->database());
+        EmbeddingSetRecord r = catalog.list().front();
+        r.teacherIdentity = "torchscript-broken";
+        r.teacherDescription = "TorchScript teacher broken.pt";
+        r.done = 0;
+        r.failed = r.rows;
+        r.path = "embeddings/broken";
+        r.state = EmbeddingSetState::Empty;
+        emptyId = catalog.upsert(r);
+        catalog.setState(emptyId, EmbeddingSetState::Empty, "none of the 26 clips could be embedded; the first: ...");
+        std::filesystem::create_directories(m_demo.dir + "/embeddings/broken");
+    }
+    WorkspaceController c;
+    QVERIFY(c.open(QString::fromStdString(m_demo.dir)));
+    TeacherPage page(&c);
+    page.resize(1400, 900);
+    page.refresh();
+    QTableWidget* t = page.setsTable();
+    QCOMPARE(t->rowCount(), 2);
+    QCOMPARE(t->item(0, 8)->text(), QStringLiteral("ready"));
+    QCOMPARE(t->item(1, 8)->text(), QStringLiteral("empty"));
+    QVERIFY(t->item(1, 8)->toolTip().contains(QStringLiteral("none of the 26 clips")));
+    QVERIFY(t->item(1, 8)->foreground().color() != t->item(0, 8)->foreground().color());
+
+    // Remove: confirmed in the dialog, it runs `ssondo embeddings remove ID` as a job.
+    auto* remove = page.findChild<QPushButton*>(QStringLiteral("removeSet"));
+    QVERIFY(remove);
+    t->selectRow(1);
+    QVERIFY(remove->isEnabled());
+    QVERIFY2(page.setStats()->text().contains(QStringLiteral("is empty")), qPrintable(page.setStats()->text()));
+    if (qEnvironmentVariableIsSet("SSONDO_SCREENSHOTS")) // docs: the page as a user sees it
+        page.grab().save(qEnvironmentVariable("SSONDO_SCREENSHOTS") + QStringLiteral("/teacher-empty-set.png"));
+    QSignalSpy run(&page, &Page::runCommand);
+    QTimer::singleShot(0, [] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        QVERIFY(box);
+        QVERIFY(box->text().contains(QStringLiteral("Remove embedding set")));
+        box->button(QMessageBox::Yes)->click();
+    });
+    remove->click();
+    QCOMPARE(run.count(), 1);
+    const QStringList args = run.at(0).at(0).toStringList();
+    QCOMPARE(args, (QStringList{"embeddings", "remove", QString::number(emptyId)}));
+    // What the jobs dock would run, run here: the set and its folder are gone.
+    QProcess p;
+    p.start(QStringLiteral(SSONDO_CLI_PATH), QStringList{"-w", QString::fromStdString(m_demo.dir)} + args);
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+    page.refresh();
+    QCOMPARE(t->rowCount(), 1);
+    QVERIFY(!std::filesystem::exists(m_demo.dir + "/embeddings/broken"));
 }
 
 QTEST_MAIN(tst_TeacherPage)
