@@ -29,12 +29,16 @@
 
 #include <torch/torch.h>
 
+#include <atomic>
 #include <filesystem>
 
 using namespace ssondo;
 namespace fs = std::filesystem;
 
 namespace {
+
+/// When set, the student refuses every input (a model that broke after training).
+std::atomic<bool> g_refuseAll{false};
 
 /// mn10 at width 0.4 that refuses an input whose log-mel is flat (digital silence), the way a
 /// network refuses an input too small for its kernels: with a c10::Error from TORCH_CHECK.
@@ -45,7 +49,7 @@ public:
     at::Tensor forward(at::Tensor mel) override
     {
         const at::Tensor flat = std::get<0>(mel.flatten(1).aminmax(1)) == std::get<1>(mel.flatten(1).aminmax(1));
-        TORCH_CHECK(!flat.any().item<bool>(), "Calculated padded input size per channel: (0 x 0). Kernel size: (3 x 3). "
+        TORCH_CHECK(!g_refuseAll && !flat.any().item<bool>(), "Calculated padded input size per channel: (0 x 0). Kernel size: (3 x 3). "
                                               "Kernel size can't be greater than actual input size");
         return m_net->forward(mel);
     }
@@ -72,6 +76,7 @@ private Q_SLOTS:
     void initTestCase();
     void trainingStopsWithAMessage();
     void evaluationSkipsTheClipsItFailsOn();
+    void profileFailsWithAMessage();
 
 private:
     TrainConfig config(const std::string& dataset) const;
@@ -173,6 +178,34 @@ void tst_FailingStudent::evaluationSkipsTheClipsItFailsOn()
     }
     QVERIFY(r.evaluation.mean > 0);
     QCOMPARE(r.evaluation.clips, std::int64_t(39));
+    checkIntegrity();
+}
+
+void tst_FailingStudent::profileFailsWithAMessage()
+{
+    // The agreement profile runs the student on the run's held-out clips: a student that fails
+    // there fails the job, with the student's message and a failed job row.
+    std::int64_t run = 0;
+    for (const auto& r : RunLog(m_ws->database()).list())
+        if (r.status == "done")
+            run = r.id;
+    QVERIFY(run > 0);
+    g_refuseAll = true;
+    ProfileConfig pc;
+    pc.runId = run;
+    pc.latencyRuns = 1;
+    pc.workers = 1;
+    QString message;
+    try {
+        ProfileJob::run(*m_ws, pc, nullProgressSink(), m_stop);
+    } catch (const std::exception& e) {
+        message = QString::fromUtf8(e.what());
+    }
+    g_refuseAll = false;
+    QVERIFY2(message.contains("Kernel size"), qPrintable(message));
+    const JobRecord job = JobLog(m_ws->database()).list(1).front();
+    QCOMPARE(QString::fromStdString(job.state), QStringLiteral("failed"));
+    QVERIFY2(!QString::fromStdString(job.message).contains("Exception raised from"), job.message.c_str());
     checkIntegrity();
 }
 
