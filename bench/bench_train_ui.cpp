@@ -79,7 +79,7 @@ int main(int argc, char** argv)
         auto ws = Workspace::create(wsDir);
         RunRecord r;
         r.name = "streamed";
-        r.status = "running";
+        r.status = RunStatus::Running;
         r.student = "mn10";
         r.sampler = "uniform";
         r.loss = "cosine";
@@ -118,10 +118,11 @@ int main(int argc, char** argv)
     done = true;
     writer.join();
     const int shown = page.lossPlot()->series()[QStringLiteral("train_loss")].value.size();
-    std::printf("Train page event loop over %.0f s (5 ms probe): idle max %.1f ms (p99 %.1f, mean %.2f); "
-                "while a job commits 100 points/s: max %.1f ms (p99 %.1f, mean %.2f), %d points written, %d on the "
-                "curve\n",
-                seconds, idle.max, idle.p99, idle.mean, busy.max, busy.p99, busy.mean, written.load(), shown);
+    std::printf(
+        "Train page event loop over %.0f s (5 ms probe): idle max %.1f ms (p99 %.1f, mean %.2f); "
+        "while a job commits 100 points/s: max %.1f ms (p99 %.1f, mean %.2f), %d points written, %d on the "
+        "curve\n",
+        seconds, idle.max, idle.p99, idle.mean, busy.max, busy.p99, busy.mean, written.load(), shown);
     std::printf("  worst stall %.1f ms vs %.1f ms idle; target < 50 ms: %s\n", busy.max, idle.max,
                 busy.max < 50 ? "met" : "MISSED");
     return 0;

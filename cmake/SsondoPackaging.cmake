@@ -61,7 +61,14 @@ function(_ssondo_install_gzipped src dest)
   install(FILES "${_gz}" DESTINATION "${dest}")
 endfunction()
 
-_ssondo_install_gzipped("${_ssondo_pkg_src}/ssondo.1" "${CMAKE_INSTALL_MANDIR}/man1")
+# ssondo(1): the hand-written page plus the config keys written from the schema by the built ssondo.
+add_custom_command(OUTPUT "${_ssondo_pkg_gen}/ssondo.1"
+  COMMAND ${CMAKE_COMMAND} -DSSONDO=$<TARGET_FILE:ssondo> -DIN=${_ssondo_pkg_src}/ssondo.1.in
+          -DOUT=${_ssondo_pkg_gen}/ssondo.1 -P ${PROJECT_SOURCE_DIR}/cmake/GenerateManPage.cmake
+  DEPENDS ssondo "${_ssondo_pkg_src}/ssondo.1.in" "${PROJECT_SOURCE_DIR}/cmake/GenerateManPage.cmake"
+  COMMENT "Writing ssondo(1) with the config keys of the schema")
+add_custom_target(ssondo_man_page ALL DEPENDS "${_ssondo_pkg_gen}/ssondo.1")
+_ssondo_install_gzipped("${_ssondo_pkg_gen}/ssondo.1" "${CMAKE_INSTALL_MANDIR}/man1")
 _ssondo_install_gzipped("${_ssondo_pkg_src}/changelog.Debian" "${_ssondo_docdir}")
 install(FILES "${_ssondo_pkg_src}/copyright" DESTINATION "${_ssondo_docdir}")
 

@@ -472,6 +472,53 @@
     </message>
 </context>
 <context>
+    <name>ssondo::ui::ConfigForm</name>
+    <message>
+        <source>Run</source>
+        <translation>Entraînement</translation>
+    </message>
+    <message>
+        <source>Teacher embeddings and clips</source>
+        <translation>Plongements de l&apos;enseignant et extraits</translation>
+    </message>
+    <message>
+        <source>Student</source>
+        <translation>Élève</translation>
+    </message>
+    <message>
+        <source>Mapping head</source>
+        <translation>Tête de projection</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Perte</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>Échantillonnage</translation>
+    </message>
+    <message>
+        <source>Optimisation</source>
+        <translation>Optimisation</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Entraînement</translation>
+    </message>
+    <message>
+        <source>Show advanced settings</source>
+        <translation>Afficher les réglages avancés</translation>
+    </message>
+    <message>
+        <source>comma-separated</source>
+        <translation>séparés par des virgules</translation>
+    </message>
+    <message>
+        <source>%1 (not in this workspace)</source>
+        <translation>%1 (absent de cet espace de travail)</translation>
+    </message>
+</context>
+<context>
     <name>ssondo::ui::CurvePlot</name>
     <message>
         <source>step</source>
@@ -1469,138 +1516,6 @@ script : %2
         <translation>1 − cos</translation>
     </message>
     <message>
-        <source>Teacher embeddings</source>
-        <translation>Plongements de l&apos;enseignant</translation>
-    </message>
-    <message>
-        <source> s</source>
-        <translation> s</translation>
-    </message>
-    <message>
-        <source>Embedding set</source>
-        <translation>Ensemble de plongements</translation>
-    </message>
-    <message>
-        <source>Clustering</source>
-        <translation>Partition</translation>
-    </message>
-    <message>
-        <source>Clip length</source>
-        <translation>Durée d&apos;extrait</translation>
-    </message>
-    <message>
-        <source>Student and mapping head</source>
-        <translation>Élève et tête de projection</translation>
-    </message>
-    <message>
-        <source>Architecture</source>
-        <translation>Architecture</translation>
-    </message>
-    <message>
-        <source>Width</source>
-        <translation>Largeur</translation>
-    </message>
-    <message>
-        <source>ERes2Net channels</source>
-        <translation>Canaux ERes2Net</translation>
-    </message>
-    <message>
-        <source>Head hidden units</source>
-        <translation>Unités cachées de la tête</translation>
-    </message>
-    <message>
-        <source>Head dropout</source>
-        <translation>Dropout de la tête</translation>
-    </message>
-    <message>
-        <source>Loss and sampling</source>
-        <translation>Perte et échantillonnage</translation>
-    </message>
-    <message>
-        <source>Temperature</source>
-        <translation>Température</translation>
-    </message>
-    <message>
-        <source>Sampler</source>
-        <translation>Échantillonneur</translation>
-    </message>
-    <message>
-        <source>Optimisation</source>
-        <translation>Optimisation</translation>
-    </message>
-    <message>
-        <source>one pass</source>
-        <translation>une passe</translation>
-    </message>
-    <message>
-        <source>Optimizer</source>
-        <translation>Optimiseur</translation>
-    </message>
-    <message>
-        <source>Learning rate</source>
-        <translation>Taux d&apos;apprentissage</translation>
-    </message>
-    <message>
-        <source>Weight decay</source>
-        <translation>Décroissance des poids</translation>
-    </message>
-    <message>
-        <source>Schedule</source>
-        <translation>Calendrier</translation>
-    </message>
-    <message>
-        <source>Warm-up epochs</source>
-        <translation>Époques de montée</translation>
-    </message>
-    <message>
-        <source>Epochs</source>
-        <translation>Époques</translation>
-    </message>
-    <message>
-        <source>Batch size</source>
-        <translation>Taille de lot</translation>
-    </message>
-    <message>
-        <source>Clips per epoch</source>
-        <translation>Extraits par époque</translation>
-    </message>
-    <message>
-        <source>Augmentation and run</source>
-        <translation>Augmentation et entraînement</translation>
-    </message>
-    <message>
-        <source>SpecAugment</source>
-        <translation>SpecAugment</translation>
-    </message>
-    <message>
-        <source>generated</source>
-        <translation>généré</translation>
-    </message>
-    <message>
-        <source>comma-separated</source>
-        <translation>séparées par des virgules</translation>
-    </message>
-    <message>
-        <source>Mixup alpha</source>
-        <translation>Alpha du mixup</translation>
-    </message>
-    <message>
-        <source>Seed</source>
-        <translation>Graine</translation>
-    </message>
-    <message>
-        <source>Device</source>
-        <translation>Périphérique</translation>
-    </message>
-    <message>
-        <source>Run name</source>
-        <translation>Nom de l&apos;entraînement</translation>
-    </message>
-    <message>
-        <source>Tags</source>
-        <translation>Étiquettes</translation>
-    </message>
-    <message>
         <source>Start</source>
         <translation>Lancer</translation>
     </message>
@@ -1625,16 +1540,8 @@ script : %2
         <translation>Valeurs de l&apos;article</translation>
     </message>
     <message>
-        <source>Equivalent command:</source>
-        <translation>Commande équivalente :</translation>
-    </message>
-    <message>
         <source>Choose the teacher embeddings (extract them on the Teacher page first).</source>
         <translation>Choisissez les plongements de l&apos;enseignant (extrayez-les d&apos;abord dans la page Enseignant).</translation>
-    </message>
-    <message>
-        <source>The balanced sampler and the cluster-aware loss need a clustering (Clusters page).</source>
-        <translation>L&apos;échantillonneur équilibré et la perte par groupes ont besoin d&apos;une partition (page Groupes).</translation>
     </message>
     <message>
         <source>set %1 · %2 · %3-d</source>
@@ -1685,14 +1592,6 @@ script : %2
         <translation>référence du plongement moyen %1</translation>
     </message>
     <message>
-        <source>Asked job %1 to stop; it saves a checkpoint first.</source>
-        <translation>Arrêt demandé à la tâche %1 ; elle enregistre d&apos;abord un point de reprise.</translation>
-    </message>
-    <message>
-        <source>No training job runs on this machine.</source>
-        <translation>Aucun entraînement ne tourne sur cette machine.</translation>
-    </message>
-    <message>
         <source>Save run config</source>
         <translation>Enregistrer la configuration</translation>
     </message>
@@ -1715,6 +1614,30 @@ script : %2
     <message>
         <source>Submit the same run to Slurm: data-parallel over nodes × ranks</source>
         <translation>Soumettre le même entraînement à Slurm : parallèle sur nœuds × rangs</translation>
+    </message>
+    <message>
+        <source>No run yet: choose the teacher embeddings and press &lt;b&gt;Start&lt;/b&gt;. A run started from a terminal or a cluster shows here too.</source>
+        <translation>Pas encore d&apos;entraînement : choisissez les plongements de l&apos;enseignant et appuyez sur &lt;b&gt;Lancer&lt;/b&gt;. Un entraînement lancé depuis un terminal ou une grappe s&apos;affiche ici aussi.</translation>
+    </message>
+    <message>
+        <source>choose…</source>
+        <translation>choisir…</translation>
+    </message>
+    <message>
+        <source>Clip length %1 s: every clip of &apos;%2&apos; is at most %3 s long (the reference&apos;s 10 s would be mostly padding). Set data.clip_seconds to choose another.</source>
+        <translation>Durée des extraits %1 s : chaque extrait de « %2 » dure au plus %3 s (les 10 s de la référence seraient surtout du remplissage). Réglez data.clip_seconds pour en choisir une autre.</translation>
+    </message>
+    <message>
+        <source>Loaded %1</source>
+        <translation>%1 chargé</translation>
+    </message>
+    <message>
+        <source>Asked run %1 (job %2) to stop; it saves a checkpoint first.</source>
+        <translation>L&apos;entraînement %1 (tâche %2) doit s&apos;arrêter ; il enregistre d&apos;abord un point de reprise.</translation>
+    </message>
+    <message>
+        <source>Run %1 has no running job.</source>
+        <translation>L&apos;entraînement %1 n&apos;a pas de tâche en cours.</translation>
     </message>
 </context>
 </TS>

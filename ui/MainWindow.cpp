@@ -89,6 +89,8 @@ MainWindow::MainWindow(QWidget* parent)
     addDockWidget(Qt::BottomDockWidgetArea, m_jobs);
     connect(m_jobs, &JobsDock::statusMessage, this,
             [this](const QString& m) { statusBar()->showMessage(m, 10000); });
+    if (auto* train = qobject_cast<TrainPage*>(page(QStringLiteral("train"))))
+        connect(train, &TrainPage::stopJob, m_jobs, &JobsDock::stopJob);
 
     m_wsLabel->setObjectName(QStringLiteral("workspaceLabel"));
     statusBar()->addPermanentWidget(m_jobsLabel);

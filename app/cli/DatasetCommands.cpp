@@ -3,7 +3,7 @@
 #include "data/DatasetCatalog.h"
 #include "data/DatasetScanner.h"
 #include "data/DemoDataset.h"
-#include "jobs/JobLog.h"
+#include "experiments/JobLog.h"
 #include "util/Error.h"
 #include "util/JsonLinesSink.h"
 #include "workspace/Workspace.h"
@@ -177,11 +177,11 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx)
         try {
             scan = DatasetScanner::scan(a->path, opts, sink.get(), &ctx.stop);
         } catch (const std::exception& e) {
-            jobs.finish(jobId, "failed", e.what());
+            jobs.finish(jobId, JobState::Failed, e.what());
             throw;
         }
         if (scan.stopped) {
-            jobs.finish(jobId, "stopped", "stopped before the scan finished; nothing was recorded");
+            jobs.finish(jobId, JobState::Stopped, "stopped before the scan finished; nothing was recorded");
             sink->warning("stopped before the scan finished; nothing was recorded", name);
             return;
         }
@@ -190,7 +190,7 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx)
         const DatasetRecord rec = catalog.get(std::to_string(id));
         const DatasetSummary summary = DatasetSummary::of(scan.clips);
         jobs.progress(jobId, std::int64_t(scan.clips.size()), std::int64_t(scan.clips.size()), std::nullopt);
-        jobs.finish(jobId, "done",
+        jobs.finish(jobId, JobState::Done,
                     std::to_string(summary.clips) + " clips, " + std::to_string(summary.unreadable) +
                         " unreadable");
         if (ctx.json) {

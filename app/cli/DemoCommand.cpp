@@ -1,15 +1,15 @@
 #include "cli/CliContext.h"
 
+#include "clustering/ClusteringCatalog.h"
 #include "data/DatasetCatalog.h"
 #include "data/DatasetScanner.h"
 #include "data/DemoDataset.h"
-#include "clustering/ClusteringCatalog.h"
 #include "experiments/EvaluationLog.h"
+#include "experiments/JobLog.h"
 #include "experiments/RunLog.h"
 #include "jobs/ClusterJob.h"
 #include "jobs/EvaluateJob.h"
 #include "jobs/ExtractJob.h"
-#include "jobs/JobLog.h"
 #include "jobs/ProfileJob.h"
 #include "jobs/TrainJob.h"
 #include "util/JsonLinesSink.h"
@@ -53,7 +53,8 @@ nlohmann::json runPipeline(Workspace& w, std::int64_t setId, std::int64_t classe
         ClusterConfig cc;
         cc.embeddings = setId;
         cc.kmeans.k = classes;
-        cc.commandLine = "ssondo cluster --embeddings " + std::to_string(setId) + " --k " + std::to_string(classes);
+        cc.commandLine =
+            "ssondo cluster --embeddings " + std::to_string(setId) + " --k " + std::to_string(classes);
         clusteringId = ClusterJob::run(w, cc, sink, stop).front().id;
     }
     out["clustering"] = clusteringId;
@@ -66,7 +67,7 @@ nlohmann::json runPipeline(Workspace& w, std::int64_t setId, std::int64_t classe
         const std::string name = "demo-" + o.student + "-" + sampler;
         std::int64_t id = 0;
         for (const auto& r : runs.list())
-            if (r.name == name && r.status == "done")
+            if (r.name == name && r.status == RunStatus::Done)
                 id = r.id;
         if (id == 0) {
             TrainConfig c;
@@ -103,7 +104,8 @@ nlohmann::json runPipeline(Workspace& w, std::int64_t setId, std::int64_t classe
     const EvaluateResult teacher = EvaluateJob::run(w, ec, sink, stop);
     if (teacher.stopped)
         return out;
-    out["teacher"] = {{"metric", teacher.evaluation.metric}, {"mean", teacher.evaluation.mean},
+    out["teacher"] = {{"metric", teacher.evaluation.metric},
+                      {"mean", teacher.evaluation.mean},
                       {"ci95", teacher.evaluation.ci95.value_or(0.0)}};
     for (auto id : runIds) {
         EvaluateConfig rc = ec;
@@ -146,15 +148,17 @@ void addDemoCommand(CLI::App& app, CliContext& ctx)
     auto a = std::make_shared<DemoArgs>();
     auto* demo = app.add_subcommand(
         "demo", "The whole pipeline on a synthetic labelled dataset: demo-teacher embeddings, clusters, two "
-        "students (balanced and uniform sampling), probes of the teacher and students, % of teacher");
+                "students (balanced and uniform sampling), probes of the teacher and students, % of teacher");
     demo->add_option("dir", a->dir, "Workspace folder to create (or --workspace)");
     demo->add_flag("--headless", a->headless, "Accepted for scripts; the CLI never opens a window");
     demo->add_option("--clips-per-class", a->perClass, "Clips per class (13 classes)")
         ->check(CLI::Range(2, 10000));
     demo->add_option("--seed", a->seed, "Random seed");
-    demo->add_flag("--data-only", a->dataOnly,
-                   "Stop after the dataset and its teacher embeddings (no clustering, training or evaluation)");
-    demo->add_option("--epochs", a->pipeline.epochs, "Epochs of each demo student")->check(CLI::Range(1, 1000));
+    demo->add_flag(
+        "--data-only", a->dataOnly,
+        "Stop after the dataset and its teacher embeddings (no clustering, training or evaluation)");
+    demo->add_option("--epochs", a->pipeline.epochs, "Epochs of each demo student")
+        ->check(CLI::Range(1, 1000));
     demo->add_option("--samples-per-epoch", a->pipeline.samplesPerEpoch, "Clips drawn per epoch")
         ->check(CLI::Range(8, 1000000));
     demo->add_option("--student", a->pipeline.student, "Student architecture of the demo runs")
@@ -183,7 +187,7 @@ void addDemoCommand(CLI::App& app, CliContext& ctx)
             so.csvPath = (dataDir / "labels.csv").string();
             const DatasetScan scan = DatasetScanner::scan(dataDir.string(), so, sink.get(), &ctx.stop);
             if (scan.stopped) {
-                jobs.finish(jobId, "stopped", "stopped during the scan");
+                jobs.finish(jobId, JobState::Stopped, "stopped during the scan");
                 return;
             }
             DatasetCatalog catalog(w->database());
@@ -207,7 +211,7 @@ void addDemoCommand(CLI::App& app, CliContext& ctx)
                 result["pipeline"] = runPipeline(*w, ex.embeddingSetId, std::int64_t(summary.labels.size()),
                                                  a->pipeline, *sink, ctx.stop);
             const bool stopped = ex.stopped || ctx.stop.requested();
-            jobs.finish(jobId, stopped ? "stopped" : "done",
+            jobs.finish(jobId, stopped ? JobState::Stopped : JobState::Done,
                         "dataset 'demo': " + std::to_string(summary.clips) + " clips; embedding set " +
                             std::to_string(ex.embeddingSetId) + ": " + std::to_string(ex.done) +
                             " clips embedded" + (result.contains("pipeline") ? "; pipeline done" : ""));
@@ -226,20 +230,22 @@ void addDemoCommand(CLI::App& app, CliContext& ctx)
                 std::printf("  %-24s %.4f ± %.4f\n", "teacher", p["teacher"]["mean"].get<double>(),
                             p["teacher"]["ci95"].get<double>());
                 for (const auto& st : p["students"])
-                    std::printf("  %-24s %.4f ± %.4f   %.1f%% of teacher   held-out cosine %.3f, kNN overlap@10 %.3f\n",
-                                st["name"].get<std::string>().c_str(), st["mean"].get<double>(),
-                                st["ci95"].get<double>(), st["pct_of_teacher"].get<double>(),
-                                st["held_out_cosine"].get<double>(), st["knn_overlap"].get<double>());
+                    std::printf(
+                        "  %-24s %.4f ± %.4f   %.1f%% of teacher   held-out cosine %.3f, kNN overlap@10 %.3f\n",
+                        st["name"].get<std::string>().c_str(), st["mean"].get<double>(),
+                        st["ci95"].get<double>(), st["pct_of_teacher"].get<double>(),
+                        st["held_out_cosine"].get<double>(), st["knn_overlap"].get<double>());
                 std::string ids;
                 for (const auto& st : p["students"])
                     ids += " " + std::to_string(st["run"].get<std::int64_t>());
                 std::printf("Compare them: ssondo -w %s runs compare%s\n", w->dir().c_str(), ids.c_str());
             } else if (a->dataOnly) {
-                std::printf("Next: ssondo -w %s train --dataset demo --epochs 12 --schedule cosine\n", w->dir().c_str());
+                std::printf("Next: ssondo -w %s train --dataset demo --epochs 12 --schedule cosine\n",
+                            w->dir().c_str());
             }
             std::printf("Open it with: ssondo-workbench %s\n", w->dir().c_str());
         } catch (const std::exception& e) {
-            jobs.finish(jobId, "failed", e.what());
+            jobs.finish(jobId, JobState::Failed, e.what());
             throw;
         }
     });

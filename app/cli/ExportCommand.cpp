@@ -41,7 +41,7 @@ void addExportCommand(CLI::App& app, CliContext& ctx)
             {"run",
              {{"id", m.run.id},
               {"name", m.run.name},
-              {"status", m.run.status},
+              {"status", runStatuses().nameOf(m.run.status)},
               {"loss", m.run.loss},
               {"sampler", m.run.sampler},
               {"seed", m.run.seed}}},

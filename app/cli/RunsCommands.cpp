@@ -37,7 +37,7 @@ nlohmann::json runJson(RunLog& log, const RunRecord& r)
 {
     nlohmann::json j{{"id", r.id},
                      {"name", r.name},
-                     {"status", r.status},
+                     {"status", runStatuses().nameOf(r.status)},
                      {"teacher", r.teacher},
                      {"student", r.student},
                      {"sampler", r.sampler},
@@ -58,17 +58,20 @@ nlohmann::json runJson(RunLog& log, const RunRecord& r)
         j["metrics"][m.name] = {{"last", m.last}, {"best", m.best}, {"points", m.points}};
     EvaluationLog evals(log.database());
     const RunScores scores = evals.runScores(r.id);
-    auto opt = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+    auto opt = [](const std::optional<double>& v) {
+        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    };
     j["evaluations"] = nlohmann::json::array();
     for (const auto& t : scores.tasks)
-        j["evaluations"].push_back({{"task", t.student.task},
-                                    {"metric", t.student.metric},
-                                    {"protocol", t.student.protocol},
-                                    {"mean", t.student.mean},
-                                    {"ci95", opt(t.student.ci95)},
-                                    {"knn_mean", opt(t.student.knnMean)},
-                                    {"teacher_mean", t.teacher ? nlohmann::json(t.teacher->mean) : nlohmann::json(nullptr)},
-                                    {"pct_of_teacher", opt(t.pctOfTeacher)}});
+        j["evaluations"].push_back(
+            {{"task", t.student.task},
+             {"metric", t.student.metric},
+             {"protocol", t.student.protocol},
+             {"mean", t.student.mean},
+             {"ci95", opt(t.student.ci95)},
+             {"knn_mean", opt(t.student.knnMean)},
+             {"teacher_mean", t.teacher ? nlohmann::json(t.teacher->mean) : nlohmann::json(nullptr)},
+             {"pct_of_teacher", opt(t.pctOfTeacher)}});
     j["pct_of_teacher"] = opt(scores.pctOfTeacher);
     if (const auto p = evals.latestProfile(r.id))
         j["profile"] = {{"backbone_params", p->backboneParams}, {"head_params", p->headParams},
@@ -76,9 +79,11 @@ nlohmann::json runJson(RunLog& log, const RunRecord& r)
                         {"latency_ms", p->latencyMs},           {"threads", p->threads}};
     j["artifacts"] = nlohmann::json::array();
     for (const auto& a : log.artifacts(r.id))
-        j["artifacts"].push_back({{"kind", a.kind}, {"path", a.path}, {"sha256", a.sha256}, {"bytes", a.bytes}});
+        j["artifacts"].push_back(
+            {{"kind", a.kind}, {"path", a.path}, {"sha256", a.sha256}, {"bytes", a.bytes}});
     if (const auto a = evals.latestAgreement(r.id))
-        j["agreement"] = {{"clips", a->clips}, {"mean_cosine", a->meanCosine}, {"knn_overlap", a->knnOverlap}, {"k", a->k}};
+        j["agreement"] = {
+            {"clips", a->clips}, {"mean_cosine", a->meanCosine}, {"knn_overlap", a->knnOverlap}, {"k", a->k}};
     return j;
 }
 
@@ -215,13 +220,17 @@ void addRunsCommands(CLI::App& app, CliContext& ctx)
                 out["evaluations"][task].push_back(
                     t ? nlohmann::json{{"metric", t->student.metric},
                                        {"mean", t->student.mean},
-                                       {"ci95", t->student.ci95 ? nlohmann::json(*t->student.ci95) : nlohmann::json(nullptr)},
-                                       {"teacher_mean", t->teacher ? nlohmann::json(t->teacher->mean) : nlohmann::json(nullptr)},
-                                       {"pct_of_teacher", t->pctOfTeacher ? nlohmann::json(*t->pctOfTeacher) : nlohmann::json(nullptr)}}
+                                       {"ci95", t->student.ci95 ? nlohmann::json(*t->student.ci95)
+                                                                : nlohmann::json(nullptr)},
+                                       {"teacher_mean", t->teacher ? nlohmann::json(t->teacher->mean)
+                                                                   : nlohmann::json(nullptr)},
+                                       {"pct_of_teacher", t->pctOfTeacher ? nlohmann::json(*t->pctOfTeacher)
+                                                                          : nlohmann::json(nullptr)}}
                       : nlohmann::json(nullptr));
             }
         for (const auto& sc : scores)
-            out["pct_of_teacher"].push_back(sc.pctOfTeacher ? nlohmann::json(*sc.pctOfTeacher) : nlohmann::json(nullptr));
+            out["pct_of_teacher"].push_back(sc.pctOfTeacher ? nlohmann::json(*sc.pctOfTeacher)
+                                                            : nlohmann::json(nullptr));
         std::vector<std::optional<ModelProfileRecord>> profiles;
         std::vector<std::optional<AgreementRecord>> agreements;
         for (const auto& r : rs) {
@@ -255,7 +264,9 @@ void addRunsCommands(CLI::App& app, CliContext& ctx)
                 std::printf(*csv ? ",%.6g/%.6g" : "  %-9.4f/%-9.4f ", best, last);
             std::printf("\n");
         }
-        auto cell = [&](const std::string& text) { std::printf(*csv ? ",%s" : "  %-20s", csv ? csvField(text).c_str() : text.c_str()); };
+        auto cell = [&](const std::string& text) {
+            std::printf(*csv ? ",%s" : "  %-20s", csv ? csvField(text).c_str() : text.c_str());
+        };
         char buf[96];
         for (const auto& task : tasks) {
             const TaskScore* any = nullptr;
@@ -267,7 +278,8 @@ void addRunsCommands(CLI::App& app, CliContext& ctx)
                 if (!t)
                     cell("-");
                 else {
-                    std::snprintf(buf, sizeof buf, "%.4f±%.4f", t->student.mean, t->student.ci95.value_or(0.0));
+                    std::snprintf(buf, sizeof buf, "%.4f±%.4f", t->student.mean,
+                                  t->student.ci95.value_or(0.0));
                     cell(buf);
                 }
             }
@@ -287,7 +299,8 @@ void addRunsCommands(CLI::App& app, CliContext& ctx)
             std::printf(*csv ? "%s" : "%-30s", "% of teacher (all tasks)");
             for (const auto& sc : scores) {
                 if (sc.pctOfTeacher)
-                    std::snprintf(buf, sizeof buf, "%.1f%% (%zu tasks)", *sc.pctOfTeacher, sc.tasksWithTeacher);
+                    std::snprintf(buf, sizeof buf, "%.1f%% (%zu tasks)", *sc.pctOfTeacher,
+                                  sc.tasksWithTeacher);
                 else
                     std::snprintf(buf, sizeof buf, "-");
                 cell(buf);
@@ -325,7 +338,8 @@ void addRunsCommands(CLI::App& app, CliContext& ctx)
         profileRow("held-out cosine / kNN@10", [&](std::size_t i) {
             if (!agreements[i])
                 return std::string();
-            std::snprintf(buf, sizeof buf, "%.4f / %.4f", agreements[i]->meanCosine, agreements[i]->knnOverlap);
+            std::snprintf(buf, sizeof buf, "%.4f / %.4f", agreements[i]->meanCosine,
+                          agreements[i]->knnOverlap);
             return std::string(buf);
         });
     });
@@ -366,7 +380,7 @@ void addRunsCommands(CLI::App& app, CliContext& ctx)
         auto ws = ctx.openWorkspace();
         RunLog log(ws->database());
         const RunRecord r = log.get(edit->id);
-        if (r.status == "running")
+        if (r.status == RunStatus::Running)
             throw InputError("run " + std::to_string(r.id) + " is running; stop it first");
         if (!edit->yes) {
             std::cerr << "Delete run " << r.id << " '" << r.name << "' and " << r.dir << "? [y/N] ";

@@ -1,6 +1,6 @@
 #include "cli/CliContext.h"
 #include "cli/Launcher.h"
-#include "dist/Communicator.h"
+#include "distributed/Communicator.h"
 #include "util/Device.h"
 
 #include "distill/TrainConfig.h"
@@ -20,9 +20,57 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 namespace ssondo::cli {
+
+namespace {
+
+/// roff text: backslashes and leading dots escaped, hyphens as \-.
+std::string roff(const std::string& text)
+{
+    std::string out;
+    for (char c : text) {
+        if (c == '\\')
+            out += "\\e";
+        else if (c == '-')
+            out += "\\-";
+        else
+            out += c;
+    }
+    if (!out.empty() && (out[0] == '.' || out[0] == '\''))
+        out = "\\&" + out;
+    return out;
+}
+
+/// The RUN CONFIGURATION section of ssondo(1): every key of the schema with its default, what it
+/// means, and its allowed values or range.
+std::string configKeysRoff()
+{
+    const TrainConfig defaults;
+    std::ostringstream s;
+    std::string section = "-";
+    for (const ConfigKey& k : TrainConfig::schema()) {
+        if (k.section != section) {
+            section = k.section;
+            s << ".SS " << (section.empty() ? "top level" : "[" + section + "]") << "\n";
+        }
+        s << ".TP\n.B " << roff(k.key) << "\n";
+        const auto choices = k.choices();
+        s << roff(choices.empty() ? k.help() : k.doc) << " (default " << roff(defaults.valueText(k.key))
+          << ").\n";
+        if (!choices.empty()) {
+            s << "One of:\n.RS\n";
+            for (const auto& c : choices)
+                s << ".TP\n.B " << roff(c.name) << "\n" << roff(c.description) << "\n";
+            s << ".RE\n";
+        }
+    }
+    return s.str();
+}
+
+} // namespace
 
 void addTrainCommands(CLI::App& app, CliContext& ctx)
 {
@@ -69,7 +117,7 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
         std::string configFile;
         std::vector<std::string> sets;
         std::int64_t resume = 0;
-        bool printConfig = false;
+        bool printConfig = false, printConfigMan = false;
         int nproc = 1;
         int timeout = 300;
         std::vector<std::pair<std::string, std::string>> flags; // (config key, value)
@@ -89,42 +137,48 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
         ->add_option("--dist-timeout", a->timeout,
                      "Seconds a data-parallel rank waits for the others (rendezvous and each collective)")
         ->check(CLI::Range(10, 86400));
+    // For the man page (packaging): every config key in roff, from the schema.
+    train->add_flag("--print-config-man", a->printConfigMan, "Print the config keys as a man page section")
+        ->group("");
     train->add_flag("--print-config", a->printConfig,
                     "Print the documented config (defaults merged with flags) and exit");
-    // Flags for the common keys; each maps onto one config key.
-    static const std::vector<std::tuple<const char*, const char*, const char*>> kFlags{
-        {"--dataset", "data.dataset", "Dataset whose latest embedding set to use"},
-        {"--embeddings", "data.embeddings", "Embedding set id"},
-        {"--student", "student.arch", "Student architecture (ssondo students)"},
-        {"--width", "student.width", "Width multiplier"},
-        {"--m-channels", "student.m_channels", "ERes2Net base channels"},
-        {"--init", "student.init", "Start from a PyTorch state dict"},
-        {"--loss", "loss.kind", "cosine | mse | l1 | kl | clap | cluster_contrastive"},
-        {"--temperature", "loss.temperature", "Temperature of kl / clap / cluster_contrastive"},
-        {"--sampler", "sampler.kind", "uniform | balanced"},
-        {"--clustering", "sampler.clustering", "Clustering id for the balanced sampler"},
-        {"--optimizer", "optim.optimizer", "adam | adamw"},
-        {"--lr", "optim.lr", "Peak learning rate"},
-        {"--schedule", "optim.schedule", "reference | cosine | constant"},
-        {"--epochs", "train.epochs", "Epochs"},
-        {"--batch-size", "train.batch_size", "Clips per step"},
-        {"--samples-per-epoch", "train.samples_per_epoch",
-         "Clips drawn per epoch (0: the training set size)"},
-        {"--seed", "train.seed", "Random seed"},
-        {"--device", "train.device", "auto | cpu | cuda | cuda:N"},
-        {"--mixup", "train.mixup", "Mixup alpha (0: off)"},
-        {"--specaugment", "train.specaugment", "true | false"},
-        {"--val-fraction", "data.val_fraction", "Share of clips held out for validation"},
-        {"--clip-seconds", "data.clip_seconds", "Training clip length"},
-        {"--workers", "data.workers", "Data-loading threads"},
-        {"--name", "name", "Run name"},
-        {"--tags", "tags", "Comma-separated tags"},
+    // Flags for the common keys; each maps onto one config key, and says what the schema says of it.
+    static const std::vector<std::pair<const char*, const char*>> kFlags{
+        {"--dataset", "data.dataset"},
+        {"--embeddings", "data.embeddings"},
+        {"--student", "student.arch"},
+        {"--width", "student.width"},
+        {"--m-channels", "student.m_channels"},
+        {"--init", "student.init"},
+        {"--loss", "loss.kind"},
+        {"--temperature", "loss.temperature"},
+        {"--sampler", "sampler.kind"},
+        {"--clustering", "sampler.clustering"},
+        {"--optimizer", "optim.optimizer"},
+        {"--lr", "optim.lr"},
+        {"--schedule", "optim.schedule"},
+        {"--epochs", "train.epochs"},
+        {"--batch-size", "train.batch_size"},
+        {"--samples-per-epoch", "train.samples_per_epoch"},
+        {"--seed", "train.seed"},
+        {"--device", "train.device"},
+        {"--mixup", "train.mixup"},
+        {"--specaugment", "train.specaugment"},
+        {"--val-fraction", "data.val_fraction"},
+        {"--clip-seconds", "data.clip_seconds"},
+        {"--workers", "data.workers"},
+        {"--name", "name"},
+        {"--tags", "tags"},
     };
-    for (const auto& [flag, key, help] : kFlags) {
+    for (const auto& [flag, key] : kFlags) {
         const std::string k = key;
+        const ConfigKey* info = TrainConfig::keyInfo(k);
+        if (!info)
+            throw std::logic_error(std::string("train flag ") + flag + " names no config key");
         train
             ->add_option_function<std::string>(
-                flag, [a, k](const std::string& v) { a->flags.emplace_back(k, v); }, help)
+                flag, [a, k](const std::string& v) { a->flags.emplace_back(k, v); },
+                info->help() + " [" + k + "]")
             ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast); // a later flag wins, as in most tools
     }
     train->callback([&ctx, a]() {
@@ -138,6 +192,10 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
             if (eq == std::string::npos)
                 throw InputError("--set expects KEY=VALUE, got '" + s + "'");
             cfg.set(s.substr(0, eq), s.substr(eq + 1));
+        }
+        if (a->printConfigMan) {
+            std::cout << configKeysRoff();
+            return;
         }
         if (a->printConfig) {
             std::cout << cfg.toToml();

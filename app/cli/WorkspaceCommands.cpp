@@ -2,7 +2,7 @@
 
 #include "data/DatasetCatalog.h"
 #include "experiments/Database.h"
-#include "jobs/JobLog.h"
+#include "experiments/JobLog.h"
 #include "workspace/Workspace.h"
 
 #include <CLI/CLI.hpp>
@@ -46,8 +46,10 @@ void addWorkspaceCommands(CLI::App& app, CliContext& ctx)
                 j["datasets"].push_back({{"id", d.id}, {"name", d.name}, {"clips", d.clipCount}});
             j["jobs"] = nlohmann::json::array();
             for (const auto& jb : jobList)
-                j["jobs"].push_back(
-                    {{"id", jb.id}, {"kind", jb.kind}, {"target", jb.target}, {"state", jb.state}});
+                j["jobs"].push_back({{"id", jb.id},
+                                     {"kind", jb.kind},
+                                     {"target", jb.target},
+                                     {"state", jobStates().nameOf(jb.state)}});
             ctx.printJson(j);
             return;
         }
@@ -57,7 +59,8 @@ void addWorkspaceCommands(CLI::App& app, CliContext& ctx)
             std::cout << "  " << d.name << "  " << d.clipCount << " clips\n";
         std::cout << "Recent jobs: " << jobList.size() << "\n";
         for (const auto& jb : jobList)
-            std::cout << "  #" << jb.id << " " << jb.kind << " " << jb.target << "  " << jb.state << "\n";
+            std::cout << "  #" << jb.id << " " << jb.kind << " " << jb.target << "  "
+                      << jobStates().nameOf(jb.state) << "\n";
     });
 }
 

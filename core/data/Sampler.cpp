@@ -77,4 +77,20 @@ std::vector<std::int64_t> Sampler::epoch(std::int64_t e, std::int64_t count) con
     return out;
 }
 
+const ChoiceTable<SamplerEntry>& samplers()
+{
+    static const ChoiceTable<SamplerEntry> table(
+        "sampler",
+        {{"uniform", "every training clip equally likely (the random baseline)", false,
+          [](std::vector<std::int64_t> pool, const std::vector<std::int64_t>&, std::uint64_t seed) {
+              return Sampler::uniform(std::move(pool), seed);
+          }},
+         {"balanced", "every teacher cluster equally likely, clips uniform inside it (needs a clustering)",
+          true,
+          [](std::vector<std::int64_t> pool, const std::vector<std::int64_t>& clusters, std::uint64_t seed) {
+              return Sampler::balanced(std::move(pool), clusters, seed);
+          }}});
+    return table;
+}
+
 } // namespace ssondo

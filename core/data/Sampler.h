@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/ChoiceTable.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -37,5 +39,20 @@ private:
     std::uint64_t m_seed;
     std::string m_name;
 };
+
+/// One way of drawing training clips (sampler.kind): what it is, whether it needs a clustering of
+/// the teacher embeddings, and how it is made from the pool, the cluster of each pool entry (empty
+/// when it needs none) and the seed.
+struct SamplerEntry
+{
+    std::string_view name;
+    std::string_view description;
+    bool needsClustering;
+    Sampler (*make)(std::vector<std::int64_t> pool, const std::vector<std::int64_t>& clusters,
+                    std::uint64_t seed);
+};
+
+/// uniform (the random baseline) and balanced (S-SONDO's cluster-balanced sampling).
+const ChoiceTable<SamplerEntry>& samplers();
 
 } // namespace ssondo

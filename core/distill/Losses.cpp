@@ -8,35 +8,6 @@
 
 namespace ssondo {
 
-std::string lossName(LossKind kind)
-{
-    switch (kind) {
-    case LossKind::Cosine:
-        return "cosine";
-    case LossKind::Mse:
-        return "mse";
-    case LossKind::L1:
-        return "l1";
-    case LossKind::Kl:
-        return "kl";
-    case LossKind::Clap:
-        return "clap";
-    case LossKind::ClusterContrastive:
-        return "cluster_contrastive";
-    }
-    return "cosine";
-}
-
-LossKind lossFromName(const std::string& name)
-{
-    for (LossKind k : {LossKind::Cosine, LossKind::Mse, LossKind::L1, LossKind::Kl, LossKind::Clap,
-                       LossKind::ClusterContrastive})
-        if (lossName(k) == name)
-            return k;
-    throw InputError("unknown loss '" + name +
-                     "' (expected cosine, mse, l1, kl, clap or cluster_contrastive)");
-}
-
 static void checkPair(const at::Tensor& p, const at::Tensor& t)
 {
     TORCH_CHECK(p.dim() == 2 && p.sizes() == t.sizes(), "loss: pred and target must both be [B, D], got ",
@@ -109,24 +80,35 @@ at::Tensor clusterContrastiveLoss(const at::Tensor& pred, const at::Tensor& targ
     return perAnchor.mean();
 }
 
-at::Tensor distillationLoss(LossKind kind, const at::Tensor& pred, const at::Tensor& target, double T,
-                            const at::Tensor& clusters)
+const ChoiceTable<LossEntry>& losses()
 {
-    switch (kind) {
-    case LossKind::Cosine:
-        return cosineLoss(pred, target);
-    case LossKind::Mse:
-        return mseLoss(pred, target);
-    case LossKind::L1:
-        return l1Loss(pred, target);
-    case LossKind::Kl:
-        return klLoss(pred, target, T);
-    case LossKind::Clap:
-        return clapLoss(pred, target, T);
-    case LossKind::ClusterContrastive:
-        return clusterContrastiveLoss(pred, target, clusters, T);
-    }
-    return cosineLoss(pred, target);
+    static const ChoiceTable<LossEntry> table(
+        "loss",
+        {{"cosine",
+          "mean of 1 - cos(student, teacher): the recommended loss (paper: 72.7 average over 7 tasks)", false,
+          false, [](const LossInputs& in) { return cosineLoss(in.pred, in.target); }},
+         {"mse", "mean squared error on the raw vectors (paper: 62.7)", false, false,
+          [](const LossInputs& in) { return mseLoss(in.pred, in.target); }},
+         {"l1", "mean absolute error on the raw vectors (paper: 65.6)", false, false,
+          [](const LossInputs& in) { return l1Loss(in.pred, in.target); }},
+         {"kl",
+          "KL divergence between the softmaxes over dimensions at temperature T, times T^2 (paper: 66.2)",
+          false, true, [](const LossInputs& in) { return klLoss(in.pred, in.target, in.temperature); }},
+         {"clap",
+          "CLAP-style symmetric InfoNCE over the batch's cosine matrix / T, diagonal positives (paper: 72.3)",
+          false, true, [](const LossInputs& in) { return clapLoss(in.pred, in.target, in.temperature); }},
+         {"cluster_contrastive",
+          "contrastive with same-cluster samples as positives, other clusters as negatives (needs a clustering)",
+          true, true, [](const LossInputs& in) {
+              return clusterContrastiveLoss(in.pred, in.target, in.clusters, in.temperature);
+          }}});
+    return table;
+}
+
+at::Tensor distillationLoss(const std::string& name, const at::Tensor& pred, const at::Tensor& target,
+                            double T, const at::Tensor& clusters)
+{
+    return losses().get(name, "loss.kind").function(LossInputs{pred, target, T, clusters});
 }
 
 } // namespace ssondo

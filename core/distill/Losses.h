@@ -1,17 +1,37 @@
 #pragma once
 
+#include "util/ChoiceTable.h"
+
 #include <ATen/core/Tensor.h>
 
 #include <string>
 
 namespace ssondo {
 
-/// The distillation losses of S-SONDO (reference/SSONDO.md), on the mapping head's output
-/// pred [B, D] against the teacher embeddings target [B, D]. Each returns a scalar.
-enum class LossKind { Cosine, Mse, L1, Kl, Clap, ClusterContrastive };
+/// What a distillation loss is computed from: the mapping head's output pred [B, D], the teacher
+/// embeddings target [B, D], the temperature (losses that use one) and the teacher cluster of each
+/// sample, clusters [B] int64 (losses that need them; undefined otherwise).
+struct LossInputs
+{
+    const at::Tensor& pred;
+    const at::Tensor& target;
+    double temperature = 1.0;
+    const at::Tensor& clusters;
+};
 
-std::string lossName(LossKind kind);
-LossKind lossFromName(const std::string& name); ///< throws InputError listing the names
+/// One distillation loss of the table: its name (loss.kind), what it is, what it needs, and its
+/// function (a scalar). Adding a loss is one entry here plus its function and a test.
+struct LossEntry
+{
+    std::string_view name;
+    std::string_view description;
+    bool needsClusters;   ///< the run must name a clustering (sampler.clustering)
+    bool usesTemperature; ///< loss.temperature matters
+    at::Tensor (*function)(const LossInputs&);
+};
+
+/// The losses of S-SONDO (reference/SSONDO.md), the recommended one (cosine) first.
+const ChoiceTable<LossEntry>& losses();
 
 /// mean over the batch of 1 − cos(pred, target). The recommended loss.
 at::Tensor cosineLoss(const at::Tensor& pred, const at::Tensor& target);
@@ -31,8 +51,8 @@ at::Tensor clapLoss(const at::Tensor& pred, const at::Tensor& target, double tem
 at::Tensor clusterContrastiveLoss(const at::Tensor& pred, const at::Tensor& target,
                                   const at::Tensor& clusters, double temperature);
 
-/// Dispatch by kind. clusters may be undefined except for ClusterContrastive.
-at::Tensor distillationLoss(LossKind kind, const at::Tensor& pred, const at::Tensor& target,
+/// The loss named `name` (an entry of losses()); clusters may be undefined unless it needs them.
+at::Tensor distillationLoss(const std::string& name, const at::Tensor& pred, const at::Tensor& target,
                             double temperature, const at::Tensor& clusters = {});
 
 } // namespace ssondo

@@ -1,8 +1,21 @@
 #pragma once
 
+#include "util/ChoiceTable.h"
+
 namespace ssondo {
 
 struct TrainConfig;
+
+/// One learning-rate schedule (optim.schedule): its factor of optim.lr at a 0-based epoch.
+struct ScheduleEntry
+{
+    std::string_view name;
+    std::string_view description;
+    double (*factor)(const TrainConfig& config, double epoch);
+};
+
+/// reference, cosine, constant (below).
+const ChoiceTable<ScheduleEntry>& schedules();
 
 /// Learning-rate factor (multiplies optim.lr) for a 0-based epoch, per epoch as the reference:
 ///  reference: exp(−5 (1 − e / warmup)²) during the warm-up, then 1, then a linear ramp from 1 at

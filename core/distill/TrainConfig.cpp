@@ -1,12 +1,20 @@
 #include "distill/TrainConfig.h"
 
+#include "data/Sampler.h"
+#include "distill/Losses.h"
+#include "distill/LrSchedule.h"
+#include "distill/Optimizers.h"
+#include "students/StudentRegistry.h"
 #include "util/AtomicFile.h"
+#include "util/Device.h"
 #include "util/Error.h"
 #include "util/Hash.h"
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <sstream>
@@ -26,68 +34,159 @@ struct Field
     Ptr ptr;
     const char* doc;
     bool identity; // part of the computation (hashed)
+    std::vector<ChoiceInfo> (*choices)() = nullptr;
+    std::optional<double> min{}, max{};
+    bool minOpen = false, maxOpen = false;
+    bool advanced = true;
+
+    Field(const char* s, const char* k, Ptr p, const char* d, bool id)
+        : section(s), key(k), ptr(p), doc(d), identity(id)
+    {
+    }
+    Field& basic()
+    {
+        advanced = false;
+        return *this;
+    }
+    Field& oneOf(std::vector<ChoiceInfo> (*c)())
+    {
+        choices = c;
+        return *this;
+    }
+    /// [lo, hi], with either end open on request; nullopt: unbounded.
+    Field& range(std::optional<double> lo, std::optional<double> hi, bool loOpen = false, bool hiOpen = false)
+    {
+        min = lo, max = hi, minOpen = loOpen, maxOpen = hiOpen;
+        return *this;
+    }
 };
 
+std::vector<ChoiceInfo> lossChoices()
+{
+    return losses().infos();
+}
+std::vector<ChoiceInfo> samplerChoices()
+{
+    return samplers().infos();
+}
+std::vector<ChoiceInfo> optimizerChoices()
+{
+    return optimizers().infos();
+}
+std::vector<ChoiceInfo> scheduleChoices()
+{
+    return schedules().infos();
+}
+std::vector<ChoiceInfo> deviceChoices()
+{
+    return devices().infos();
+}
+std::vector<ChoiceInfo> studentChoices()
+{
+    std::vector<ChoiceInfo> out;
+    for (const auto& s : StudentRegistry::instance().list())
+        out.push_back({s.name, s.description});
+    return out;
+}
+
+// The run config's keys, in TOML order: documentation, allowed values and ranges live here only.
 const std::vector<Field>& fields()
 {
+    using C = TrainConfig;
     static const std::vector<Field> f{
-        {"", "name", &TrainConfig::name, "run name (empty: generated from student, loss and sampler)", false},
-        {"", "tags", &TrainConfig::tags, "free-form tags", false},
-        {"data", "embeddings", &TrainConfig::embeddings,
-         "teacher embedding set id (0: latest set of `dataset`)", true},
-        {"data", "dataset", &TrainConfig::dataset, "dataset name, used when embeddings = 0", true},
-        {"data", "val_fraction", &TrainConfig::valFraction,
-         "share of clips held out for validation, in [0, 0.5]", true},
-        {"data", "clip_seconds", &TrainConfig::clipSeconds,
-         "training clips are padded/cut to this many seconds (reference: 10)", true},
-        {"data", "cache", &TrainConfig::cache, "cache prepared log-mels in the workspace", false},
-        {"data", "workers", &TrainConfig::workers, "data-loading threads (0: cores - 1)", false},
-        {"student", "arch", &TrainConfig::arch, "student architecture (see `ssondo students`)", true},
-        {"student", "width", &TrainConfig::width, "width multiplier (mn10 = 1.0)", true},
-        {"student", "m_channels", &TrainConfig::mChannels, "ERes2Net base channels (reference: 16)", true},
-        {"student", "init", &TrainConfig::init, "PyTorch state dict with reference key names to start from",
-         true},
-        {"head", "hidden", &TrainConfig::headHidden, "mapping head hidden width (reference: 1280)", true},
-        {"head", "dropout", &TrainConfig::headDropout, "mapping head dropout (reference: 0.2)", true},
-        {"loss", "kind", &TrainConfig::loss, "cosine | mse | l1 | kl | clap | cluster_contrastive", true},
-        {"loss", "temperature", &TrainConfig::temperature, "temperature of kl, clap and cluster_contrastive",
-         true},
-        {"sampler", "kind", &TrainConfig::sampler, "uniform | balanced (needs a clustering)", true},
-        {"sampler", "clustering", &TrainConfig::clustering, "clustering id for the balanced sampler", true},
-        {"optim", "optimizer", &TrainConfig::optimizer, "adam | adamw | sgd (momentum 0.9) (reference: adam)", true},
-        {"optim", "lr", &TrainConfig::lr, "peak learning rate (reference: 8e-4)", true},
-        {"optim", "weight_decay", &TrainConfig::weightDecay, "weight decay (reference: 0)", true},
-        {"optim", "schedule", &TrainConfig::schedule,
-         "reference (exp warm-up, linear ramp-down) | cosine | constant", true},
-        {"optim", "warmup_epochs", &TrainConfig::warmupEpochs, "warm-up length in epochs (reference: 8)",
-         true},
-        {"optim", "rampdown_start", &TrainConfig::rampdownStart,
-         "epoch where the ramp-down starts (reference: 80)", true},
-        {"optim", "rampdown_epochs", &TrainConfig::rampdownEpochs,
-         "ramp-down length in epochs (reference: 95)", true},
-        {"optim", "rampdown_final", &TrainConfig::rampdownFinal,
-         "final learning-rate factor (reference: 0.01)", true},
-        {"optim", "grad_clip", &TrainConfig::gradClip, "gradient norm clipping, 0 = off (reference: 5)",
-         true},
-        {"train", "epochs", &TrainConfig::epochs, "number of epochs", true},
-        {"train", "batch_size", &TrainConfig::batchSize, "clips per step", true},
-        {"train", "samples_per_epoch", &TrainConfig::samplesPerEpoch,
-         "clips drawn per epoch (0: one pass over the training clips)", true},
-        {"train", "seed", &TrainConfig::seed, "random seed: same seed, same curve (reference: 42)", true},
-        {"train", "device", &TrainConfig::device, "auto | cpu | cuda | cuda:N", false},
-        {"train", "mixup", &TrainConfig::mixup, "mixup alpha, 0 = off (reference distillation: off)", true},
-        {"train", "specaugment", &TrainConfig::specAugment, "SpecAugment masks (reference distillation: off)",
-         true},
-        {"train", "freq_mask", &TrainConfig::freqMask, "SpecAugment frequency mask width (mel bins)", true},
-        {"train", "time_mask", &TrainConfig::timeMask, "SpecAugment time mask width (frames)", true},
-        {"train", "checkpoint_every", &TrainConfig::checkpointEvery,
-         "steps between checkpoints (also at each epoch end)", false},
-        {"train", "log_every", &TrainConfig::logEvery, "steps between logged training-loss points", false},
-        {"train", "precise_bn", &TrainConfig::preciseBn,
-         "training clips used to re-estimate batch-norm statistics before each validation, 0 = off "
-         "(reference: off; "
-         "with BN momentum 0.01, short runs need it for a faithful validation)",
-         true},
+        Field("", "name", &C::name, "run name (empty: generated from student, loss and sampler)", false)
+            .basic(),
+        Field("", "tags", &C::tags, "free-form tags", false).basic(),
+        Field("data", "embeddings", &C::embeddings, "teacher embedding set id (0: latest set of `dataset`)",
+              true)
+            .basic()
+            .range(0, {}),
+        Field("data", "dataset", &C::dataset, "dataset name, used when embeddings = 0", true),
+        Field("data", "val_fraction", &C::valFraction, "share of clips held out for validation", true)
+            .range(0, 0.5),
+        Field("data", "clip_seconds", &C::clipSeconds,
+              "training clips are padded/cut to this many seconds (reference: 10)", true)
+            .basic()
+            .range(1, 60),
+        Field("data", "cache", &C::cache, "cache prepared log-mels in the workspace", false),
+        Field("data", "workers", &C::workers, "data-loading threads (0: cores - 1)", false).range(0, 64),
+        Field("student", "arch", &C::arch, "student architecture (see `ssondo students`)", true)
+            .basic()
+            .oneOf(studentChoices),
+        Field("student", "width", &C::width, "width multiplier (mn10 = 1.0)", true).basic().range(0, 8, true),
+        Field("student", "m_channels", &C::mChannels, "ERes2Net base channels, even (reference: 16)", true)
+            .range(2, 256),
+        Field("student", "init", &C::init, "PyTorch state dict with reference key names to start from", true),
+        Field("head", "hidden", &C::headHidden, "mapping head hidden width (reference: 1280)", true)
+            .range(1, {}),
+        Field("head", "dropout", &C::headDropout, "mapping head dropout (reference: 0.2)", true)
+            .range(0, 1, false, true),
+        Field("loss", "kind", &C::loss, "distillation loss (reference: cosine)", true)
+            .basic()
+            .oneOf(lossChoices),
+        Field("loss", "temperature", &C::temperature, "temperature of the losses that use one", true)
+            .range(0, {}, true),
+        Field("sampler", "kind", &C::sampler,
+              "how training clips are drawn (the paper's best: balanced over k = 50 clusters)", true)
+            .basic()
+            .oneOf(samplerChoices),
+        Field("sampler", "clustering", &C::clustering,
+              "clustering id, for the balanced sampler and the losses that need clusters", true)
+            .basic()
+            .range(0, {}),
+        Field("optim", "optimizer", &C::optimizer, "optimizer (reference: adam)", true)
+            .oneOf(optimizerChoices),
+        Field("optim", "lr", &C::lr, "peak learning rate (reference: 8e-4)", true)
+            .basic()
+            .range(0, 1, true, true),
+        Field("optim", "weight_decay", &C::weightDecay, "weight decay (reference: 0)", true).range(0, {}),
+        Field("optim", "schedule", &C::schedule, "learning-rate schedule (reference: reference)", true)
+            .basic()
+            .oneOf(scheduleChoices),
+        Field("optim", "warmup_epochs", &C::warmupEpochs, "warm-up length in epochs (reference: 8)", true)
+            .range(0, {}),
+        Field("optim", "rampdown_start", &C::rampdownStart,
+              "epoch where the ramp-down starts (reference: 80)", true)
+            .range(0, {}),
+        Field("optim", "rampdown_epochs", &C::rampdownEpochs, "ramp-down length in epochs (reference: 95)",
+              true)
+            .range(0, {}, true),
+        Field("optim", "rampdown_final", &C::rampdownFinal, "final learning-rate factor (reference: 0.01)",
+              true)
+            .range(0, 1, true),
+        Field("optim", "grad_clip", &C::gradClip, "gradient norm clipping, 0 = off (reference: 5)", true)
+            .range(0, {}),
+        Field("train", "epochs", &C::epochs, "number of epochs (reference: 175)", true)
+            .basic()
+            .range(1, 100000),
+        Field("train", "batch_size", &C::batchSize, "clips per step (reference: 64)", true)
+            .basic()
+            .range(1, 65536),
+        Field("train", "samples_per_epoch", &C::samplesPerEpoch,
+              "clips drawn per epoch (0: one pass over the training clips)", true)
+            .basic()
+            .range(0, {}),
+        Field("train", "seed", &C::seed, "random seed: same seed, same curve (reference: 42)", true)
+            .basic()
+            .range(0, {}),
+        Field("train", "device", &C::device, "where to train", false).oneOf(deviceChoices),
+        Field("train", "mixup", &C::mixup, "mixup alpha, 0 = off (reference distillation: off)", true)
+            .range(0, {}),
+        Field("train", "specaugment", &C::specAugment, "SpecAugment masks (reference distillation: off)",
+              true),
+        Field("train", "freq_mask", &C::freqMask, "SpecAugment frequency mask width (mel bins)", true)
+            .range(0, {}),
+        Field("train", "time_mask", &C::timeMask, "SpecAugment time mask width (frames)", true).range(0, {}),
+        Field("train", "checkpoint_every", &C::checkpointEvery,
+              "steps between checkpoints (also at each epoch end)", false)
+            .range(1, {}),
+        Field("train", "log_every", &C::logEvery, "steps between logged training-loss points", false)
+            .range(1, {}),
+        Field("train", "precise_bn", &C::preciseBn,
+              "training clips used to re-estimate batch-norm statistics before each validation, 0 = off "
+              "(reference: off; with BN momentum 0.01, short runs need it for a faithful validation)",
+              true)
+            .range(0, {}),
     };
     return f;
 }
@@ -261,64 +360,128 @@ void TrainConfig::set(const std::string& key, const std::string& value)
     assignNode(*this, *f, *t.get("v"), "--" + key);
 }
 
+const std::vector<ConfigKey>& TrainConfig::schema()
+{
+    static const std::vector<ConfigKey> keys = [] {
+        std::vector<ConfigKey> out;
+        for (const Field& f : fields()) {
+            ConfigKey k;
+            k.key = fullKey(f);
+            k.section = f.section;
+            k.leaf = f.key;
+            k.doc = f.doc;
+            k.type = std::visit(
+                [](auto p) {
+                    using T = std::decay_t<decltype(TrainConfig().*p)>;
+                    if constexpr (std::is_same_v<T, std::string>)
+                        return ConfigKey::Type::Text;
+                    else if constexpr (std::is_same_v<T, double>)
+                        return ConfigKey::Type::Real;
+                    else if constexpr (std::is_same_v<T, std::int64_t>)
+                        return ConfigKey::Type::Integer;
+                    else if constexpr (std::is_same_v<T, bool>)
+                        return ConfigKey::Type::Flag;
+                    else
+                        return ConfigKey::Type::List;
+                },
+                f.ptr);
+            k.m_choices = f.choices;
+            k.min = f.min, k.max = f.max, k.minOpen = f.minOpen, k.maxOpen = f.maxOpen;
+            k.advanced = f.advanced;
+            k.identity = f.identity;
+            out.push_back(std::move(k));
+        }
+        return out;
+    }();
+    return keys;
+}
+
+const ConfigKey* TrainConfig::keyInfo(const std::string& key)
+{
+    for (const auto& k : schema())
+        if (k.key == key)
+            return &k;
+    return nullptr;
+}
+
+namespace {
+
+std::string number(double v)
+{
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+
+/// "in (0, 1)", "at least 1", "> 0"; "" when unbounded.
+std::string rangeText(const ConfigKey& k)
+{
+    if (k.min && k.max)
+        return std::string("in ") + (k.minOpen ? "(" : "[") + number(*k.min) + ", " + number(*k.max) +
+               (k.maxOpen ? ")" : "]");
+    if (k.min)
+        return (k.minOpen ? "> " : ">= ") + number(*k.min);
+    if (k.max)
+        return (k.maxOpen ? "< " : "<= ") + number(*k.max);
+    return {};
+}
+
+} // namespace
+
+std::string ConfigKey::help() const
+{
+    std::string out = doc;
+    std::string names;
+    for (const auto& c : choices())
+        names += (names.empty() ? "" : " | ") + c.name;
+    if (!names.empty())
+        out += ": " + names;
+    else if (const std::string r = rangeText(*this); !r.empty())
+        out += "; " + r;
+    return out;
+}
+
+std::string ConfigKey::check(const std::string& value) const
+{
+    const auto allowed = choices();
+    if (!allowed.empty()) {
+        // "cuda:N" stands for every GPU index.
+        const bool ok = std::any_of(allowed.begin(), allowed.end(), [&](const ChoiceInfo& c) {
+            return c.name == value ||
+                   (c.name == "cuda:N" && value.rfind("cuda:", 0) == 0 && value.size() > 5 &&
+                    value.find_first_not_of("0123456789", 5) == std::string::npos);
+        });
+        if (ok)
+            return {};
+        std::string names;
+        for (const auto& c : allowed)
+            names += (names.empty() ? "" : ", ") + c.name;
+        return key + " must be one of " + names + ", got '" + value + "'";
+    }
+    if ((type != Type::Real && type != Type::Integer) || (!min && !max))
+        return {};
+    const double v = std::strtod(value.c_str(), nullptr);
+    const bool below = min && (minOpen ? v <= *min : v < *min);
+    const bool above = max && (maxOpen ? v >= *max : v > *max);
+    if (below || above || std::isnan(v))
+        return key + " must be " + rangeText(*this) + ", got " + value;
+    return {};
+}
+
 void TrainConfig::validate() const
 {
     auto fail = [](const std::string& m) { throw InputError("config: " + m); };
-    if (valFraction < 0 || valFraction > 0.5)
-        fail("data.val_fraction must be in [0, 0.5], got " + std::to_string(valFraction));
-    if (clipSeconds < 1 || clipSeconds > 60)
-        fail("data.clip_seconds must be in [1, 60], got " + std::to_string(clipSeconds));
-    if (workers < 0 || workers > 64)
-        fail("data.workers must be in [0, 64]");
-    if (width <= 0 || width > 8)
-        fail("student.width must be in (0, 8], got " + std::to_string(width));
-    if (mChannels < 2 || mChannels > 256 || mChannels % 2 != 0)
-        fail("student.m_channels must be even, in [2, 256]");
-    if (headHidden < 1)
-        fail("head.hidden must be positive");
-    if (headDropout < 0 || headDropout >= 1)
-        fail("head.dropout must be in [0, 1)");
-    static const std::vector<std::string> losses{"cosine", "mse", "l1", "kl", "clap", "cluster_contrastive"};
-    if (std::find(losses.begin(), losses.end(), loss) == losses.end())
-        fail("loss.kind '" + loss + "' is not one of cosine, mse, l1, kl, clap, cluster_contrastive");
-    if (temperature <= 0)
-        fail("loss.temperature must be positive");
-    if (sampler != "uniform" && sampler != "balanced")
-        fail("sampler.kind must be uniform or balanced, got '" + sampler + "'");
-    if ((sampler == "balanced" || loss == "cluster_contrastive") && clustering <= 0)
-        fail("sampler.clustering must name a clustering (see `ssondo cluster`) for the balanced sampler and "
-             "the "
-             "cluster_contrastive loss");
-    if (optimizer != "adam" && optimizer != "adamw" && optimizer != "sgd")
-        fail("optim.optimizer must be adam, adamw or sgd, got '" + optimizer + "'");
-    if (!(lr > 0 && lr < 1))
-        fail("optim.lr must be in (0, 1), got " + std::to_string(lr));
-    if (weightDecay < 0)
-        fail("optim.weight_decay must be >= 0");
-    if (schedule != "reference" && schedule != "cosine" && schedule != "constant")
-        fail("optim.schedule must be reference, cosine or constant, got '" + schedule + "'");
-    if (warmupEpochs < 0 || rampdownStart < 0 || rampdownEpochs <= 0)
-        fail("optim warm-up/ramp-down epochs must be >= 0");
-    if (rampdownFinal <= 0 || rampdownFinal > 1)
-        fail("optim.rampdown_final must be in (0, 1]");
-    if (gradClip < 0)
-        fail("optim.grad_clip must be >= 0");
-    if (epochs < 1 || epochs > 100000)
-        fail("train.epochs must be in [1, 100000], got " + std::to_string(epochs));
-    if (batchSize < 1 || batchSize > 65536)
-        fail("train.batch_size must be in [1, 65536], got " + std::to_string(batchSize));
-    if (samplesPerEpoch < 0)
-        fail("train.samples_per_epoch must be >= 0");
-    if (seed < 0)
-        fail("train.seed must be >= 0");
-    if (mixup < 0)
-        fail("train.mixup must be >= 0");
-    if (freqMask < 0 || timeMask < 0)
-        fail("train.freq_mask and train.time_mask must be >= 0");
-    if (checkpointEvery < 1 || logEvery < 1)
-        fail("train.checkpoint_every and train.log_every must be >= 1");
-    if (preciseBn < 0)
-        fail("train.precise_bn must be >= 0");
+    for (const auto& k : schema())
+        if (const std::string why = k.check(valueText(k.key, true)); !why.empty())
+            fail(why);
+    // What one key cannot say alone.
+    if (mChannels % 2 != 0)
+        fail("student.m_channels must be even, got " + std::to_string(mChannels));
+    if ((samplers().get(sampler, "sampler.kind").needsClustering ||
+         losses().get(loss, "loss.kind").needsClusters) &&
+        clustering <= 0)
+        fail("sampler.clustering must name a clustering (see `ssondo cluster`): sampler '" + sampler +
+             "' and loss '" + loss + "' together need one");
     if (embeddings <= 0 && dataset.empty())
         fail("name the teacher embeddings: data.embeddings = ID or data.dataset = NAME");
 }
@@ -333,7 +496,7 @@ std::string TrainConfig::toToml(bool withComments) const
             s << "\n[" << section << "]\n";
         }
         if (withComments)
-            s << "# " << f.doc << "\n";
+            s << "# " << keyInfo(fullKey(f))->help() << "\n";
         s << f.key << " = " << formatValue(*this, f) << "\n";
     }
     return s.str();

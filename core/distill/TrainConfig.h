@@ -1,10 +1,40 @@
 #pragma once
 
+#include "util/ChoiceTable.h"
+
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace ssondo {
+
+/// One key of the run config as users meet it: in TOML, `--set`, the CLI flags' help, the man
+/// page and the Train page's form, which is built from these. The field table in
+/// TrainConfig.cpp is the only place where keys, their documentation, allowed values and ranges
+/// are written down.
+struct ConfigKey
+{
+    enum class Type { Text, Real, Integer, Flag, List };
+    std::string key;     ///< "optim.lr" ("name" at the top level)
+    std::string section; ///< "optim" ("" at the top level)
+    std::string leaf;    ///< "lr"
+    std::string doc;     ///< what it means, with the reference value when there is one
+    Type type = Type::Text;
+    /// Allowed values (empty: any), read from the choice's own table each time (the student
+    /// registry can grow).
+    std::vector<ChoiceInfo> choices() const { return m_choices ? m_choices() : std::vector<ChoiceInfo>{}; }
+    std::optional<double> min, max; ///< numeric range
+    bool minOpen = false, maxOpen = false;
+    bool advanced = false; ///< folded away on the Train page
+    bool identity = true;  ///< part of the computation (in the run's hash)
+    /// doc, then the allowed values or the range: the CLI help and the TOML comment.
+    std::string help() const;
+    /// "" when `value` (as TOML writes it, strings unquoted) is allowed, else why not.
+    std::string check(const std::string& value) const;
+
+    std::vector<ChoiceInfo> (*m_choices)() = nullptr;
+};
 
 /// Everything that defines a distillation run. Defaults are the reference's (reference/SSONDO.md)
 /// where it has one. Read from TOML (every key documented, unknown keys rejected) and/or set
@@ -65,6 +95,11 @@ struct TrainConfig
     std::int64_t logEvery = 10;         ///< steps between train-loss points
     std::int64_t preciseBn =
         0; ///< training clips used to re-estimate BN statistics before validation (0: off)
+
+    /// Every key, in TOML order.
+    static const std::vector<ConfigKey>& schema();
+    /// The key named `key` ("optim.lr"), or nullptr.
+    static const ConfigKey* keyInfo(const std::string& key);
 
     /// Parses TOML text; throws InputError naming `where`, the key and what is wrong.
     static TrainConfig fromToml(const std::string& text, const std::string& where = "config");

@@ -7,6 +7,19 @@
 
 namespace ssondo {
 
+const ChoiceTable<Named<RunStatus>>& runStatuses()
+{
+    static const ChoiceTable<Named<RunStatus>> table(
+        "run status",
+        {{RunStatus::Created, "created", "recorded, not started yet"},
+         {RunStatus::Running, "running", "training"},
+         {RunStatus::Stopped, "stopped", "stopped at a checkpoint; the same command continues it"},
+         {RunStatus::Failed, "failed",
+          "ended with an error; the same command continues from the last checkpoint"},
+         {RunStatus::Done, "done", "trained for all its epochs"}});
+    return table;
+}
+
 namespace {
 
 constexpr const char* kSelect =
@@ -20,7 +33,7 @@ RunRecord readRun(const Statement& s)
     RunRecord r;
     r.id = s.columnInt(0);
     r.name = s.columnText(1);
-    r.status = s.columnText(2);
+    r.status = runStatuses().get(s.columnText(2), "run " + std::to_string(r.id)).value;
     r.embeddingSetId = s.columnInt(3);
     r.clusteringId = s.columnInt(4);
     r.teacher = s.columnText(5);
@@ -53,7 +66,7 @@ std::int64_t RunLog::create(const RunRecord& r)
         "seed, "
         "config_toml, config_hash, tags, notes, dir, backbone_params, head_params, created_at, updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)");
-    s.bind(1, r.name).bind(2, r.status.empty() ? std::string("created") : r.status);
+    s.bind(1, r.name).bind(2, runStatuses().nameOf(r.status));
     if (r.embeddingSetId > 0)
         s.bind(3, r.embeddingSetId);
     else
@@ -82,12 +95,11 @@ std::int64_t RunLog::create(const RunRecord& r)
 void RunLog::update(const RunRecord& r)
 {
     auto s = m_db.prepare(
-        "UPDATE runs SET name = ?2, status = COALESCE(NULLIF(?3, ''), status), message = ?4, dir = ?5, "
+        "UPDATE runs SET name = ?2, message = ?4, dir = ?5, "
         "backbone_params = ?6, head_params = ?7, "
         "started_at = NULLIF(?8, ''), finished_at = NULLIF(?9, ''), updated_at = ?10 WHERE id = ?1");
     s.bind(1, r.id)
         .bind(2, r.name)
-        .bind(3, r.status)
         .bind(4, r.message)
         .bind(5, r.dir)
         .bind(6, r.backboneParams)
@@ -98,15 +110,21 @@ void RunLog::update(const RunRecord& r)
         .run();
 }
 
-void RunLog::setStatus(std::int64_t id, const std::string& status, const std::string& message)
+void RunLog::setStatus(std::int64_t id, RunStatus status, const std::string& message)
 {
     const std::string now = utcNow();
-    const bool finished = status == "done" || status == "failed" || status == "stopped";
-    auto s = m_db.prepare(
-        "UPDATE runs SET status = ?2, message = ?3, updated_at = ?4, "
-        "started_at = CASE WHEN ?2 = 'running' AND started_at IS NULL THEN ?4 ELSE started_at END, "
-        "finished_at = CASE WHEN ?5 THEN ?4 ELSE NULL END WHERE id = ?1");
-    s.bind(1, id).bind(2, status).bind(3, message).bind(4, now).bind(5, std::int64_t(finished)).run();
+    const bool finished =
+        status == RunStatus::Done || status == RunStatus::Failed || status == RunStatus::Stopped;
+    auto s = m_db.prepare("UPDATE runs SET status = ?2, message = ?3, updated_at = ?4, "
+                          "started_at = CASE WHEN ?6 AND started_at IS NULL THEN ?4 ELSE started_at END, "
+                          "finished_at = CASE WHEN ?5 THEN ?4 ELSE NULL END WHERE id = ?1");
+    s.bind(1, id)
+        .bind(2, runStatuses().nameOf(status))
+        .bind(3, message)
+        .bind(4, now)
+        .bind(5, std::int64_t(finished))
+        .bind(6, std::int64_t(status == RunStatus::Running))
+        .run();
 }
 
 std::optional<RunRecord> RunLog::find(std::int64_t id)
@@ -137,8 +155,8 @@ std::vector<RunRecord> RunLog::list()
 std::optional<RunRecord> RunLog::resumable(const std::string& hash)
 {
     auto s = m_db.prepare(std::string(kSelect) +
-                          " WHERE config_hash = ?1 AND status != 'done' ORDER BY id DESC LIMIT 1");
-    s.bind(1, hash);
+                          " WHERE config_hash = ?1 AND status != ?2 ORDER BY id DESC LIMIT 1");
+    s.bind(1, hash).bind(2, runStatuses().nameOf(RunStatus::Done));
     if (s.step())
         return readRun(s);
     return std::nullopt;
@@ -242,12 +260,13 @@ std::vector<MetricPoint> RunLog::metrics(std::int64_t runId, const std::string& 
     return out;
 }
 
-std::vector<std::pair<std::int64_t, MetricPoint>> RunLog::metricsAfter(std::int64_t runId, std::int64_t afterRowid,
-                                                                       int limit)
+std::vector<std::pair<std::int64_t, MetricPoint>> RunLog::metricsAfter(std::int64_t runId,
+                                                                       std::int64_t afterRowid, int limit)
 {
     std::vector<std::pair<std::int64_t, MetricPoint>> out;
-    auto s = m_db.prepare("SELECT rowid, step, epoch, wall_time, name, value FROM metric_points WHERE run_id = ?1 "
-                          "AND rowid > ?2 ORDER BY rowid LIMIT ?3");
+    auto s =
+        m_db.prepare("SELECT rowid, step, epoch, wall_time, name, value FROM metric_points WHERE run_id = ?1 "
+                     "AND rowid > ?2 ORDER BY rowid LIMIT ?3");
     s.bind(1, runId).bind(2, afterRowid).bind(3, std::int64_t(limit));
     while (s.step())
         out.push_back({s.columnInt(0),

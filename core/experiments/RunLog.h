@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/ChoiceTable.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,11 +11,17 @@ namespace ssondo {
 
 class Database;
 
+/// Where a training run stands (the runs table's status column).
+enum class RunStatus { Created, Running, Stopped, Failed, Done };
+/// Names and meanings of the run statuses.
+const ChoiceTable<Named<RunStatus>>& runStatuses();
+
 /// A training run as recorded in the experiment log.
 struct RunRecord
 {
     std::int64_t id = 0;
-    std::string name, status;
+    std::string name;
+    RunStatus status = RunStatus::Created;
     std::int64_t embeddingSetId = 0, clusteringId = 0;
     std::string teacher, student, sampler, loss;
     std::int64_t seed = 0;
@@ -50,8 +58,8 @@ public:
     Database& database() { return m_db; }
 
     std::int64_t create(const RunRecord& r);
-    void update(const RunRecord& r); ///< status, message, dir, params, times (by id)
-    void setStatus(std::int64_t id, const std::string& status, const std::string& message = {});
+    void update(const RunRecord& r); ///< name, message, dir, params, times (by id); not the status
+    void setStatus(std::int64_t id, RunStatus status, const std::string& message = {});
     std::optional<RunRecord> find(std::int64_t id);
     RunRecord get(std::int64_t id); ///< throws InputError
     std::vector<RunRecord> list();
@@ -79,8 +87,8 @@ public:
     std::vector<MetricPoint> metrics(std::int64_t runId, const std::string& name = {});
     /// Points logged after the row `afterRowid` (0: from the start), with their row ids, in order:
     /// what a live view reads every few tens of milliseconds.
-    std::vector<std::pair<std::int64_t, MetricPoint>> metricsAfter(std::int64_t runId, std::int64_t afterRowid,
-                                                                   int limit = 200000);
+    std::vector<std::pair<std::int64_t, MetricPoint>>
+    metricsAfter(std::int64_t runId, std::int64_t afterRowid, int limit = 200000);
     /// Points of a run (a drop means a resumed run truncated its curve: re-read it).
     std::int64_t metricCount(std::int64_t runId);
 

@@ -255,6 +255,10 @@ ALTER TABLE embedding_sets ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 UPDATE embedding_sets SET state = 'empty', reason = 'no clip was embedded' WHERE done = 0 AND failed = rows;
 UPDATE embedding_sets SET state = 'extracting' WHERE done = 0 AND failed < rows;
 )SQL",
+        // v8: the training run a train job works on (the Train page stops the run it shows).
+        R"SQL(
+ALTER TABLE jobs ADD COLUMN run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL;
+)SQL",
     };
     return m;
 }

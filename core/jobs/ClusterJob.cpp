@@ -4,7 +4,7 @@
 #include "data/EmbeddingCatalog.h"
 #include "data/EmbeddingStore.h"
 #include "data/NpyFile.h"
-#include "jobs/JobLog.h"
+#include "experiments/JobLog.h"
 #include "util/Error.h"
 #include "util/ErrorText.h"
 #include "util/ProgressSink.h"
@@ -73,10 +73,10 @@ std::vector<ClusteringRecord> ClusterJob::run(Workspace& ws, const ClusterConfig
             out.push_back(r);
         }
     } catch (const std::exception& e) {
-        jobs.finish(jobId, "failed", errorText(e));
+        jobs.finish(jobId, JobState::Failed, errorText(e));
         throw;
     }
-    jobs.finish(jobId, stop.requested() ? "stopped" : "done",
+    jobs.finish(jobId, stop.requested() ? JobState::Stopped : JobState::Done,
                 std::to_string(out.size()) + " clustering(s) of " + std::to_string(rows.size()) + " clips");
     return out;
 }

@@ -4,9 +4,9 @@
 #include "data/EmbeddingCatalog.h"
 #include "data/EmbeddingStore.h"
 #include "experiments/Database.h"
+#include "experiments/JobLog.h"
 #include "experiments/RunLog.h"
 #include "jobs/ExtractJob.h"
-#include "jobs/JobLog.h"
 #include "jobs/StudentTeacher.h"
 #include "util/Error.h"
 #include "util/ErrorText.h"
@@ -154,7 +154,7 @@ EvaluateResult EvaluateJob::run(Workspace& ws, const EvaluateConfig& cfg, Progre
             const ExtractResult er = ExtractJob::run(ws, ex, sink, stop);
             if (er.stopped) {
                 res.stopped = true;
-                jobs.finish(jobId, "stopped", "stopped while embedding '" + ds.name + "'");
+                jobs.finish(jobId, JobState::Stopped, "stopped while embedding '" + ds.name + "'");
                 return res;
             }
             set = catalog.get(er.embeddingSetId);
@@ -210,7 +210,7 @@ EvaluateResult EvaluateJob::run(Workspace& ws, const EvaluateConfig& cfg, Progre
         res.probe = runLinearProbe(data, restrict(plan, rows), cfg.probe, &sink, &stop);
         if (stop.requested()) {
             res.stopped = true;
-            jobs.finish(jobId, "stopped", "stopped during the probe");
+            jobs.finish(jobId, JobState::Stopped, "stopped during the probe");
             return res;
         }
 
@@ -274,9 +274,9 @@ EvaluateResult EvaluateJob::run(Workspace& ws, const EvaluateConfig& cfg, Progre
             std::snprintf(msg, sizeof msg, ", %.1f%% of teacher", *res.pctOfTeacher);
             summary += msg;
         }
-        jobs.finish(jobId, "done", summary);
+        jobs.finish(jobId, JobState::Done, summary);
     } catch (const std::exception& e) {
-        jobs.finish(jobId, "failed", errorText(e));
+        jobs.finish(jobId, JobState::Failed, errorText(e));
         throw;
     }
     return res;

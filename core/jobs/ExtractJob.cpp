@@ -4,7 +4,7 @@
 #include "data/DatasetCatalog.h"
 #include "data/EmbeddingCatalog.h"
 #include "data/EmbeddingStore.h"
-#include "jobs/JobLog.h"
+#include "experiments/JobLog.h"
 #include "util/AtomicFile.h"
 #include "util/BoundedQueue.h"
 #include "util/Device.h"
@@ -134,7 +134,7 @@ private:
     void keep(const Loaded& clip, const at::Tensor& embeddings);
     void fail(std::int64_t row, const std::string& why);
     void report(bool force);
-    void writeProgress(const std::string& state, double rate) const;
+    void writeProgress(JobState state, double rate) const;
     void recordFailure(const std::string& why);
     ExtractResult finish();
     const std::string& clipPath(std::int64_t row) const
@@ -277,7 +277,7 @@ void Extraction::report(bool force)
         return;
     m_store->flush();
     if (m_sharded) {
-        writeProgress("running", rate());
+        writeProgress(JobState::Running, rate());
     } else {
         m_catalog.updateCounts(m_setId, done, m_failed);
         m_jobs.progress(m_jobId, done + m_failed, m_store->rows(), rate());
@@ -285,11 +285,11 @@ void Extraction::report(bool force)
     m_lastFlush = Clock::now();
 }
 
-void Extraction::writeProgress(const std::string& state, double clipsPerSecond) const
+void Extraction::writeProgress(JobState state, double clipsPerSecond) const
 {
     const nlohmann::json j{{"shard", m_cfg.shardIndex},
                            {"shards", m_cfg.shardCount},
-                           {"state", state},
+                           {"state", jobStates().nameOf(state)},
                            {"rows", m_store->rows()},
                            {"done", m_store->count(EmbeddingStore::RowState::Done)},
                            {"failed", m_store->count(EmbeddingStore::RowState::Failed)},
@@ -358,8 +358,7 @@ void Extraction::decode(const std::vector<std::int64_t>& todo, std::atomic<std::
 /// Decoding on worker threads, the teacher on this one, in batches of about batchSize segments.
 void Extraction::embedWithModel(const std::vector<std::int64_t>& todo)
 {
-    const int workers =
-        m_cfg.workers > 0 ? m_cfg.workers : std::max(1, logicalCores() - 1);
+    const int workers = m_cfg.workers > 0 ? m_cfg.workers : std::max(1, logicalCores() - 1);
     const std::size_t ahead = std::size_t(4 * workers + m_cfg.batchSize);
     BoundedQueue<Loaded> queue(ahead);
     Lookahead window(ahead);
@@ -494,7 +493,7 @@ void Extraction::recordFailure(const std::string& why)
     m_store->flush();
     const std::int64_t done = m_store->count(EmbeddingStore::RowState::Done);
     if (m_sharded) {
-        writeProgress("failed", 0.0);
+        writeProgress(JobState::Failed, 0.0);
         return;
     }
     m_catalog.updateCounts(m_setId, done, m_store->count(EmbeddingStore::RowState::Failed));
@@ -502,7 +501,7 @@ void Extraction::recordFailure(const std::string& why)
         m_catalog.setState(m_setId, EmbeddingSetState::Failed, why);
     else
         m_catalog.setState(m_setId, EmbeddingSetState::Ready, "");
-    m_jobs.finish(m_jobId, "failed", why);
+    m_jobs.finish(m_jobId, JobState::Failed, why);
 }
 
 ExtractResult Extraction::finish()
@@ -513,7 +512,7 @@ ExtractResult Extraction::finish()
     m_res.stopped = m_stop.requested() && !m_store->complete();
     m_res.seconds = std::chrono::duration<double>(Clock::now() - m_t0).count();
     if (m_sharded) {
-        writeProgress(m_res.stopped ? "stopped" : "done",
+        writeProgress(m_res.stopped ? JobState::Stopped : JobState::Done,
                       m_res.seconds > 0 ? double(m_processed) / m_res.seconds : 0.0);
         return m_res;
     }
@@ -530,7 +529,7 @@ ExtractResult Extraction::finish()
                        "or training",
                        m_folder);
     }
-    m_jobs.finish(m_jobId, m_res.stopped ? "stopped" : "done",
+    m_jobs.finish(m_jobId, m_res.stopped ? JobState::Stopped : JobState::Done,
                   std::to_string(m_res.done) + " of " + std::to_string(m_res.rows) + " clips embedded, " +
                       std::to_string(m_res.failed) + " failed");
     return m_res;

@@ -3,8 +3,8 @@
 #include "data/DatasetCatalog.h"
 #include "data/EmbeddingCatalog.h"
 #include "data/EmbeddingStore.h"
+#include "experiments/JobLog.h"
 #include "jobs/ExtractJob.h"
-#include "jobs/JobLog.h"
 #include "util/Error.h"
 #include "util/ProgressSink.h"
 #include "workspace/Workspace.h"
@@ -143,7 +143,7 @@ ExtractResult ExtractJob::merge(Workspace& ws, const ExtractConfig& cfg, int sha
                                 " shards; " + std::to_string(res.done) + " of " + std::to_string(res.rows) +
                                 " clips embedded, " + std::to_string(res.failed) + " failed";
     jobs.progress(jobId, res.done + res.failed, res.rows, std::nullopt);
-    jobs.finish(jobId, res.stopped ? "stopped" : "done", summary);
+    jobs.finish(jobId, res.stopped ? JobState::Stopped : JobState::Done, summary);
     for (const auto& s : res.incompleteShards)
         sink.warning("not merged yet: " + s, rel);
     if (res.incompleteShards.empty() && !keepParts) {

@@ -5,7 +5,7 @@
 #include "data/EmbeddingCatalog.h"
 #include "data/EmbeddingStore.h"
 #include "data/NpyFile.h"
-#include "jobs/JobLog.h"
+#include "experiments/JobLog.h"
 #include "util/Error.h"
 #include "util/ErrorText.h"
 #include "util/Hash.h"
@@ -59,7 +59,7 @@ MapRecord MapJob::run(Workspace& ws, const MapConfig& cfg, ProgressSink& sink, c
             const at::Tensor x = clusteringView(store->rowsAt(rows), cfg.normalize);
             const TsneResult r = tsne2d(x, o, &sink, &stop);
             if (stop.requested()) {
-                jobs.finish(jobId, "stopped",
+                jobs.finish(jobId, JobState::Stopped,
                             "stopped after " + std::to_string(r.iterationsRun) + " iterations");
                 return {};
             }
@@ -86,10 +86,10 @@ MapRecord MapJob::run(Workspace& ws, const MapConfig& cfg, ProgressSink& sink, c
         NpyFile::write(tmp.string(), {store->rows(), 2}, full.contiguous().data_ptr<float>());
         fs::rename(tmp, file);
         rec.id = ClusteringCatalog(db).addMap(rec);
-        jobs.finish(jobId, "done", std::to_string(rec.rows) + " points, " + cfg.method);
+        jobs.finish(jobId, JobState::Done, std::to_string(rec.rows) + " points, " + cfg.method);
         return rec;
     } catch (const std::exception& e) {
-        jobs.finish(jobId, "failed", errorText(e));
+        jobs.finish(jobId, JobState::Failed, errorText(e));
         throw;
     }
 }

@@ -8,7 +8,7 @@
 #include "distill/DataPipeline.h"
 #include "eval/Agreement.h"
 #include "eval/ModelProfile.h"
-#include "jobs/JobLog.h"
+#include "experiments/JobLog.h"
 #include "jobs/RunModels.h"
 #include "jobs/TrainJob.h"
 #include "teachers/Teacher.h"
@@ -101,8 +101,7 @@ AgreementRecord agreementOf(Workspace& ws, RunModels& m, const ProfileConfig& cf
     if (split.val.size() < 2)
         throw InputError("run " + std::to_string(m.run.id) + " held out " + std::to_string(split.val.size()) +
                          " clip(s); agreement needs at least 2 (train with a larger val_fraction)");
-    const int workers =
-        cfg.workers > 0 ? cfg.workers : std::max(1, logicalCores() - 1);
+    const int workers = cfg.workers > 0 ? cfg.workers : std::max(1, logicalCores() - 1);
     DataPipeline pipeline({paths, store.get(), nullptr, m.config.clipSeconds}, LogMelOptions{}, workers,
                           &sink);
     std::vector<std::vector<std::int64_t>> batches;
@@ -163,9 +162,9 @@ ProfileResult ProfileJob::run(Workspace& ws, const ProfileConfig& cfg, ProgressS
             res.teacher = profileTeacher(cfg.teacherFile, cfg, sink);
             res.teacher->id = log.addProfile(*res.teacher);
         }
-        jobs.finish(jobId, stop.requested() ? "stopped" : "done", "profiled " + target);
+        jobs.finish(jobId, stop.requested() ? JobState::Stopped : JobState::Done, "profiled " + target);
     } catch (const std::exception& e) {
-        jobs.finish(jobId, stop.requested() ? "stopped" : "failed", errorText(e));
+        jobs.finish(jobId, stop.requested() ? JobState::Stopped : JobState::Failed, errorText(e));
         throw;
     }
     return res;

@@ -1,5 +1,7 @@
 #include "slurm/Slurm.h"
 
+#include "experiments/JobLog.h"
+
 #include "experiments/Database.h"
 #include "util/Error.h"
 
@@ -382,7 +384,7 @@ SlurmProgress SlurmCatalog::progress(const SlurmJobRecord& r, const std::string&
             p.done += j.value("done", std::int64_t(0)) + j.value("failed", std::int64_t(0));
             p.total += j.value("rows", std::int64_t(0));
             p.rate += j.value("clips_per_s", 0.0);
-            if (j.value("state", std::string()) != "running")
+            if (j.value("state", std::string()) != jobStates().nameOf(JobState::Running))
                 ++finished;
         } catch (const std::exception&) {
             // being replaced: the next poll reads it

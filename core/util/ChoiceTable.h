@@ -10,6 +10,14 @@
 
 namespace ssondo {
 
+/// A value of a choice as users see it: what the config schema, the CLI help, the TOML comments
+/// and the GUI's combo boxes show.
+struct ChoiceInfo
+{
+    std::string name;
+    std::string description;
+};
+
 /// An entry of a table of named values of an enum: the value, the name users type and the
 /// database stores, and one sentence saying what it means.
 template <typename E> struct Named
@@ -75,6 +83,14 @@ public:
         std::string out;
         for (const Entry& e : m_entries)
             out += (out.empty() ? "" : std::string(separator)) + std::string(e.name);
+        return out;
+    }
+    /// Names and descriptions, in order.
+    std::vector<ChoiceInfo> infos() const
+    {
+        std::vector<ChoiceInfo> out;
+        for (const Entry& e : m_entries)
+            out.push_back({std::string(e.name), std::string(e.description)});
         return out;
     }
     /// One line per value, "name: description", each prefixed by `indent`.

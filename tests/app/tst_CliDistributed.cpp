@@ -9,9 +9,9 @@
 #include "data/EmbeddingStore.h"
 #include "distill/Checkpoint.h"
 #include "experiments/Database.h"
+#include "experiments/JobLog.h"
 #include "experiments/RunLog.h"
 #include "jobs/ExtractJob.h"
-#include "jobs/JobLog.h"
 #include "students/MappingHead.h"
 #include "students/StudentRegistry.h"
 #include "workspace/Workspace.h"
@@ -192,9 +192,10 @@ void tst_CliDistributed::twoRanksMatchOneProcess()
     const double diff = (a - b).abs().max().item<double>() / scale;
     const double control = (a - c).abs().max().item<double>() / scale;
     const double rounding = (a - r).abs().max().item<double>() / scale;
-    qInfo("max |1 process - 2 ranks| / max |w| = %.3g (at %s); the same process on %d thread(s): %.3g; another "
-          "batch size: %.3g",
-          diff, worst((a - b).abs()).c_str(), threads, rounding, control);
+    qInfo(
+        "max |1 process - 2 ranks| / max |w| = %.3g (at %s); the same process on %d thread(s): %.3g; another "
+        "batch size: %.3g",
+        diff, worst((a - b).abs()).c_str(), threads, rounding, control);
     // Two ranks round differently from one process (sums split across ranks, synchronised batch
     // norm in double, other batch shapes per kernel): the same kind of perturbation as another
     // thread count, of a few units of roundoff per operation. Both grow alike through the steps;
@@ -202,7 +203,8 @@ void tst_CliDistributed::twoRanksMatchOneProcess()
     // happens to take the same paths) allows for the different sources. Any real difference
     // (another batch, a rank training on the wrong share) is of the control's size, 0.2.
     const double tolerance = std::max(2e-5, 20 * rounding);
-    QVERIFY2(diff < tolerance, qPrintable(QString("2 ranks differ from 1 process by %1 > %2").arg(diff).arg(tolerance)));
+    QVERIFY2(diff < tolerance,
+             qPrintable(QString("2 ranks differ from 1 process by %1 > %2").arg(diff).arg(tolerance)));
     QVERIFY2(control > 100 * diff, "the control run should differ far more than the two-rank run");
     // Validation over the ranks' shares sums to the one-process figures.
     QVERIFY(std::abs(two["val_cosine"].toDouble() - one["val_cosine"].toDouble()) < 1e-4);
@@ -216,7 +218,8 @@ void tst_CliDistributed::twoRanksMatchOneProcess()
         trainJobs += j.kind == "train";
     QCOMPARE(trainJobs, 4);
     QCOMPARE(runs.metricCount(two["run"].toInt()), runs.metricCount(one["run"].toInt()));
-    QCOMPARE(QString::fromStdString(runs.get(two["run"].toInt()).status), QString("done"));
+    QCOMPARE(QString::fromStdString(runStatuses().nameOf(runs.get(two["run"].toInt()).status)),
+             QString("done"));
 }
 
 void tst_CliDistributed::twoRanksStopAndResumeTogether()
@@ -251,14 +254,14 @@ void tst_CliDistributed::twoRanksStopAndResumeTogether()
         auto ws = Workspace::open(m_ws.toStdString(), true);
         const RunRecord r = RunLog(ws->database()).list().back();
         QCOMPARE(r.name, std::string("stopped-pair"));
-        QCOMPARE(r.status, std::string("stopped"));
+        QCOMPARE(runStatuses().nameOf(r.status), std::string("stopped"));
         runId = r.id;
     }
     QByteArray out, err;
     QCOMPARE(run(args, &out, &err), 0);
     auto ws = Workspace::open(m_ws.toStdString(), true);
     RunLog runs(ws->database());
-    QCOMPARE(runs.get(runId).status, std::string("done"));
+    QCOMPARE(runStatuses().nameOf(runs.get(runId).status), std::string("done"));
     // The same curve as the one-process run "single" (same config), each step once.
     std::int64_t single = 0;
     for (const auto& r : runs.list())

@@ -130,7 +130,7 @@ void tst_CliTrain::sigtermStopsCleanly()
     QCOMPARE(p.exitCode(), 128 + SIGTERM);
     auto w = Workspace::open(ws.toStdString(), true);
     const RunRecord r = RunLog(w->database()).list().back();
-    QCOMPARE(r.status, std::string("stopped"));
+    QCOMPARE(runStatuses().nameOf(r.status), std::string("stopped"));
     QVERIFY(std::filesystem::exists(std::filesystem::path(w->dir()) / r.dir / "checkpoint.pt"));
 }
 
@@ -152,7 +152,7 @@ void tst_CliTrain::killNineResumesOnSameCurve()
     QCOMPARE(p.exitStatus(), QProcess::CrashExit);
     {
         auto w = Workspace::open(ws.toStdString(), true);
-        QCOMPARE(RunLog(w->database()).list().back().status,
+        QCOMPARE(runStatuses().nameOf(RunLog(w->database()).list().back().status),
                  std::string("running")); // it had no chance to say
         // The database survived the kill intact.
         auto check = w->database().prepare("PRAGMA integrity_check");
@@ -163,7 +163,7 @@ void tst_CliTrain::killNineResumesOnSameCurve()
     auto w = Workspace::open(ws.toStdString(), true);
     const auto runs = RunLog(w->database()).list();
     QCOMPARE(runs.size(), size_t(1)); // resumed, not a new run
-    QCOMPARE(runs[0].status, std::string("done"));
+    QCOMPARE(runStatuses().nameOf(runs[0].status), std::string("done"));
     const auto got = curve(ws, runs[0].id);
     QCOMPARE(got.size(), expected.size()); // points after the checkpoint were redone, not duplicated
     for (size_t i = 0; i < got.size(); ++i) {
@@ -236,7 +236,7 @@ void tst_CliTrain::fullDiskIsReported()
     QVERIFY(!files.contains("checkpoint.pt"));
     {
         auto w = Workspace::open(ws.toStdString(), true);
-        QCOMPARE(RunLog(w->database()).get(1).status, std::string("failed"));
+        QCOMPARE(runStatuses().nameOf(RunLog(w->database()).get(1).status), std::string("failed"));
         auto check = w->database().prepare("PRAGMA integrity_check");
         QVERIFY(check.step());
         QCOMPARE(check.columnText(0), std::string("ok"));
@@ -244,7 +244,7 @@ void tst_CliTrain::fullDiskIsReported()
     QByteArray err2;
     QVERIFY2(run(args, &err2) == 0, err2.constData());
     auto w = Workspace::open(ws.toStdString(), true);
-    QCOMPARE(RunLog(w->database()).get(1).status, std::string("done"));
+    QCOMPARE(runStatuses().nameOf(RunLog(w->database()).get(1).status), std::string("done"));
     QVERIFY(QFileInfo(ws + "/runs/1/checkpoint.pt").size() > 20000 * 1024);
 }
 

@@ -189,7 +189,7 @@ void tst_KillTrials::tenKillsTenResumes()
         auto w2 = Workspace::open(m_ws.toStdString(), true);
         const RunRecord done = RunLog(w2->database()).list().back();
         QCOMPARE(QString::fromStdString(done.name), QString("trial-%1").arg(trial));
-        QCOMPARE(done.status, std::string("done"));
+        QCOMPARE(runStatuses().nameOf(done.status), std::string("done"));
         const auto got = curve(done.id);
         QCOMPARE(got.size(), expected.size());
         for (std::size_t i = 0; i < got.size(); ++i) {

@@ -9,7 +9,7 @@
 #include "data/DatasetCatalog.h"
 #include "data/DatasetScanner.h"
 #include "data/DemoDataset.h"
-#include "jobs/JobLog.h"
+#include "experiments/JobLog.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobsDock.h"
 #include "models/ClipTableModel.h"
@@ -151,7 +151,7 @@ void tst_MainWindow::runsCliJob()
     // The job recorded itself and the Data page lists the new dataset.
     QTRY_VERIFY(w.jobsDock()->model()->rowCount() > 0);
     QCOMPARE(w.jobsDock()->model()->job(0)->kind, std::string("scan"));
-    QCOMPARE(w.jobsDock()->model()->job(0)->state, std::string("done"));
+    QCOMPARE(jobStates().nameOf(w.jobsDock()->model()->job(0)->state), std::string("done"));
     auto* combo = w.page("data")->findChild<QComboBox*>("datasetCombo");
     QTRY_VERIFY(combo->findText("fromgui") >= 0);
 }

@@ -2,7 +2,7 @@
 #include "jobs/ProgressBarDelegate.h"
 
 #include "WorkspaceController.h"
-#include "jobs/JobLog.h"
+#include "experiments/JobLog.h"
 #include "jobs/JobRunner.h"
 #include "jobs/SlurmJobsView.h"
 #include "models/JobTableModel.h"
@@ -105,7 +105,7 @@ int JobsDock::runningCount() const
 {
     int n = 0;
     for (int r = 0; r < m_model->rowCount(); ++r)
-        n += m_model->job(r)->state == "running";
+        n += m_model->job(r)->state == JobState::Running;
     return n;
 }
 
@@ -121,9 +121,9 @@ void JobsDock::refresh()
             // shown failed (the window only reads the workspace; the next job started here records it).
             const std::string host = QSysInfo::machineHostName().toStdString();
             for (auto& j : jobs)
-                if (j.state == "running" && j.slurmJobId.empty() && j.host == host && j.pid > 0 &&
+                if (j.state == JobState::Running && j.slurmJobId.empty() && j.host == host && j.pid > 0 &&
                     ::kill(pid_t(j.pid), 0) != 0 && errno == ESRCH) {
-                    j.state = "failed";
+                    j.state = JobState::Failed;
                     j.message = "the job's process ended without reporting (crashed or killed)";
                 }
         } catch (const std::exception& e) {
@@ -160,16 +160,17 @@ JobRunner* JobsDock::runCommand(const QStringList& args)
 void JobsDock::showSelected()
 {
     const JobRecord* j = m_model->job(m_view->currentIndex().row());
-    m_stop->setEnabled(j && j->state == "running");
+    m_stop->setEnabled(j && j->state == JobState::Running);
     m_copy->setEnabled(j != nullptr);
-    m_resume->setEnabled(j && (j->state == "stopped" || j->state == "failed") && !j->command.empty());
+    m_resume->setEnabled(j && (j->state == JobState::Stopped || j->state == JobState::Failed) &&
+                         !j->command.empty());
     if (!j) {
         m_log->clear();
         return;
     }
     QString text = QStringLiteral("$ %1\n").arg(QString::fromStdString(j->command));
     text += tr("state: %1   host: %2   pid: %3\n")
-                .arg(QString::fromStdString(j->state), QString::fromStdString(j->host))
+                .arg(QString::fromStdString(jobStates().nameOf(j->state)), QString::fromStdString(j->host))
                 .arg(j->pid);
     if (!j->message.empty())
         text += QStringLiteral("\n%1\n").arg(QString::fromStdString(j->message));
@@ -184,8 +185,22 @@ void JobsDock::showSelected()
 
 void JobsDock::stopSelected()
 {
-    const JobRecord* j = m_model->job(m_view->currentIndex().row());
-    if (!j || j->state != "running")
+    if (const JobRecord* j = m_model->job(m_view->currentIndex().row()))
+        stopJob(j->id);
+}
+
+void JobsDock::stopJob(qint64 id)
+{
+    std::optional<JobRecord> record;
+    try {
+        if (Workspace* ws = m_controller->workspace())
+            record = JobLog(ws->database()).get(id);
+    } catch (const std::exception& e) {
+        Q_EMIT statusMessage(QString::fromUtf8(e.what()));
+        return;
+    }
+    const JobRecord* j = record ? &*record : nullptr;
+    if (!j || j->state != JobState::Running)
         return;
     if (JobRunner* r = m_runnersByPid.value(j->pid)) {
         r->stop();

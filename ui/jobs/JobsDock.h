@@ -41,6 +41,9 @@ public:
     /// Arguments to run a recorded command again through runCommand(): the program, the workspace
     /// and --json flags are dropped (the runner adds its own).
     static QStringList rerunArguments(const QString& command);
+    /// Stops job `id`: through its runner when this window started it, else SIGTERM to its process
+    /// on this host (it saves and exits); a job of another host is reported, not touched.
+    void stopJob(qint64 id);
 
 Q_SIGNALS:
     void jobFinished(bool ok, const QString& message);

@@ -70,19 +70,23 @@ static double secondsBetween(const std::string& from, const std::string& to)
     return double(a.msecsTo(b)) / 1000.0;
 }
 
-static QString stateText(const std::string& s)
+/// The state as shown, translated (the names are jobStates()'s; the compiler checks the switch
+/// covers every state).
+static QString stateText(JobState s)
 {
-    if (s == "running")
+    switch (s) {
+    case JobState::Running:
         return JobTableModel::tr("running");
-    if (s == "done")
+    case JobState::Done:
         return JobTableModel::tr("done");
-    if (s == "failed")
+    case JobState::Failed:
         return JobTableModel::tr("failed");
-    if (s == "stopped")
+    case JobState::Stopped:
         return JobTableModel::tr("stopped");
-    if (s == "queued")
+    case JobState::Queued:
         return JobTableModel::tr("queued");
-    return QString::fromStdString(s);
+    }
+    return QString::fromStdString(jobStates().nameOf(s));
 }
 
 QVariant JobTableModel::data(const QModelIndex& index, int role) const
@@ -106,11 +110,12 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const
         case Rate:
             return j->rate ? QString::number(*j->rate, 'f', 1) + tr("/s") : QString();
         case Elapsed:
-            return duration(secondsBetween(j->startedAt, j->state == "running"   ? std::string()
-                                                         : j->finishedAt.empty() ? j->updatedAt
-                                                                                 : j->finishedAt));
+            return duration(secondsBetween(j->startedAt, j->state == JobState::Running ? std::string()
+                                                         : j->finishedAt.empty()       ? j->updatedAt
+                                                                                       : j->finishedAt));
         case Eta:
-            if (j->state == "running" && j->rate && *j->rate > 0 && j->total > 0 && j->done < j->total)
+            if (j->state == JobState::Running && j->rate && *j->rate > 0 && j->total > 0 &&
+                j->done < j->total)
                 return duration(double(j->total - j->done) / *j->rate);
             return {};
         case Started:
@@ -124,7 +129,7 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const
         }
     }
     if (role == Qt::UserRole && index.column() == Progress) {
-        if (j->state == "done")
+        if (j->state == JobState::Done)
             return 1.0;
         return j->total > 0 ? double(j->done) / double(j->total) : -1.0;
     }
@@ -132,11 +137,11 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const
         return QStringLiteral("%1\n%2").arg(QString::fromStdString(j->command),
                                             QString::fromStdString(j->message));
     if (role == Qt::ForegroundRole && index.column() == State) {
-        if (j->state == "failed")
+        if (j->state == JobState::Failed)
             return QBrush(QColor(0xc0, 0x20, 0x20));
-        if (j->state == "running")
+        if (j->state == JobState::Running)
             return QBrush(QColor(0x20, 0x60, 0xc0));
-        if (j->state == "done")
+        if (j->state == JobState::Done)
             return QBrush(QColor(0x20, 0x80, 0x30));
     }
     return {};

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "jobs/JobLog.h"
+#include "experiments/JobLog.h"
 
 #include <QAbstractTableModel>
 

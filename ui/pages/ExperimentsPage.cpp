@@ -281,7 +281,7 @@ void ExperimentsPage::fillRuns()
                 QString::fromStdString(run.teacher).section(QLatin1Char(':'), 0, 0).left(40);
             m_runs->setItem(r, CId, item(QString::number(run.id), qlonglong(run.id)));
             m_runs->setItem(r, CName, item(QString::fromStdString(run.name)));
-            m_runs->setItem(r, CStatus, item(QString::fromStdString(run.status)));
+            m_runs->setItem(r, CStatus, item(QString::fromStdString(runStatuses().nameOf(run.status))));
             m_runs->setItem(r, CTeacher, item(teacher));
             m_runs->setItem(r, CStudent, item(QString::fromStdString(run.student)));
             m_runs->setItem(

@@ -1,11 +1,14 @@
 #include "pages/TrainPage.h"
 
+#include "pages/ConfigForm.h"
+
 #include "WorkspaceController.h"
 #include "clustering/ClusteringCatalog.h"
+#include "data/DatasetCatalog.h"
 #include "data/EmbeddingCatalog.h"
 #include "distill/TrainConfig.h"
+#include "experiments/JobLog.h"
 #include "experiments/RunLog.h"
-#include "jobs/JobLog.h"
 #include "models/JobTableModel.h"
 #include "plots/CurvePlot.h"
 #include "plots/HistogramPlot.h"
@@ -35,6 +38,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <fstream>
 
@@ -54,12 +58,16 @@ QComboBox* combo(QWidget* parent, const QStringList& items)
 TrainPage::TrainPage(WorkspaceController* controller, QWidget* parent)
     : Page(controller, parent), m_timer(new QTimer(this))
 {
-    auto* formWidget = new QWidget(this);
-    buildForm(formWidget);
+    // The actions stay on screen; the form scrolls under them.
     auto* scroll = new QScrollArea(this);
-    scroll->setWidget(formWidget);
+    scroll->setWidget(buildForm());
     scroll->setWidgetResizable(true);
-    scroll->setMinimumWidth(360);
+    scroll->setMinimumWidth(380);
+    auto* left = new QWidget(this);
+    auto* ll = new QVBoxLayout(left);
+    ll->setContentsMargins(0, 0, 0, 0);
+    ll->addWidget(buildActions());
+    ll->addWidget(scroll, 1);
 
     m_runs = new QComboBox(this);
     m_runs->setMinimumWidth(260);
@@ -97,15 +105,25 @@ TrainPage::TrainPage(WorkspaceController* controller, QWidget* parent)
     plots->addWidget(m_losses);
     plots->addWidget(m_cosine);
     plots->addWidget(m_clusters);
+    // Until a run is shown: what to do, instead of empty axes.
+    m_empty = new QLabel(tr("No run yet: choose the teacher embeddings and press <b>Start</b>. "
+                            "A run started from a terminal or a cluster shows here too."),
+                         this);
+    m_empty->setObjectName(QStringLiteral("trainEmptyState"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setStyleSheet(QStringLiteral("color: #555; font-size: 15px; padding: 40px"));
     auto* right = new QWidget(this);
     auto* rl = new QVBoxLayout(right);
     rl->setContentsMargins(0, 0, 0, 0);
     rl->addLayout(controls);
     rl->addWidget(m_progress);
+    rl->addWidget(m_empty, 1);
     rl->addWidget(plots, 1);
+    m_plots = plots;
 
     auto* split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(scroll);
+    split->addWidget(left);
     split->addWidget(right);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 5);
@@ -145,125 +163,68 @@ TrainPage::TrainPage(WorkspaceController* controller, QWidget* parent)
     });
     m_timer->start();
     setConfig(TrainConfig{});
+    showEmptyState(true);
 }
 
 TrainPage::~TrainPage() = default;
 
-void TrainPage::buildForm(QWidget* w)
+QWidget* TrainPage::buildForm()
 {
+    auto* w = new QWidget(this);
     auto* layout = new QVBoxLayout(w);
-    auto group = [&](const QString& title) {
-        auto* box = new QGroupBox(title, w);
-        auto* f = new QFormLayout(box);
-        layout->addWidget(box);
-        return f;
-    };
-    auto* data = group(tr("Teacher embeddings"));
-    m_embeddings = new QComboBox(w);
-    m_clustering = new QComboBox(w);
-    m_clipSeconds = new QDoubleSpinBox(w);
-    m_clipSeconds->setRange(1, 60);
-    m_clipSeconds->setSuffix(tr(" s"));
-    data->addRow(tr("Embedding set"), m_embeddings);
-    data->addRow(tr("Clustering"), m_clustering);
-    data->addRow(tr("Clip length"), m_clipSeconds);
-    auto* student = group(tr("Student and mapping head"));
-    m_arch = combo(w, {"mn10", "dymn10", "eres2net"});
-    m_width = new QDoubleSpinBox(w);
-    m_width->setRange(0.1, 4);
-    m_width->setSingleStep(0.1);
-    m_mChannels = new QSpinBox(w);
-    m_mChannels->setRange(4, 256);
-    m_headHidden = new QSpinBox(w);
-    m_headHidden->setRange(16, 8192);
-    m_headDropout = new QDoubleSpinBox(w);
-    m_headDropout->setRange(0, 0.9);
-    m_headDropout->setSingleStep(0.05);
-    student->addRow(tr("Architecture"), m_arch);
-    student->addRow(tr("Width"), m_width);
-    student->addRow(tr("ERes2Net channels"), m_mChannels);
-    student->addRow(tr("Head hidden units"), m_headHidden);
-    student->addRow(tr("Head dropout"), m_headDropout);
-    auto* loss = group(tr("Loss and sampling"));
-    m_loss = combo(w, {"cosine", "mse", "l1", "kl", "clap", "cluster_contrastive"});
-    m_temperature = new QDoubleSpinBox(w);
-    m_temperature->setRange(0.001, 10);
-    m_temperature->setDecimals(3);
-    m_sampler = combo(w, {"uniform", "balanced"});
-    loss->addRow(tr("Loss"), m_loss);
-    loss->addRow(tr("Temperature"), m_temperature);
-    loss->addRow(tr("Sampler"), m_sampler);
-    auto* optim = group(tr("Optimisation"));
-    m_optimizer = combo(w, {"adam", "adamw", "sgd"});
-    m_lr = new QLineEdit(w);
-    m_weightDecay = new QLineEdit(w);
-    m_schedule = combo(w, {"reference", "cosine", "constant"});
-    m_warmup = new QDoubleSpinBox(w);
-    m_warmup->setRange(0, 1000);
-    m_epochs = new QSpinBox(w);
-    m_epochs->setRange(1, 100000);
-    m_batch = new QSpinBox(w);
-    m_batch->setRange(1, 4096);
-    m_samplesPerEpoch = new QSpinBox(w);
-    m_samplesPerEpoch->setRange(0, 100000000);
-    m_samplesPerEpoch->setSpecialValueText(tr("one pass"));
-    optim->addRow(tr("Optimizer"), m_optimizer);
-    optim->addRow(tr("Learning rate"), m_lr);
-    optim->addRow(tr("Weight decay"), m_weightDecay);
-    optim->addRow(tr("Schedule"), m_schedule);
-    optim->addRow(tr("Warm-up epochs"), m_warmup);
-    optim->addRow(tr("Epochs"), m_epochs);
-    optim->addRow(tr("Batch size"), m_batch);
-    optim->addRow(tr("Clips per epoch"), m_samplesPerEpoch);
-    auto* other = group(tr("Augmentation and run"));
-    m_mixup = new QDoubleSpinBox(w);
-    m_mixup->setRange(0, 10);
-    m_specAugment = new QCheckBox(tr("SpecAugment"), w);
-    m_seed = new QSpinBox(w);
-    m_seed->setRange(0, 1 << 30);
-    m_device = combo(w, {"auto", "cpu", "cuda"});
-    m_name = new QLineEdit(w);
-    m_name->setPlaceholderText(tr("generated"));
-    m_tags = new QLineEdit(w);
-    m_tags->setPlaceholderText(tr("comma-separated"));
-    other->addRow(tr("Mixup alpha"), m_mixup);
-    other->addRow(QString(), m_specAugment);
-    other->addRow(tr("Seed"), m_seed);
-    other->addRow(tr("Device"), m_device);
-    other->addRow(tr("Run name"), m_name);
-    other->addRow(tr("Tags"), m_tags);
+    m_form = new ConfigForm(w);
+    m_form->setObjectName(QStringLiteral("trainConfigForm"));
+    layout->addWidget(m_form);
+    layout->addStretch(1);
+    connect(m_form, &ConfigForm::changed, this, [this](const QString& key) {
+        if (key == QStringLiteral("data.clip_seconds") && !m_adaptingClip)
+            m_clipChosenByUser = true;
+        if (key == QStringLiteral("data.embeddings")) {
+            fillSources();
+            adaptClipLength();
+        }
+        updateCommand();
+    });
+    return w;
+}
 
-    m_error = new QLabel(w);
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #b00020"));
-    m_commandView = new QPlainTextEdit(w);
-    m_commandView->setReadOnly(true);
-    m_commandView->setMaximumHeight(90);
-    m_commandView->setObjectName(QStringLiteral("trainCommand"));
+/// Start and the other actions, the equivalent command and what is wrong, above the form.
+QWidget* TrainPage::buildActions()
+{
+    auto* w = new QWidget(this);
+    auto* layout = new QVBoxLayout(w);
+    layout->setContentsMargins(0, 0, 0, 0);
     m_start = new QPushButton(tr("Start"), w);
+    m_start->setObjectName(QStringLiteral("startRun"));
     m_stop = new QPushButton(tr("Stop"), w);
     m_resume = new QPushButton(tr("Resume"), w);
+    m_cluster = new QPushButton(tr("Run on cluster…"), w);
+    m_cluster->setObjectName(QStringLiteral("trainOnCluster"));
+    m_cluster->setToolTip(tr("Submit the same run to Slurm: data-parallel over nodes × ranks"));
     auto* save = new QPushButton(tr("Save TOML…"), w);
     auto* load = new QPushButton(tr("Load TOML…"), w);
     auto* defaults = new QPushButton(tr("Paper defaults"), w);
     auto* buttons = new QHBoxLayout;
-    buttons->addWidget(m_start);
-    m_cluster = new QPushButton(tr("Run on cluster…"), w);
-    m_cluster->setObjectName(QStringLiteral("trainOnCluster"));
-    m_cluster->setToolTip(tr("Submit the same run to Slurm: data-parallel over nodes × ranks"));
-    buttons->addWidget(m_cluster);
-    buttons->addWidget(m_stop);
-    buttons->addWidget(m_resume);
+    for (auto* b : {m_start, m_cluster, m_stop, m_resume})
+        buttons->addWidget(b);
     auto* files = new QHBoxLayout;
-    files->addWidget(save);
-    files->addWidget(load);
-    files->addWidget(defaults);
-    layout->addWidget(m_error);
-    layout->addWidget(new QLabel(tr("Equivalent command:"), w));
-    layout->addWidget(m_commandView);
+    for (auto* b : {save, load, defaults})
+        files->addWidget(b);
+    m_error = new QLabel(w);
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #b00020"));
+    m_note = new QLabel(w);
+    m_note->setWordWrap(true);
+    m_note->setObjectName(QStringLiteral("trainNote"));
+    m_commandView = new QPlainTextEdit(w);
+    m_commandView->setReadOnly(true);
+    m_commandView->setMaximumHeight(64);
+    m_commandView->setObjectName(QStringLiteral("trainCommand"));
     layout->addLayout(buttons);
     layout->addLayout(files);
-    layout->addStretch(1);
+    layout->addWidget(m_error);
+    layout->addWidget(m_note);
+    layout->addWidget(m_commandView);
 
     connect(m_start, &QPushButton::clicked, this, &TrainPage::start);
     connect(m_cluster, &QPushButton::clicked, this, [this] {
@@ -274,7 +235,8 @@ void TrainPage::buildForm(QWidget* w)
         }
         const QStringList args = ClusterRunDialog::ask(QStringLiteral("train"), trainArguments(), this);
         if (!args.isEmpty())
-            Q_EMIT runCommand(args, QStringLiteral("slurm"), m_embeddings->currentText());
+            Q_EMIT runCommand(args, QStringLiteral("slurm"),
+                              m_form->value(QStringLiteral("data.embeddings")));
     });
     connect(m_stop, &QPushButton::clicked, this, &TrainPage::stop);
     connect(m_resume, &QPushButton::clicked, this, &TrainPage::resume);
@@ -282,94 +244,23 @@ void TrainPage::buildForm(QWidget* w)
     connect(load, &QPushButton::clicked, this, &TrainPage::loadToml);
     connect(defaults, &QPushButton::clicked, this, [this] {
         TrainConfig c;
-        c.embeddings = m_embeddings->currentData().toLongLong();
+        c.embeddings = config().embeddings;
+        m_clipChosenByUser = false;
         setConfig(c);
+        adaptClipLength();
     });
-    for (auto* c : w->findChildren<QComboBox*>())
-        connect(c, &QComboBox::currentIndexChanged, this, &TrainPage::updateCommand);
-    for (auto* s : w->findChildren<QSpinBox*>())
-        connect(s, &QSpinBox::valueChanged, this, &TrainPage::updateCommand);
-    for (auto* s : w->findChildren<QDoubleSpinBox*>())
-        connect(s, &QDoubleSpinBox::valueChanged, this, &TrainPage::updateCommand);
-    for (auto* e : w->findChildren<QLineEdit*>())
-        connect(e, &QLineEdit::textChanged, this, &TrainPage::updateCommand);
-    connect(m_specAugment, &QCheckBox::toggled, this, &TrainPage::updateCommand);
-    connect(m_embeddings, &QComboBox::currentIndexChanged, this, &TrainPage::fillSources);
+    return w;
 }
 
 TrainConfig TrainPage::config() const
 {
-    TrainConfig c;
-    c.embeddings = m_embeddings->currentData().toLongLong();
-    c.clustering = m_clustering->currentData().toLongLong();
-    c.clipSeconds = m_clipSeconds->value();
-    c.arch = m_arch->currentText().toStdString();
-    c.width = m_width->value();
-    c.mChannels = m_mChannels->value();
-    c.headHidden = m_headHidden->value();
-    c.headDropout = m_headDropout->value();
-    c.loss = m_loss->currentText().toStdString();
-    c.temperature = m_temperature->value();
-    c.sampler = m_sampler->currentText().toStdString();
-    c.optimizer = m_optimizer->currentText().toStdString();
-    c.set("optim.lr", m_lr->text().trimmed().toStdString());
-    c.set("optim.weight_decay", m_weightDecay->text().trimmed().toStdString());
-    c.schedule = m_schedule->currentText().toStdString();
-    c.warmupEpochs = m_warmup->value();
-    c.epochs = m_epochs->value();
-    c.batchSize = m_batch->value();
-    c.samplesPerEpoch = m_samplesPerEpoch->value();
-    c.mixup = m_mixup->value();
-    c.specAugment = m_specAugment->isChecked();
-    c.seed = m_seed->value();
-    c.device = m_device->currentText().toStdString();
-    c.name = m_name->text().trimmed().toStdString();
-    c.tags.clear();
-    for (const QString& t : m_tags->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
-        c.tags.push_back(t.trimmed().toStdString());
-    return c;
+    return m_form->config();
 }
 
 void TrainPage::setConfig(const TrainConfig& c)
 {
-    const QSignalBlocker b(this);
-    auto setCombo = [](QComboBox* box, const std::string& v) {
-        const int i = box->findText(QString::fromStdString(v));
-        if (i >= 0)
-            box->setCurrentIndex(i);
-    };
-    const int e = m_embeddings->findData(qlonglong(c.embeddings));
-    if (e >= 0)
-        m_embeddings->setCurrentIndex(e);
-    const int k = m_clustering->findData(qlonglong(c.clustering));
-    if (k >= 0)
-        m_clustering->setCurrentIndex(k);
-    m_clipSeconds->setValue(c.clipSeconds);
-    setCombo(m_arch, c.arch);
-    m_width->setValue(c.width);
-    m_mChannels->setValue(int(c.mChannels));
-    m_headHidden->setValue(int(c.headHidden));
-    m_headDropout->setValue(c.headDropout);
-    setCombo(m_loss, c.loss);
-    m_temperature->setValue(c.temperature);
-    setCombo(m_sampler, c.sampler);
-    setCombo(m_optimizer, c.optimizer);
-    m_lr->setText(QString::number(c.lr, 'g', 6));
-    m_weightDecay->setText(QString::number(c.weightDecay, 'g', 6));
-    setCombo(m_schedule, c.schedule);
-    m_warmup->setValue(c.warmupEpochs);
-    m_epochs->setValue(int(c.epochs));
-    m_batch->setValue(int(c.batchSize));
-    m_samplesPerEpoch->setValue(int(c.samplesPerEpoch));
-    m_mixup->setValue(c.mixup);
-    m_specAugment->setChecked(c.specAugment);
-    m_seed->setValue(int(c.seed));
-    setCombo(m_device, c.device);
-    m_name->setText(QString::fromStdString(c.name));
-    QStringList tags;
-    for (const auto& t : c.tags)
-        tags << QString::fromStdString(t);
-    m_tags->setText(tags.join(QStringLiteral(", ")));
+    m_form->setConfig(c);
+    fillSources();
     updateCommand();
 }
 
@@ -379,24 +270,21 @@ QString TrainPage::validationError() const
         const TrainConfig c = config();
         if (c.embeddings <= 0)
             return tr("Choose the teacher embeddings (extract them on the Teacher page first).");
-        if ((c.sampler == "balanced" || c.loss == "cluster_contrastive") && c.clustering <= 0)
-            return tr("The balanced sampler and the cluster-aware loss need a clustering (Clusters page).");
         c.validate();
     } catch (const std::exception& e) {
         return QString::fromUtf8(e.what());
     }
+    for (const ConfigKey& k : TrainConfig::schema())
+        if (QWidget* e = m_form->editor(QString::fromStdString(k.key)))
+            if (const QString why = e->property("problem").toString(); !why.isEmpty())
+                return why;
     return {};
 }
 
 QStringList TrainPage::trainArguments() const
 {
     QStringList a{QStringLiteral("train")};
-    TrainConfig c;
-    try {
-        c = config();
-    } catch (const std::exception&) {
-        return a;
-    }
+    const TrainConfig c = config();
     const TrainConfig defaults;
     for (const auto& key : c.differences(defaults)) {
         if (key == "name" || key == "tags")
@@ -405,8 +293,12 @@ QStringList TrainPage::trainArguments() const
     }
     if (!c.name.empty())
         a << QStringLiteral("--name") << QString::fromStdString(c.name);
-    if (!c.tags.empty())
-        a << QStringLiteral("--tags") << m_tags->text().remove(QLatin1Char(' '));
+    if (!c.tags.empty()) {
+        QStringList tags;
+        for (const auto& t : c.tags)
+            tags << QString::fromStdString(t);
+        a << QStringLiteral("--tags") << tags.join(QLatin1Char(','));
+    }
     return a;
 }
 
@@ -428,35 +320,66 @@ void TrainPage::refresh()
     fillRuns();
 }
 
+/// The embedding sets and clusterings of the workspace, as the choices of their config keys; when
+/// none is chosen yet, the newest set and its newest clustering.
 void TrainPage::fillSources()
 {
     Workspace* ws = controller()->workspace();
-    if (!ws)
+    if (!ws || m_fillingSources)
         return;
-    const qlonglong keepSet = m_embeddings->currentData().toLongLong();
-    const qlonglong keepClustering = m_clustering->currentData().toLongLong();
-    {
-        const QSignalBlocker b(m_embeddings);
-        m_embeddings->clear();
+    m_fillingSources = true;
+    try {
+        std::vector<std::pair<QString, qlonglong>> sets{{tr("choose…"), 0}}, clusterings{{tr("none"), 0}};
         for (const auto& s : EmbeddingCatalog(ws->database()).list())
             if (s.teacherKind != "student" && s.usable())
-                m_embeddings->addItem(
+                sets.emplace_back(
                     tr("set %1 · %2 · %3-d").arg(s.id).arg(QString::fromStdString(s.datasetName)).arg(s.dim),
                     qlonglong(s.id));
-        const int i = m_embeddings->findData(keepSet);
-        m_embeddings->setCurrentIndex(i >= 0 ? i : (m_embeddings->count() ? 0 : -1));
-    }
-    {
-        const QSignalBlocker b(m_clustering);
-        m_clustering->clear();
-        m_clustering->addItem(tr("none"), qlonglong(0));
+        if (config().embeddings <= 0 && sets.size() > 1)
+            m_form->setValue(QStringLiteral("data.embeddings"), QString::number(sets.back().second));
         for (const auto& c : ClusteringCatalog(ws->database()).list())
-            if (c.embeddingSetId == m_embeddings->currentData().toLongLong())
-                m_clustering->addItem(tr("#%1 · k %2").arg(c.id).arg(c.k), qlonglong(c.id));
-        const int i = m_clustering->findData(keepClustering);
-        m_clustering->setCurrentIndex(i >= 0 ? i : (m_clustering->count() > 1 ? 1 : 0));
+            if (c.embeddingSetId == config().embeddings)
+                clusterings.emplace_back(tr("#%1 · k %2").arg(c.id).arg(c.k), qlonglong(c.id));
+        m_form->setChoices(QStringLiteral("data.embeddings"), sets);
+        m_form->setChoices(QStringLiteral("sampler.clustering"), clusterings);
+    } catch (const std::exception& e) {
+        Q_EMIT statusMessage(QString::fromUtf8(e.what()));
     }
+    m_fillingSources = false;
     updateCommand();
+}
+
+/// A dataset whose clips are all shorter than the reference's 10 s trains on clips of their
+/// length (rounded up to 0.1 s, at least 1 s), unless the user chose a length; the note says so.
+void TrainPage::adaptClipLength()
+{
+    Workspace* ws = controller()->workspace();
+    m_note->clear();
+    if (!ws || m_clipChosenByUser || config().embeddings <= 0)
+        return;
+    try {
+        const auto set = EmbeddingCatalog(ws->database()).find(config().embeddings);
+        if (!set)
+            return;
+        DatasetCatalog datasets(ws->database());
+        double longest = 0;
+        for (const auto& c : datasets.clips(set->datasetId))
+            if (c.sampleRate > 0)
+                longest = std::max(longest, double(c.frames) / c.sampleRate);
+        const double chosen = std::clamp(std::ceil(longest * 10 - 1e-9) / 10, 1.0, TrainConfig{}.clipSeconds);
+        m_adaptingClip = true;
+        m_form->setValue(QStringLiteral("data.clip_seconds"), QString::number(chosen));
+        m_adaptingClip = false;
+        if (chosen < TrainConfig{}.clipSeconds)
+            m_note->setText(
+                tr("Clip length %1 s: every clip of '%2' is at most %3 s long (the reference's 10 s "
+                   "would be mostly padding). Set data.clip_seconds to choose another.")
+                    .arg(chosen)
+                    .arg(QString::fromStdString(set->datasetName))
+                    .arg(longest, 0, 'f', 2));
+    } catch (const std::exception& e) {
+        Q_EMIT statusMessage(QString::fromUtf8(e.what()));
+    }
 }
 
 void TrainPage::saveToml()
@@ -466,7 +389,10 @@ void TrainPage::saveToml()
     if (file.isEmpty())
         return;
     try {
-        std::ofstream(file.toStdString()) << config().toToml(true);
+        std::ofstream out(file.toStdString());
+        out << config().toToml(true);
+        if (!out)
+            throw Error(file.toStdString() + ": write failed");
     } catch (const std::exception& e) {
         m_error->setText(QString::fromUtf8(e.what()));
     }
@@ -476,10 +402,16 @@ void TrainPage::loadToml()
 {
     const QString file =
         QFileDialog::getOpenFileName(this, tr("Load run config"), QString(), tr("TOML (*.toml)"));
-    if (file.isEmpty())
-        return;
+    if (!file.isEmpty())
+        loadTomlFile(file);
+}
+
+void TrainPage::loadTomlFile(const QString& file)
+{
     try {
+        m_clipChosenByUser = true; // the file says what it wants
         setConfig(TrainConfig::fromFile(file.toStdString()));
+        m_note->setText(tr("Loaded %1").arg(file));
     } catch (const std::exception& e) {
         m_error->setText(QString::fromUtf8(e.what()));
     }

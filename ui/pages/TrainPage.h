@@ -25,6 +25,7 @@ struct TrainConfig;
 
 namespace ssondo::ui {
 
+class ConfigForm;
 class CurvePlot;
 class HistogramPlot;
 
@@ -63,12 +64,25 @@ public:
     QLabel* progressLabel() const { return m_progress; }
     QPlainTextEdit* commandView() const { return m_commandView; }
 
+    ConfigForm* form() const { return m_form; }
+    /// What Load TOML… does with the file it asks for.
+    void loadTomlFile(const QString& file);
+    /// The note under the form (why the clip length was chosen, for example).
+    QLabel* noteLabel() const { return m_note; }
+
+Q_SIGNALS:
+    /// Stop the job with this id (the jobs dock knows how: its runner, or a signal to its process).
+    void stopJob(qint64 jobId);
+
 private:
-    void buildForm(QWidget* form);
+    QWidget* buildForm();
+    QWidget* buildActions();
     void updateCommand();
     void fillRuns();
     void fillSources();
+    void adaptClipLength();
     void rebuildCurves();
+    void showEmptyState(bool empty);
     void start();
     void stop();
     void resume();
@@ -76,37 +90,16 @@ private:
     void loadToml();
 
     // Form
-    QComboBox* m_embeddings;
-    QComboBox* m_clustering;
-    QComboBox* m_arch;
-    QDoubleSpinBox* m_width;
-    QSpinBox* m_mChannels;
-    QSpinBox* m_headHidden;
-    QDoubleSpinBox* m_headDropout;
-    QComboBox* m_loss;
-    QDoubleSpinBox* m_temperature;
-    QComboBox* m_sampler;
-    QComboBox* m_optimizer;
-    QLineEdit* m_lr;
-    QLineEdit* m_weightDecay;
-    QComboBox* m_schedule;
-    QDoubleSpinBox* m_warmup;
-    QSpinBox* m_epochs;
-    QSpinBox* m_batch;
-    QSpinBox* m_samplesPerEpoch;
-    QDoubleSpinBox* m_clipSeconds;
-    QDoubleSpinBox* m_mixup;
-    QCheckBox* m_specAugment;
-    QSpinBox* m_seed;
-    QComboBox* m_device;
-    QLineEdit* m_name;
-    QLineEdit* m_tags;
+    ConfigForm* m_form;
     QLabel* m_error;
+    QLabel* m_note;
     QPlainTextEdit* m_commandView;
     QPushButton* m_start;
     QPushButton* m_cluster = nullptr;
     QPushButton* m_stop;
     QPushButton* m_resume;
+    bool m_clipChosenByUser = false, m_adaptingClip = false, m_fillingSources = false;
+    QLabel* m_empty = nullptr;
 
     // Watching
     QComboBox* m_runs;
@@ -115,6 +108,7 @@ private:
     QSlider* m_smoothing;
     QCheckBox* m_logX;
     QCheckBox* m_logY;
+    QWidget* m_plots = nullptr;
     CurvePlot* m_losses;
     CurvePlot* m_cosine;
     HistogramPlot* m_clusters;

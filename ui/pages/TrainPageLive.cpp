@@ -3,10 +3,12 @@
 
 #include "pages/TrainPage.h"
 
+#include "pages/ConfigForm.h"
+
 #include "WorkspaceController.h"
 #include "distill/TrainConfig.h"
+#include "experiments/JobLog.h"
 #include "experiments/RunLog.h"
-#include "jobs/JobLog.h"
 #include "models/JobTableModel.h"
 #include "plots/CurvePlot.h"
 #include "plots/HistogramPlot.h"
@@ -41,7 +43,7 @@ void TrainPage::fillRuns()
         m_runs->addItem(tr("#%1 %2 · %3 · %4")
                             .arg(r.id)
                             .arg(QString::fromStdString(r.name), QString::fromStdString(r.student),
-                                 QString::fromStdString(r.status)),
+                                 QString::fromStdString(runStatuses().nameOf(r.status))),
                         qlonglong(r.id));
     const int i = m_runs->findData(keep);
     m_runs->setCurrentIndex(i >= 0 ? i : (m_runs->count() ? 0 : -1));
@@ -58,6 +60,7 @@ void TrainPage::showRun(std::int64_t runId)
     m_knownCount = 0;
     m_curves.clear();
     m_dirty = true;
+    showEmptyState(runId <= 0);
     const int i = m_runs->findData(qlonglong(runId));
     if (i >= 0 && m_runs->currentIndex() != i) {
         const QSignalBlocker b(m_runs);
@@ -102,10 +105,11 @@ void TrainPage::pollMetrics()
         QString text = tr("<b>%1</b> · %2 · %3 · %4 sampling · status <b>%5</b>")
                            .arg(QString::fromStdString(r.name), QString::fromStdString(r.student),
                                 QString::fromStdString(r.loss), QString::fromStdString(r.sampler),
-                                QString::fromStdString(r.status));
-        if (r.status == "running")
-            for (const auto& j : JobLog(ws->database()).list(50))
-                if (j.kind == "train" && j.state == "running") {
+                                QString::fromStdString(runStatuses().nameOf(r.status)));
+        if (r.status == RunStatus::Running)
+            if (const auto job = JobLog(ws->database()).runningJobOfRun(m_run)) {
+                const JobRecord& j = *job;
+                {
                     text += tr(" · step %1 of %2").arg(j.done).arg(j.total);
                     if (j.rate && *j.rate > 0) {
                         double batch = 0;
@@ -120,13 +124,13 @@ void TrainPage::pollMetrics()
                             text += tr(" · ETA %1")
                                         .arg(JobTableModel::duration(double(j.total - j.done) / *j.rate));
                     }
-                    break;
                 }
+            }
         if (!r.message.empty())
             text += QStringLiteral("<br>") + QString::fromStdString(r.message).toHtmlEscaped();
         m_progress->setText(text);
-        m_stop->setEnabled(r.status == "running");
-        m_resume->setEnabled(r.status == "stopped" || r.status == "failed");
+        m_stop->setEnabled(r.status == RunStatus::Running);
+        m_resume->setEnabled(r.status == RunStatus::Stopped || r.status == RunStatus::Failed);
     } catch (const std::exception& e) {
         m_progress->setText(QString::fromUtf8(e.what()).toHtmlEscaped());
     }
@@ -187,22 +191,36 @@ void TrainPage::start()
         m_error->setText(error);
         return;
     }
-    Q_EMIT runCommand(trainArguments(), QStringLiteral("train"), m_embeddings->currentText());
+    Q_EMIT runCommand(trainArguments(), QStringLiteral("train"),
+                      m_form->value(QStringLiteral("data.embeddings")));
 }
 
+/// Stops the run on screen: its running job, as the jobs dock records it (whoever started it).
 void TrainPage::stop()
 {
     Workspace* ws = controller()->workspace();
-    if (!ws)
+    if (!ws || m_run <= 0)
         return;
-    for (const auto& j : JobLog(ws->database()).list(50))
-        if (j.kind == "train" && j.state == "running" && j.pid > 0 &&
-            QString::fromStdString(j.host) == QSysInfo::machineHostName()) {
-            ::kill(pid_t(j.pid), SIGTERM); // the job saves a checkpoint and exits
-            Q_EMIT statusMessage(tr("Asked job %1 to stop; it saves a checkpoint first.").arg(j.id));
+    try {
+        if (const auto job = JobLog(ws->database()).runningJobOfRun(m_run)) {
+            Q_EMIT stopJob(job->id);
+            Q_EMIT statusMessage(
+                tr("Asked run %1 (job %2) to stop; it saves a checkpoint first.").arg(m_run).arg(job->id));
             return;
         }
-    Q_EMIT statusMessage(tr("No training job runs on this machine."));
+    } catch (const std::exception& e) {
+        Q_EMIT statusMessage(QString::fromUtf8(e.what()));
+        return;
+    }
+    Q_EMIT statusMessage(tr("Run %1 has no running job.").arg(m_run));
+}
+
+void TrainPage::showEmptyState(bool empty)
+{
+    if (empty)
+        m_progress->clear();
+    m_empty->setVisible(empty);
+    m_plots->setVisible(!empty);
 }
 
 void TrainPage::resume()

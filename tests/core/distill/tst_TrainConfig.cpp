@@ -57,8 +57,9 @@ void tst_TrainConfig::rejects_data()
                                 << "'train.epochs' must be an integer";
     QTest::newRow("out of range") << "[data]\ndataset = 'd'\n[optim]\nlr = 3.0\n"
                                   << "optim.lr must be in (0, 1)";
-    QTest::newRow("bad loss") << "[data]\ndataset = 'd'\n[loss]\nkind = 'hinge'\n"
-                              << "loss.kind 'hinge'";
+    QTest::newRow("bad loss")
+        << "[data]\ndataset = 'd'\n[loss]\nkind = 'hinge'\n"
+        << "loss.kind must be one of cosine, mse, l1, kl, clap, cluster_contrastive, got 'hinge'";
     QTest::newRow("syntax") << "[data\n"
                             << "run.toml:1";
     QTest::newRow("no embeddings") << "[train]\nepochs = 3\n"

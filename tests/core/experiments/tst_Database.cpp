@@ -1,8 +1,10 @@
 // The workspace database: migrations, and a clear message for every way a database can be unusable.
 
+#include "data/EmbeddingCatalog.h"
 #include "experiments/Database.h"
+#include "experiments/JobLog.h"
+#include "experiments/RunLog.h"
 #include "experiments/Schema.h"
-#include "jobs/JobLog.h"
 #include "util/Error.h"
 #include "workspace/Workspace.h"
 
@@ -29,6 +31,7 @@ private Q_SLOTS:
     void transactionRollsBack();
     void readerSeesWriterCommits();
     void jobLogLifecycle();
+    void everyStateOfTheTablesIsStorable();
 };
 
 void tst_Database::createsCurrentSchema()
@@ -131,7 +134,7 @@ void tst_Database::readerSeesWriterCommits()
     QVERIFY(!r.get(id)); // not committed yet: the reader is not blocked, it sees the old state
     tx.commit();
     QVERIFY(r.get(id));
-    QCOMPARE(r.get(id)->state, std::string("running"));
+    QCOMPARE(jobStates().nameOf(r.get(id)->state), std::string("running"));
 }
 
 void tst_Database::jobLogLifecycle()
@@ -146,17 +149,52 @@ void tst_Database::jobLogLifecycle()
     QCOMPARE(j->total, std::int64_t(10));
     QCOMPARE(*j->rate, 2.5);
     QCOMPARE(j->pid, std::int64_t(getpid()));
-    jobs.finish(id, "failed", "boom");
+    jobs.finish(id, JobState::Failed, "boom");
     j = jobs.get(id);
-    QCOMPARE(j->state, std::string("failed"));
+    QCOMPARE(jobStates().nameOf(j->state), std::string("failed"));
     QCOMPARE(j->message, std::string("boom"));
     QVERIFY(!j->finishedAt.empty());
     // A "running" job whose process is gone is reaped as failed.
     const auto ghost = jobs.start("train", "x", "y");
     ws->database().prepare("UPDATE jobs SET pid = 999999 WHERE id = ?1").bind(1, ghost).run();
     QCOMPARE(jobs.reapDead(), 1);
-    QCOMPARE(jobs.get(ghost)->state, std::string("failed"));
-    QVERIFY_THROWS_EXCEPTION(std::exception, jobs.finish(id, "exploded", "")); // CHECK constraint
+    QCOMPARE(jobStates().nameOf(jobs.get(ghost)->state), std::string("failed"));
+    // The schema's CHECK constraints refuse a state the table does not have...
+    QVERIFY_THROWS_EXCEPTION(
+        std::exception,
+        ws->database().prepare("UPDATE jobs SET state = 'exploded' WHERE id = ?1").bind(1, id).run());
+}
+
+void tst_Database::everyStateOfTheTablesIsStorable()
+{
+    // ... and accept every state the tables name: the migrations (history, written once) agree
+    // with the one list of each kind of state.
+    QTemporaryDir dir;
+    auto ws = Workspace::create(dir.path().toStdString());
+    Database& db = ws->database();
+    const auto job = JobLog(db).start("scan", "x", "y");
+    for (const auto& s : jobStates())
+        db.prepare("UPDATE jobs SET state = ?2 WHERE id = ?1")
+            .bind(1, job)
+            .bind(2, std::string(s.name))
+            .run();
+    RunRecord run;
+    run.name = "r";
+    const auto id = RunLog(db).create(run);
+    for (const auto& s : runStatuses()) {
+        RunLog(db).setStatus(id, s.value);
+        QVERIFY(RunLog(db).get(id).status == s.value);
+    }
+    db.exec("INSERT INTO datasets(name, root, label_source, version, created_at, updated_at) "
+            "VALUES ('d', '/', 'none', 'v', 'now', 'now')");
+    for (const auto& s : embeddingSetStates())
+        db.prepare(
+              "INSERT INTO embedding_sets(dataset_id, dataset_version, teacher_identity, teacher_kind, "
+              "teacher_source, teacher_description, dim, dtype, rows, path, created_at, updated_at, state) "
+              "VALUES (1, 'v', ?1, 'demo', 'demo', 'demo', 4, 'float32', 0, 'p', 'now', 'now', ?1)")
+            .bind(1, std::string(s.name))
+            .run();
+    QCOMPARE(int(EmbeddingCatalog(db).list().size()), int(embeddingSetStates().entries().size()));
 }
 
 QTEST_GUILESS_MAIN(tst_Database)

@@ -8,8 +8,8 @@
 #include "data/EmbeddingCatalog.h"
 #include "data/EmbeddingStore.h"
 #include "data/NpyFile.h"
+#include "experiments/JobLog.h"
 #include "jobs/ExtractJob.h"
-#include "jobs/JobLog.h"
 #include "util/ProgressSink.h"
 #include "util/StopToken.h"
 #include "workspace/Workspace.h"
@@ -112,7 +112,7 @@ void tst_ExtractJob::extractsAndCaches()
     QCOMPARE(again.forwards, std::int64_t(0));
     QCOMPARE(again.computedNow, std::int64_t(0));
     QCOMPARE(again.embeddingSetId, r.embeddingSetId);
-    QCOMPARE(JobLog(m_ws->database()).list(1)[0].state, std::string("done"));
+    QCOMPARE(jobStates().nameOf(JobLog(m_ws->database()).list(1)[0].state), std::string("done"));
 }
 
 void tst_ExtractJob::stopsAndResumes()
@@ -128,7 +128,7 @@ void tst_ExtractJob::stopsAndResumes()
     const ExtractResult first = ExtractJob::run(*m_ws, cfg, stopping, stop);
     QVERIFY(first.stopped);
     QVERIFY(first.done < first.rows - 1);
-    QCOMPARE(JobLog(m_ws->database()).list(1)[0].state, std::string("stopped"));
+    QCOMPARE(jobStates().nameOf(JobLog(m_ws->database()).list(1)[0].state), std::string("stopped"));
     StopToken fresh;
     StoppingSink sink(fresh, 1 << 30);
     const ExtractResult second = ExtractJob::run(*m_ws, cfg, sink, fresh);

@@ -11,10 +11,10 @@
 #include "data/EmbeddingCatalog.h"
 #include "data/EmbeddingStore.h"
 #include "experiments/Database.h"
+#include "experiments/JobLog.h"
 #include "experiments/RunLog.h"
 #include "jobs/EvaluateJob.h"
 #include "jobs/ExtractJob.h"
-#include "jobs/JobLog.h"
 #include "jobs/ProfileJob.h"
 #include "jobs/TrainJob.h"
 #include "students/MobileNetV3.h"
@@ -48,9 +48,11 @@ public:
     PickyStudent() { m_net = register_module("net", MobileNetV3(MobileNetV3Options().width_mult(0.4))); }
     at::Tensor forward(at::Tensor mel) override
     {
-        const at::Tensor flat = std::get<0>(mel.flatten(1).aminmax(1)) == std::get<1>(mel.flatten(1).aminmax(1));
-        TORCH_CHECK(!g_refuseAll && !flat.any().item<bool>(), "Calculated padded input size per channel: (0 x 0). Kernel size: (3 x 3). "
-                                              "Kernel size can't be greater than actual input size");
+        const at::Tensor flat =
+            std::get<0>(mel.flatten(1).aminmax(1)) == std::get<1>(mel.flatten(1).aminmax(1));
+        TORCH_CHECK(!g_refuseAll && !flat.any().item<bool>(),
+                    "Calculated padded input size per channel: (0 x 0). Kernel size: (3 x 3). "
+                    "Kernel size can't be greater than actual input size");
         return m_net->forward(mel);
     }
     std::int64_t embeddingDim() const override { return m_net->embeddingDim(); }
@@ -88,8 +90,9 @@ private:
 
 void tst_FailingStudent::initTestCase()
 {
-    StudentRegistry::instance().add({"picky", "test", "mn10 that refuses silent input", 0, 0, {1, 128, 100}, "test"},
-                                    [](const StudentOptions&) { return std::make_shared<PickyStudent>(); });
+    StudentRegistry::instance().add(
+        {"picky", "test", "mn10 that refuses silent input", 0, 0, {1, 128, 100}, "test"},
+        [](const StudentOptions&) { return std::make_shared<PickyStudent>(); });
     const std::string data = (m_dir.path() + "/data").toStdString();
     DemoDatasetOptions o;
     o.clipsPerClass = 3;
@@ -144,12 +147,14 @@ void tst_FailingStudent::trainingStopsWithAMessage()
     }
     QVERIFY2(message.contains("Kernel size can't be greater than actual input size"), qPrintable(message));
     const RunRecord run = RunLog(m_ws->database()).list().back();
-    QCOMPARE(QString::fromStdString(run.status), QStringLiteral("failed"));
+    QCOMPARE(QString::fromStdString(runStatuses().nameOf(run.status)), QStringLiteral("failed"));
     // What the workspace keeps is one line a user can read, not LibTorch's C++ backtrace.
     const QString recorded = QString::fromStdString(run.message);
-    QVERIFY2(recorded.contains("Kernel size") && !recorded.contains('\n') && !recorded.contains("Exception raised from"),
+    QVERIFY2(recorded.contains("Kernel size") && !recorded.contains('\n') &&
+                 !recorded.contains("Exception raised from"),
              qPrintable(recorded));
-    QCOMPARE(QString::fromStdString(JobLog(m_ws->database()).list(1).front().state), QStringLiteral("failed"));
+    QCOMPARE(QString::fromStdString(jobStates().nameOf(JobLog(m_ws->database()).list(1).front().state)),
+             QStringLiteral("failed"));
     checkIntegrity();
 }
 
@@ -174,7 +179,8 @@ void tst_FailingStudent::evaluationSkipsTheClipsItFailsOn()
     auto store = EmbeddingStore::open(m_ws->dir() + "/" + set->path);
     for (const auto& [row, why] : store->errors()) {
         QVERIFY2(store->info().clipPaths[std::size_t(row)].find("silence/") == 0, why.c_str());
-        QVERIFY2(why.find("Kernel size") != std::string::npos && why.find('\n') == std::string::npos, why.c_str());
+        QVERIFY2(why.find("Kernel size") != std::string::npos && why.find('\n') == std::string::npos,
+                 why.c_str());
     }
     QVERIFY(r.evaluation.mean > 0);
     QCOMPARE(r.evaluation.clips, std::int64_t(39));
@@ -187,7 +193,7 @@ void tst_FailingStudent::profileFailsWithAMessage()
     // there fails the job, with the student's message and a failed job row.
     std::int64_t run = 0;
     for (const auto& r : RunLog(m_ws->database()).list())
-        if (r.status == "done")
+        if (r.status == RunStatus::Done)
             run = r.id;
     QVERIFY(run > 0);
     g_refuseAll = true;
@@ -204,7 +210,7 @@ void tst_FailingStudent::profileFailsWithAMessage()
     g_refuseAll = false;
     QVERIFY2(message.contains("Kernel size"), qPrintable(message));
     const JobRecord job = JobLog(m_ws->database()).list(1).front();
-    QCOMPARE(QString::fromStdString(job.state), QStringLiteral("failed"));
+    QCOMPARE(QString::fromStdString(jobStates().nameOf(job.state)), QStringLiteral("failed"));
     QVERIFY2(!QString::fromStdString(job.message).contains("Exception raised from"), job.message.c_str());
     checkIntegrity();
 }

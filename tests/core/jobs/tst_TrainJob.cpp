@@ -127,7 +127,7 @@ void tst_TrainJob::trainsAndLogs()
     QCOMPARE(curve(*ws, r.runId, "baseline_val_cosine").size(), size_t(1));
     QCOMPARE(std::int64_t(curve(*ws, r.runId, "train_loss").size()), r.steps); // log_every = 1
     const RunRecord rec = RunLog(ws->database()).get(r.runId);
-    QCOMPARE(rec.status, std::string("done"));
+    QCOMPARE(runStatuses().nameOf(rec.status), std::string("done"));
     QVERIFY(fs::exists(fs::path(ws->dir()) / rec.dir / "checkpoint.pt"));
     QVERIFY(fs::exists(fs::path(ws->dir()) / rec.dir / "config.toml"));
     // The checkpoint is recorded as an artifact with its SHA-256.
@@ -174,7 +174,7 @@ void tst_TrainJob::resumeGivesSameCurve()
     StopAfter after(stop, 4);
     const auto first = TrainJob::run(*cut, config(), "test", after, stop);
     QVERIFY(first.stopped);
-    QCOMPARE(RunLog(cut->database()).get(first.runId).status, std::string("stopped"));
+    QCOMPARE(runStatuses().nameOf(RunLog(cut->database()).get(first.runId).status), std::string("stopped"));
     StopToken fresh;
     const auto second = TrainJob::run(*cut, config(), "test", nullProgressSink(), fresh);
     QVERIFY(second.resumed);

@@ -3,7 +3,7 @@
 
 #include "WorkspaceController.h"
 #include "experiments/Database.h"
-#include "jobs/JobLog.h"
+#include "experiments/JobLog.h"
 #include "jobs/JobsDock.h"
 #include "models/JobTableModel.h"
 #include "workspace/Workspace.h"
@@ -71,7 +71,7 @@ void tst_JobsDock::elapsedEtaAndResume()
         // A stopped job whose command is cheap to run again.
         const auto stopped =
             jobs.start("scan", "none", "ssondo -w " + wsDir.toStdString() + " --json dataset list");
-        jobs.finish(stopped, "stopped", "stopped by the user");
+        jobs.finish(stopped, JobState::Stopped, "stopped by the user");
     }
     WorkspaceController c;
     QVERIFY(c.open(wsDir));
@@ -79,7 +79,7 @@ void tst_JobsDock::elapsedEtaAndResume()
     dock.refresh();
     JobTableModel* m = dock.model();
     QCOMPARE(m->rowCount(), 2);
-    const int runningRow = m->job(0)->state == "running" ? 0 : 1;
+    const int runningRow = m->job(0)->state == JobState::Running ? 0 : 1;
     QCOMPARE(m->data(m->index(runningRow, JobTableModel::Eta)).toString(), QStringLiteral("25 s"));
     QVERIFY(!m->data(m->index(runningRow, JobTableModel::Elapsed)).toString().isEmpty());
     const int stoppedRow = 1 - runningRow;
@@ -126,7 +126,7 @@ void tst_JobsDock::survivesAJobCrash()
         [&] {
             dock.refresh();
             for (int r = 0; r < dock.model()->rowCount(); ++r)
-                if (dock.model()->job(r)->pid == pid && dock.model()->job(r)->state == "running")
+                if (dock.model()->job(r)->pid == pid && dock.model()->job(r)->state == JobState::Running)
                     return true;
             return false;
         }(),
@@ -142,7 +142,7 @@ void tst_JobsDock::survivesAJobCrash()
         if (dock.model()->job(r)->pid == pid)
             row = dock.model()->job(r);
     QVERIFY(row);
-    QCOMPARE(QString::fromStdString(row->state), QString("failed"));
+    QCOMPARE(QString::fromStdString(jobStates().nameOf(row->state)), QString("failed"));
     QVERIFY(QString::fromStdString(row->message).contains("without reporting"));
     QVERIFY(dock.isVisible()); // and the window is still here
 }

@@ -5,8 +5,8 @@
 
 #include "WorkspaceController.h"
 #include "experiments/Database.h"
+#include "experiments/JobLog.h"
 #include "jobs/ClusterRunDialog.h"
-#include "jobs/JobLog.h"
 #include "jobs/JobsDock.h"
 #include "jobs/SlurmJobsView.h"
 #include "slurm/Slurm.h"

@@ -32,19 +32,20 @@ private Q_SLOTS:
     void teacherStudentMatrixAndColours();
 
 private:
-    std::int64_t addRun(RunLog& log, EvaluationLog& evals, const std::string& name, TrainConfig cfg, double score,
-                        std::int64_t params, double finalCosine);
+    std::int64_t addRun(RunLog& log, EvaluationLog& evals, const std::string& name, TrainConfig cfg,
+                        double score, std::int64_t params, double finalCosine);
     QTemporaryDir m_dir;
     QString m_ws;
     std::vector<std::int64_t> m_ids;
 };
 
-std::int64_t tst_ExperimentsPage::addRun(RunLog& log, EvaluationLog& evals, const std::string& name, TrainConfig cfg,
-                                         double score, std::int64_t params, double finalCosine)
+std::int64_t tst_ExperimentsPage::addRun(RunLog& log, EvaluationLog& evals, const std::string& name,
+                                         TrainConfig cfg, double score, std::int64_t params,
+                                         double finalCosine)
 {
     RunRecord r;
     r.name = name;
-    r.status = "done";
+    r.status = RunStatus::Done;
     r.student = cfg.arch;
     r.sampler = cfg.sampler;
     r.loss = cfg.loss;
@@ -125,7 +126,7 @@ void tst_ExperimentsPage::runsTable()
     for (int r = 0; r < 4; ++r)
         if (t->item(r, 1)->text() == QStringLiteral("mn10-balanced")) {
             QCOMPARE(t->item(r, 10)->text(), QStringLiteral("95.0 %")); // 0.76 / 0.80
-            QCOMPARE(t->item(r, 8)->text(), QStringLiteral("0.4500"));   // best val cosine
+            QCOMPARE(t->item(r, 8)->text(), QStringLiteral("0.4500"));  // best val cosine
         }
 }
 
@@ -239,7 +240,7 @@ void tst_ExperimentsPage::teacherStudentMatrixAndColours()
     ExperimentsPage page(&w);
     page.refresh();
     QTableWidget* m = page.matrixTable();
-    QCOMPARE(m->rowCount(), 1); // one teacher in this log
+    QCOMPARE(m->rowCount(), 1);    // one teacher in this log
     QCOMPARE(m->columnCount(), 3); // teacher, eres2net, mn10
     QCOMPARE(m->horizontalHeaderItem(2)->text(), QStringLiteral("mn10"));
     QVERIFY(m->item(0, 2)->text().startsWith(QStringLiteral("95.0 %"))); // the best mn10 run

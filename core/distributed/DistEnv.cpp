@@ -1,4 +1,4 @@
-#include "dist/DistEnv.h"
+#include "distributed/DistEnv.h"
 
 #include "util/Error.h"
 

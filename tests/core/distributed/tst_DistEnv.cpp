@@ -1,6 +1,6 @@
 // Where a process sits in a data-parallel job, from torchrun-style, Slurm and Open MPI variables.
 
-#include "dist/DistEnv.h"
+#include "distributed/DistEnv.h"
 #include "util/Error.h"
 
 #include <QtTest/QtTest>

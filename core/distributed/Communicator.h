@@ -1,6 +1,6 @@
 #pragma once
 
-#include "dist/DistEnv.h"
+#include "distributed/DistEnv.h"
 
 #include <ATen/core/Tensor.h>
 

@@ -1,4 +1,4 @@
-#include "dist/Communicator.h"
+#include "distributed/Communicator.h"
 
 #include "util/Error.h"
 
