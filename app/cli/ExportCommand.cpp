@@ -47,7 +47,7 @@ void addExportCommand(CLI::App& app, CliContext& ctx)
               {"seed", m.run.seed}}},
             {"teacher",
              {{"description", es.teacherDescription}, {"identity", es.teacherIdentity}, {"dim", es.dim}}}};
-        const auto files = exportStudent(a->out, *m.student, *m.head, info);
+        const auto files = exportStudent(a->out, *m.student, *m.head, info, m.config.clipSeconds);
         for (const auto& f : files) {
             ArtifactRecord art;
             art.runId = m.run.id;

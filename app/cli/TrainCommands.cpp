@@ -70,6 +70,30 @@ std::string configKeysRoff()
     return s.str();
 }
 
+/// The flags and --set values on top of `cfg`, checked: what they make wrong is a usage error.
+void applyCommandLine(TrainConfig& cfg, const std::vector<std::pair<std::string, std::string>>& flags,
+                      const std::vector<std::string>& sets, bool validate)
+{
+    if (flags.empty() && sets.empty())
+        return;
+    try {
+        for (const auto& [k, v] : flags)
+            cfg.set(k, v);
+        for (const auto& s : sets) {
+            const auto eq = s.find('=');
+            if (eq == std::string::npos)
+                throw InputError("--set expects KEY=VALUE, got '" + s + "'");
+            cfg.set(s.substr(0, eq), s.substr(eq + 1));
+        }
+        if (validate)
+            cfg.validate();
+    } catch (const UsageError&) {
+        throw;
+    } catch (const InputError& e) {
+        throw UsageError(e.what());
+    }
+}
+
 } // namespace
 
 void addTrainCommands(CLI::App& app, CliContext& ctx)
@@ -184,15 +208,8 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
     train->callback([&ctx, a]() {
         TrainConfig cfg;
         if (!a->configFile.empty())
-            cfg = TrainConfig::fromFile(a->configFile);
-        for (const auto& [k, v] : a->flags)
-            cfg.set(k, v);
-        for (const auto& s : a->sets) {
-            const auto eq = s.find('=');
-            if (eq == std::string::npos)
-                throw InputError("--set expects KEY=VALUE, got '" + s + "'");
-            cfg.set(s.substr(0, eq), s.substr(eq + 1));
-        }
+            cfg = TrainConfig::fromFile(a->configFile); // a bad file: exit 1
+        applyCommandLine(cfg, a->flags, a->sets, !a->printConfig && !a->printConfigMan); // a bad flag: exit 2
         if (a->printConfigMan) {
             std::cout << configKeysRoff();
             return;

@@ -84,6 +84,9 @@ int main(int argc, char** argv)
     } catch (const CLI::ParseError& e) {
         const int rc = app.exit(e);
         return rc == 0 ? 0 : 2;
+    } catch (const ssondo::UsageError& e) {
+        std::cerr << "ssondo: " << e.what() << std::endl;
+        return 2;
     } catch (const ssondo::InputError& e) {
         std::cerr << "ssondo: " << e.what() << std::endl;
         return 1;

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 namespace ssondo {
 
 std::vector<std::string> exportStudent(const std::string& dir, StudentBackbone& student,
-                                       MappingHeadImpl& head, const nlohmann::json& info)
+                                       MappingHeadImpl& head, const nlohmann::json& info, double segmentSeconds)
 {
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -75,8 +75,10 @@ std::vector<std::string> exportStudent(const std::string& dir, StudentBackbone& 
                       {"center", false},
                       {"window", "hann (periodic)"},
                       {"log", "ln(mel + 0.001)"},
-                      {"segment_seconds", 10.0},
-                      {"input_shape", {1, fe.n_mels(), 624}}};
+                      {"segment_seconds", segmentSeconds},
+                      {"input_shape",
+                       {1, fe.n_mels(),
+                        LogMelFrontEnd(fe).numFrames(std::llround(segmentSeconds * fe.sample_rate()))}}};
     j["state_dict_keys"] = backbone.size();
     writeFileAtomic(path("model.json"), j.dump(2));
     files.push_back(path("model.json"));

@@ -13,12 +13,19 @@ public:
     explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
 
-/// A bad user input (config value, flag, file content): the CLI maps it to exit code 2 when it comes
-/// from the command line itself, 1 otherwise.
+/// A bad user input (config value, file content, a missing prerequisite): `ssondo` exits 1.
 class InputError : public Error
 {
 public:
     using Error::Error;
+};
+
+/// A bad command line: a value given on it that is refused, a flag that is missing or malformed.
+/// `ssondo` exits 2, as for the parse errors CLI11 reports itself.
+class UsageError : public InputError
+{
+public:
+    using InputError::InputError;
 };
 
 /// An audio file that cannot be decoded; path() names it.

@@ -76,10 +76,11 @@ void tst_Cli::exitCodes_data()
         << QStringList{"-w", "WS", "extract", "--dataset", "synth", "--teacher", "/no/teacher.pt"} << 1
         << "/no/teacher.pt: no such teacher";
     QTest::newRow("train unknown key")
-        << QStringList{"-w", "WS", "train", "--dataset", "synth", "--set", "optim.learning_rate=1"} << 1
+        << QStringList{"-w", "WS", "train", "--dataset", "synth", "--set", "optim.learning_rate=1"} << 2
         << "unknown config key 'optim.learning_rate'";
+    // A value on the command line that is refused is a usage error (2), as util/Error.h says.
     QTest::newRow("train bad value") << QStringList{"-w", "WS", "train", "--dataset", "synth", "--lr", "7"}
-                                     << 1 << "optim.lr must be in (0, 1)";
+                                     << 2 << "optim.lr must be in (0, 1)";
     QTest::newRow("train without embeddings") << QStringList{"-w", "WS", "train", "--dataset", "nodata"} << 1
                                               << "no teacher embeddings for dataset 'nodata'";
     QTest::newRow("train print-config")

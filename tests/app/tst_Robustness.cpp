@@ -178,6 +178,14 @@ void tst_Robustness::badClipsInADataset()
                   "--batch-size", "4", "--epochs", "1", "--samples-per-epoch", "8", "--workers", "1"},
                  &out, &err),
              0);
+    // Exported, it says it was trained on 1 s windows (what the workbench's own evaluation uses).
+    const QString exported = m_dir.path() + "/exported";
+    QCOMPARE(run({"-w", m_ws, "-q", "export", "--run", "1", "--out", exported}), 0);
+    QFile model(exported + "/model.json");
+    QVERIFY(model.open(QIODevice::ReadOnly));
+    const QJsonObject fe = QJsonDocument::fromJson(model.readAll()).object()["front_end"].toObject();
+    QCOMPARE(fe["segment_seconds"].toDouble(), 1.0);
+    QCOMPARE(fe["input_shape"].toArray().at(2).toInt(), 61); // 1 + (32000 − 1024) / 512
 }
 
 void tst_Robustness::badTeachers_data()
@@ -214,15 +222,15 @@ void tst_Robustness::badTeachers()
 void tst_Robustness::badConfig_data()
 {
     QTest::addColumn<QStringList>("args");
-    QTest::addColumn<int>("code");
+    QTest::addColumn<int>("code"); // 2: the command line is wrong (a broken file is 1, brokenToml)
     QTest::addColumn<QString>("message");
-    QTest::newRow("unknown key") << QStringList{"--set", "optim.learning_rate=1e-3"} << 1
+    QTest::newRow("unknown key") << QStringList{"--set", "optim.learning_rate=1e-3"} << 2
                                  << "optim.learning_rate";
-    QTest::newRow("lr out of range") << QStringList{"--lr", "5"} << 1 << "optim.lr";
-    QTest::newRow("negative epochs") << QStringList{"--epochs", "-3"} << 1 << "train.epochs";
-    QTest::newRow("unknown loss") << QStringList{"--loss", "hinge"} << 1 << "hinge";
-    QTest::newRow("not a number") << QStringList{"--batch-size", "many"} << 1 << "many";
-    QTest::newRow("--set without =") << QStringList{"--set", "optim.lr"} << 1 << "KEY=VALUE";
+    QTest::newRow("lr out of range") << QStringList{"--lr", "5"} << 2 << "optim.lr";
+    QTest::newRow("negative epochs") << QStringList{"--epochs", "-3"} << 2 << "train.epochs";
+    QTest::newRow("unknown loss") << QStringList{"--loss", "hinge"} << 2 << "hinge";
+    QTest::newRow("not a number") << QStringList{"--batch-size", "many"} << 2 << "many";
+    QTest::newRow("--set without =") << QStringList{"--set", "optim.lr"} << 2 << "KEY=VALUE";
 }
 
 void tst_Robustness::badConfig()

@@ -13,6 +13,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
+
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
@@ -57,7 +59,7 @@ void tst_StudentExport::pythonRoundTrip()
     randomiseBatchNorm(*mn);
     MappingHead head(MappingHeadOptions(mn->embeddingDim(), 3840));
     exportStudent(dir.path().toStdString(), *mn, *head,
-                  nlohmann::json{{"registry_name", "mn10"}, {"width", width}, {"m_channels", 16}});
+                  nlohmann::json{{"registry_name", "mn10"}, {"width", width}, {"m_channels", 16}}, 10.0);
     mn->eval();
     torch::NoGradGuard ng;
     const at::Tensor x = torch::randn({2, 1, 128, 200});
@@ -88,8 +90,12 @@ void tst_StudentExport::exportedFilesReadBack()
         auto s = StudentRegistry::instance().create(name);
         MappingHead head(MappingHeadOptions(s->embeddingDim(), 64));
         const std::string d = (dir.path() + "/" + name).toStdString();
-        exportStudent(d, *s, *head,
-                      nlohmann::json{{"registry_name", name}, {"width", 1.0}, {"m_channels", 16}});
+        exportStudent(d, *s, *head, nlohmann::json{{"registry_name", name}, {"width", 1.0}, {"m_channels", 16}},
+                      1.0);
+        // model.json states the window the student was trained on: 1 s → [1, 128, 61].
+        const auto model = nlohmann::json::parse(std::ifstream(d + "/model.json"));
+        QCOMPARE(model["front_end"]["segment_seconds"].get<double>(), 1.0);
+        QCOMPARE(model["front_end"]["input_shape"][2].get<int>(), 61);
         // The PyTorch files read back with the same keys and shapes.
         const auto backbone = readPyTorchStateDict(d + "/backbone.pt");
         const auto own = stateDict(*s);
