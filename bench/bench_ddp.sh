@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Data-parallel training throughput on this machine: `ssondo train --nproc 2` (two ranks, Gloo over
 # loopback TCP, one intra-op thread and one loader each) against one process with the same global
 # batch (all cores), measured in the same run on the same clips, log-mels cached beforehand so that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Benchmark: decode + downmix + resample to 32 kHz + log-mel, clips per second, against Debian's
 // torchaudio doing the same (torchaudio.load, Resample, MelSpectrogram) on the same files in the
 // same run. Prints the ratio (target >= 2x).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Benchmark: logging 100,000 metric points into the workspace database (batched in transactions,
 // as a training job does) and reading them back while another connection writes. Target < 1 s.
 

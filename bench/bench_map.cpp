@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Benchmark: replotting the Clusters page's map with 200,000 points (50 clusters), our rasterising
 // PointCloud against QCustomPlot's own scatter graphs (one QCPGraph per cluster, 3 px discs) in the
 // same run; target < 50 ms per replot. Offscreen.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Benchmark: the linear probe (5 folds, weight decay chosen on a validation fold from an 8-value
 // grid, refit, plus the cosine kNN) on 2,000 × 960 embeddings in 50 classes (ESC-50's shape), against
 // the same protocol with scikit-learn's LogisticRegression (bench/probe_sklearn.py) in the same run.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Benchmark: the size/speed table of the three students — backbone parameters, training
 // throughput (clips/s, forward + backward + Adam step with the mapping head, batch 16, in memory)
 // and CPU inference latency per 10 s clip (batch 1, median of repeated runs), same threads.

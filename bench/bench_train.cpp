@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Benchmark: distillation training throughput of MobileNetV3 (mn10) with the real data pipeline,
 // against (1) the same loop on batches already in memory and (2) the same model and loop in Python
 // (Debian's python3-torch 1.13, torchvision mobilenet_v3_large with a 1-channel stem), same batch,

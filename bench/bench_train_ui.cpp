@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Benchmark: does the Train page stall while a job streams metrics at 100 Hz? A writer thread (its
 // own connection, like a training process) commits one metric point every 10 ms for 6 s; the page
 // polls the log every 40 ms and redraws its curves; an event-loop probe (a 5 ms timer) measures how

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Baseline for student evaluation: what a Python user writes to do `ssondo evaluate --run N` on a
 labelled task with a student exported by `ssondo export` (Debian python3-torch 1.13, torchaudio
 0.13, scikit-learn).

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Baseline for teacher extraction: what a Python user writes to do `ssondo extract` with a
 TorchScript teacher, in Debian's python3-torch 1.13 / python3-torchaudio 0.13.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Baseline for bench_frontend: the same decode + resample + log-mel in Debian's torchaudio.
 
 usage: frontend_torchaudio.py THREADS FILE...

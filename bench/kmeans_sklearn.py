@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Baseline for bench_kmeans: scikit-learn's MiniBatchKMeans with the reference implementation's
 settings (training_ssondo/cluster_teachers_embeddings/config.py: k-means++, max_iter 100, batch_size
 10000, tol 0, max_no_improvement 100, n_init 10, reassignment_ratio 0, seed 42, fit on all rows) on

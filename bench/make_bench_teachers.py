@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Writes three random, seeded TorchScript teachers for the extraction benchmarks.
 
 usage: make_bench_teachers.py OUT_DIR [--only conv1d,cnn2d,vit]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Baseline for bench_probe: the same linear-probe protocol with scikit-learn (Debian python3-sklearn):
 per test fold, StandardScaler on the training rows, multinomial LogisticRegression (lbfgs, 100
 iterations) for each penalty of the grid fitted on the training folds and scored on the validation

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Baseline for bench_train: the same distillation step in Python with Debian's python3-torch.
 
 torchvision's mobilenet_v3_large with a 1-channel stem stands in for mn10 (same block table),

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Baseline for the t-SNE map: scikit-learn's Barnes-Hut TSNE with the settings of
 core/clustering/TSNE.cpp (Debian python3-sklearn 1.2).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Baseline for a UMAP map: umap-learn 0.5 (Debian) with its usual settings, n_neighbors 15,
 min_dist 0.1, two components, Euclidean, random_state = seed (which makes umap-learn run its
 optimisation single-threaded; --parallel drops random_state for the multi-threaded, non-deterministic

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cmake -DSSONDO=<ssondo> -DIN=<ssondo.1.in> -DOUT=<ssondo.1> -P GenerateManPage.cmake
 # ssondo(1) with its RUN CONFIGURATION section written from the config schema, so that the man page
 # lists the keys, choices and ranges that validation, the CLI help and the GUI use.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every dependency comes from Debian 12's archive (packaging/install-deps.sh) or, for LibTorch,
 # from an official CUDA build given through CMAKE_PREFIX_PATH.
 
@@ -26,6 +27,7 @@ find_package(faiss REQUIRED)
 pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile>=1.1)
 pkg_check_modules(SOXR REQUIRED IMPORTED_TARGET soxr)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(NETTLE REQUIRED IMPORTED_TARGET nettle) # SHA-256 with the CPU's SHA extensions
 find_package(tomlplusplus REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)

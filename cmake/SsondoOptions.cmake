@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Interface targets carrying the project's warnings and build options.
 # Linked PRIVATE by every first-party target; nothing here edits global flags.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Install rules for the desktop integration and the documentation, and the CPack configuration of
 # the Debian package `ssondo-workbench`. Included from the top-level CMakeLists.txt after every
 # add_subdirectory(), so that these install rules run after app/'s install(TARGETS).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Writes one fuzz input to a real file so that the targets call the readers' public path-based API,

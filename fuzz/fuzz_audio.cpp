@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target: AudioFile::probe and AudioFile::readMono (decode, downmix, resample to the
 // front end's 32 kHz as the training pipeline does) on arbitrary bytes, through libsndfile.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target: NpyFile::read on arbitrary bytes. InputError is the reader's documented way to
 // refuse a bad file; any other exception, a crash, a sanitizer report, a leak, an allocation over
 // -malloc_limit_mb or a hang is a bug.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target: NpzFile::read on arbitrary bytes (zip central directory, stored and deflated
 // members, each member parsed as .npy). InputError is the expected refusal; anything else is a bug.
 

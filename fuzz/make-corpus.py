@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Regenerates the seed corpus in fuzz/corpus/ (small, committed; see README.md).
 
 Needs Debian's python3-numpy (for .npy/.npz, written by NumPy itself) and libsndfile1 (audio, through

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the libFuzzer targets (build-fuzz/ at the repository root, Debian's clang) and fuzzes each
 # reader for a bounded time on a scratch copy of its seed corpus. Prints, per target: executions,
 # exec/s, seconds, final corpus size and crashes (crash, leak, timeout > 10 s, out-of-memory > 2 GiB),

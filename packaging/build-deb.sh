@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the Debian package ssondo-workbench_VERSION-N_ARCH.deb with CPack, then checks it with
 # lintian, appstreamcli and desktop-file-validate and prints what they say.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Checks the code against an official CUDA LibTorch 2.x (the one inside a pip PyTorch) on a GPU
 # machine that has PyTorch but not this project's other dependencies:
 #   1. every core/ and app/cli/ source compiles against its headers (syntax only; FAISS, libsndfile,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Export an audio foundation model as a TorchScript teacher for S-SONDO Workbench.
 
 The workbench needs one thing from a teacher: a module whose forward maps mono waveforms

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian 12 packages S-SONDO Workbench needs to build, test and run.
 # Only what is missing is installed; safe to run again. Needs root or sudo.
 #   --no-test-deps   skip the packages only the tests and benchmarks use (python3-torch & co, xvfb)
@@ -9,7 +10,7 @@ BUILD_PKGS=(
   libtorch-dev libfaiss-dev libopenblas-dev libomp-dev
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools linguist-qt6
   qt6-multimedia-dev libqcustomplot-dev libqcustomplot2.1-qt6
-  libsndfile1-dev libsoxr-dev libsqlite3-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libgloo-dev
+  libsndfile1-dev libsoxr-dev libsqlite3-dev nettle-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libgloo-dev
   libgl-dev libqt6svg6 qt6-svg-dev zlib1g-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 )

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The S-SONDO Workbench demo from a bare Debian 12: installs what is missing, builds (Release) into
 # build/, creates a demo workspace (a synthetic labelled dataset; nothing is downloaded) and opens
 # the workbench on it. With --headless, or where there is no display, the same demo runs through

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ASan + UBSan build of the core, the CLI and their tests (no Qt Widgets), then the tests with leak
 # detection on and UBSan fatal. Slow: every LibTorch source compiled again with instrumentation
 # (about 25 min on 2 cores).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs what is missing (Debian 12), builds S-SONDO Workbench (Release) into build/ and runs the
 # whole test suite with ctest, UI tests offscreen. Exits non-zero on any failure.
 #   packaging/run-tests.sh                 workbench + CLI + all tests

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ssondo slurm: write, submit and follow jobs on a Slurm cluster.
 
 #include "cli/CliContext.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ssondo: the command line of S-SONDO Workbench. Every job the GUI runs is one of these commands.
 // Exit codes: 0 success, 1 runtime error, 2 usage error, 130/143 stopped by SIGINT/SIGTERM after
 // saving what was done.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ssondo-workbench: the desktop workbench. Usage:
 //   ssondo-workbench [WORKSPACE] [--page ID] [--clip PATH] [--size WxH] [--language system|en|fr]
 //                    [--jobs jobs|slurm] [--screenshot FILE.png]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "clustering/ClusterMetrics.h"
 
 #include "clustering/KMeans.h"
@@ -7,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <map>
 #include <random>
 
@@ -87,117 +89,144 @@ double purity(const std::vector<std::int64_t>& clusters, const std::vector<std::
     return clusters.empty() ? 0.0 : correct / double(clusters.size());
 }
 
-ClusterQuality clusterQuality(const EmbeddingStore& store, const std::vector<std::int64_t>& rows,
-                              const std::vector<std::int64_t>& assignment, std::int64_t k, bool normalize,
-                              const std::vector<std::string>& labels, std::int64_t silhouetteSample,
-                              std::uint64_t seed)
+namespace {
+
+/// Per cluster: mean, size and mean distance of its points to the mean (Davies–Bouldin's
+/// scatter), and the within- and between-cluster sums of squares, in two streamed passes over the
+/// rows (float64).
+struct ClusterMoments
 {
-    ClusterQuality q;
+    at::Tensor means, counts, scatter;
+    double within = 0, between = 0;
+};
+
+ClusterMoments moments(const EmbeddingStore& store, const std::vector<std::int64_t>& rows,
+                       const std::vector<std::int64_t>& assignment, std::int64_t k, bool normalize)
+{
     const std::int64_t n = std::int64_t(rows.size()), d = store.dim();
-    // Pass 1: cluster sums, global sum, Σ‖x‖² (double precision).
-    at::Tensor sums = at::zeros({k, d}, at::kDouble), counts = at::zeros({k}, at::kDouble);
-    double sumSq = 0;
     constexpr std::int64_t kBatch = 8192;
-    auto batchRows = [&](std::int64_t s, std::int64_t e) {
-        return clusteringView(store.rowsAt({rows.begin() + s, rows.begin() + e}), normalize).to(at::kDouble);
+    auto batch = [&](std::int64_t s, std::int64_t e) {
+        return std::make_pair(
+            clusteringView(store.rowsAt({rows.begin() + s, rows.begin() + e}), normalize).to(at::kDouble),
+            at::tensor(std::vector<std::int64_t>(assignment.begin() + s, assignment.begin() + e)));
     };
-    auto batchLabels = [&](std::int64_t s, std::int64_t e) {
-        return at::tensor(std::vector<std::int64_t>(assignment.begin() + s, assignment.begin() + e));
-    };
+    ClusterMoments m;
+    at::Tensor sums = at::zeros({k, d}, at::kDouble);
+    m.counts = at::zeros({k}, at::kDouble);
+    double sumSq = 0;
     for (std::int64_t s = 0; s < n; s += kBatch) {
-        const std::int64_t e = std::min(n, s + kBatch);
-        const at::Tensor x = batchRows(s, e), c = batchLabels(s, e);
+        const auto [x, c] = batch(s, std::min(n, s + kBatch));
         sums.index_add_(0, c, x);
-        counts.index_add_(0, c, at::ones({e - s}, at::kDouble));
+        m.counts.index_add_(0, c, at::ones({x.size(0)}, at::kDouble));
         sumSq += x.square().sum().item<double>();
     }
-    const at::Tensor safe = counts.clamp_min(1).unsqueeze(1);
-    const at::Tensor means = sums / safe;
+    m.means = sums / m.counts.clamp_min(1).unsqueeze(1);
     const at::Tensor mu = sums.sum(0) / double(n);
-    const double within = sumSq - (counts * means.square().sum(1)).sum().item<double>();
-    const double between = (counts * (means - mu).square().sum(1)).sum().item<double>();
-    q.inertia = within;
-    const std::int64_t nonEmpty = (counts > 0).sum().item<std::int64_t>();
-    q.calinskiHarabasz = (nonEmpty > 1 && n > nonEmpty && within > 0)
-                             ? (between / double(nonEmpty - 1)) / (within / double(n - nonEmpty))
-                             : 0.0;
-    // Pass 2: mean distance of each cluster's points to its mean (Davies–Bouldin's scatter).
-    at::Tensor scatter = at::zeros({k}, at::kDouble);
+    m.within = sumSq - (m.counts * m.means.square().sum(1)).sum().item<double>();
+    m.between = (m.counts * (m.means - mu).square().sum(1)).sum().item<double>();
+    m.scatter = at::zeros({k}, at::kDouble);
     for (std::int64_t s = 0; s < n; s += kBatch) {
-        const std::int64_t e = std::min(n, s + kBatch);
-        const at::Tensor x = batchRows(s, e), c = batchLabels(s, e);
-        scatter.index_add_(0, c, (x - means.index_select(0, c)).norm(2, 1));
+        const auto [x, c] = batch(s, std::min(n, s + kBatch));
+        m.scatter.index_add_(0, c, (x - m.means.index_select(0, c)).norm(2, 1));
     }
-    scatter = scatter / counts.clamp_min(1);
-    const at::Tensor centreDist = at::cdist(means.unsqueeze(0), means.unsqueeze(0)).squeeze(0);
-    double db = 0;
-    std::int64_t used = 0;
-    for (std::int64_t i = 0; i < k; ++i) {
-        if (counts[i].item<double>() == 0)
-            continue;
-        double worst = 0;
-        for (std::int64_t j = 0; j < k; ++j)
-            if (j != i && counts[j].item<double>() > 0)
-                worst = std::max(worst, (scatter[i].item<double>() + scatter[j].item<double>()) /
-                                            std::max(1e-12, centreDist[i][j].item<double>()));
-        db += worst;
-        ++used;
-    }
-    q.daviesBouldin = used ? db / double(used) : 0.0;
+    m.scatter = m.scatter / m.counts.clamp_min(1);
+    return m;
+}
 
-    // Silhouette on a seeded sample.
-    std::vector<std::int64_t> idx(static_cast<size_t>(n));
-    for (std::int64_t i = 0; i < n; ++i)
-        idx[size_t(i)] = i;
-    if (n > silhouetteSample) {
-        std::shuffle(idx.begin(), idx.end(), std::mt19937_64(seed));
-        idx.resize(size_t(silhouetteSample));
+/// Davies–Bouldin: the mean over non-empty clusters i of max_j (s_i + s_j) / ‖μ_i − μ_j‖, in
+/// blocks of clusters so that k = 100,000 needs a few hundred MB, not the k × k matrix at once.
+double daviesBouldin(const ClusterMoments& m)
+{
+    const at::Tensor used = m.counts > 0;
+    const std::int64_t k = m.means.size(0), nonEmpty = used.sum().item<std::int64_t>();
+    if (nonEmpty < 2)
+        return 0.0;
+    const std::int64_t block = std::max<std::int64_t>(1, (std::int64_t(1) << 25) / k);
+    double sum = 0;
+    for (std::int64_t b = 0; b < k; b += block) {
+        const std::int64_t e = std::min(k, b + block);
+        const at::Tensor dist = at::cdist(m.means.slice(0, b, e), m.means).clamp_min(1e-12); // [block, k]
+        at::Tensor ratio = (m.scatter.slice(0, b, e).unsqueeze(1) + m.scatter.unsqueeze(0)) / dist;
+        at::Tensor skip = used.logical_not().unsqueeze(0).expand_as(ratio).clone(); // empty clusters j
+        skip.diagonal(b).fill_(true); // j = i (diagonal offset b: row r is cluster b + r)
+        ratio.masked_fill_(skip, 0.0);
+        const at::Tensor worst = std::get<0>(ratio.max(1));
+        sum += (worst * used.slice(0, b, e).to(at::kDouble)).sum().item<double>();
     }
-    std::vector<std::int64_t> sampleRows, sampleClusters;
-    for (auto i : idx) {
-        sampleRows.push_back(rows[size_t(i)]);
-        sampleClusters.push_back(assignment[size_t(i)]);
-    }
-    q.silhouetteSample = std::int64_t(idx.size());
-    const at::Tensor xs = clusteringView(store.rowsAt(sampleRows), normalize).to(at::kDouble);
-    const at::Tensor dist = at::cdist(xs.unsqueeze(0), xs.unsqueeze(0)).squeeze(0); // [m, m]
-    const at::Tensor cl = at::tensor(sampleClusters);
-    const at::Tensor onehot = at::one_hot(cl, k).to(at::kDouble); // [m, k]
-    const at::Tensor perCluster = at::matmul(dist, onehot);       // Σ distances to each cluster
-    const at::Tensor sizes = onehot.sum(0);                       // [k]
-    double sil = 0;
-    auto pc = perCluster.accessor<double, 2>();
-    auto sz = sizes.accessor<double, 1>();
-    for (std::int64_t i = 0; i < std::int64_t(idx.size()); ++i) {
-        const std::int64_t c = sampleClusters[size_t(i)];
-        if (sz[c] <= 1)
-            continue; // a singleton scores 0
-        const double a = pc[i][c] / (sz[c] - 1);
-        double b = 1e300;
-        for (std::int64_t j = 0; j < k; ++j)
-            if (j != c && sz[j] > 0)
-                b = std::min(b, pc[i][j] / sz[j]);
-        if (b < 1e300)
-            sil += (b - a) / std::max(a, b);
-    }
-    q.silhouette = idx.empty() ? 0.0 : sil / double(idx.size());
+    return sum / double(nonEmpty);
+}
 
-    // Against labels.
+/// Mean silhouette of the sampled points x [m, d] (float64) with their clusters [m].
+double silhouette(const at::Tensor& x, const at::Tensor& clusters, std::int64_t k)
+{
+    if (x.size(0) == 0)
+        return 0.0;
+    const at::Tensor dist = at::cdist(x.unsqueeze(0), x.unsqueeze(0)).squeeze(0); // [m, m]
+    const at::Tensor onehot = at::one_hot(clusters, k).to(at::kDouble);           // [m, k]
+    const at::Tensor perCluster = at::matmul(dist, onehot);                        // Σ distances to each cluster
+    const at::Tensor sizes = onehot.sum(0);                                        // [k]
+    const at::Tensor own = sizes.index_select(0, clusters);
+    const at::Tensor a = perCluster.gather(1, clusters.unsqueeze(1)).squeeze(1) / (own - 1).clamp_min(1);
+    const at::Tensor mean = perCluster / sizes.clamp_min(1).unsqueeze(0);
+    const at::Tensor excluded = onehot.to(at::kBool) | (sizes == 0).unsqueeze(0);
+    const at::Tensor b = std::get<0>(mean.masked_fill(excluded, INFINITY).min(1));
+    // A singleton scores 0, and so does a point with no other cluster to compare with.
+    const at::Tensor s = ((b - a) / at::maximum(a, b).clamp_min(1e-300)).masked_fill((own <= 1) | at::isinf(b), 0.0);
+    return s.sum().item<double>() / double(x.size(0));
+}
+
+/// NMI, ARI and purity against the clips' labels (clips without a label left out).
+void scoreAgainstLabels(ClusterQuality& q, const std::vector<std::int64_t>& rows,
+                        const std::vector<std::int64_t>& assignment, const std::vector<std::string>& labels)
+{
     std::map<std::string, std::int64_t> ids;
     std::vector<std::int64_t> lab, clu;
-    for (std::int64_t i = 0; i < n; ++i) {
-        const std::string& l =
-            labels.size() > size_t(rows[size_t(i)]) ? labels[size_t(rows[size_t(i)])] : std::string();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const std::string& l = labels.size() > std::size_t(rows[i]) ? labels[std::size_t(rows[i])] : std::string();
         if (l.empty())
             continue;
         lab.push_back(ids.emplace(l, std::int64_t(ids.size())).first->second);
-        clu.push_back(assignment[size_t(i)]);
+        clu.push_back(assignment[i]);
     }
     if (ids.size() >= 2) {
         q.nmi = normalizedMutualInformation(clu, lab);
         q.ari = adjustedRandIndex(clu, lab);
         q.purity = purity(clu, lab);
     }
+}
+
+} // namespace
+
+ClusterQuality clusterQuality(const EmbeddingStore& store, const std::vector<std::int64_t>& rows,
+                              const std::vector<std::int64_t>& assignment, std::int64_t k, bool normalize,
+                              const std::vector<std::string>& labels, std::int64_t silhouetteSample,
+                              std::uint64_t seed)
+{
+    ClusterQuality q;
+    const std::int64_t n = std::int64_t(rows.size());
+    const ClusterMoments m = moments(store, rows, assignment, k, normalize);
+    q.inertia = m.within;
+    const std::int64_t nonEmpty = (m.counts > 0).sum().item<std::int64_t>();
+    q.calinskiHarabasz = (nonEmpty > 1 && n > nonEmpty && m.within > 0)
+                             ? (m.between / double(nonEmpty - 1)) / (m.within / double(n - nonEmpty))
+                             : 0.0;
+    q.daviesBouldin = daviesBouldin(m);
+    // Silhouette on a seeded sample.
+    std::vector<std::int64_t> idx(static_cast<std::size_t>(n));
+    std::iota(idx.begin(), idx.end(), 0);
+    if (n > silhouetteSample) {
+        std::shuffle(idx.begin(), idx.end(), std::mt19937_64(seed));
+        idx.resize(std::size_t(silhouetteSample));
+    }
+    std::vector<std::int64_t> sampleRows, sampleClusters;
+    for (auto i : idx) {
+        sampleRows.push_back(rows[std::size_t(i)]);
+        sampleClusters.push_back(assignment[std::size_t(i)]);
+    }
+    q.silhouetteSample = std::int64_t(idx.size());
+    q.silhouette = silhouette(clusteringView(store.rowsAt(sampleRows), normalize).to(at::kDouble),
+                              at::tensor(sampleClusters), k);
+    scoreAgainstLabels(q, rows, assignment, labels);
     return q;
 }
 

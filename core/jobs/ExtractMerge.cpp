@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // ExtractJob::merge: the part stores of a sharded extraction become one embedding set.
 
 #include "data/DatasetCatalog.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "students/TorchPickle.h"
 
 #include "util/Error.h"
@@ -114,11 +115,29 @@ public:
                 pushString(next(n), n);
                 break;
             }
-            case 0x8c: {
+            case 0x8c: { // SHORT_BINUNICODE
                 const auto n = std::uint8_t(next(1)[0]);
                 pushString(next(n), n);
                 break;
             }
+            case 0x8d: { // BINUNICODE8 (protocol 4)
+                std::uint64_t n;
+                std::memcpy(&n, next(8), 8);
+                pushString(next(std::size_t(n)), std::size_t(n));
+                break;
+            }
+            case 0x93: { // STACK_GLOBAL (protocol 4): module and name from the stack
+                const ValuePtr name = pop(), module = pop();
+                if (name->kind != Value::Kind::String || module->kind != Value::Kind::String)
+                    fail("STACK_GLOBAL needs two strings");
+                auto v = make(Value::Kind::Global);
+                v->s = module->s + " " + name->s;
+                m_stack.push_back(v);
+                break;
+            }
+            case 0x94: // MEMOIZE (protocol 4): the top of the stack under the next memo index
+                m_memo[std::uint32_t(m_memo.size())] = top();
+                break;
             case 'c': { // GLOBAL module\nname\n
                 auto v = make(Value::Kind::Global);
                 const std::string module = line(); // two statements: operand order of + is unspecified
@@ -297,6 +316,10 @@ private:
             fail("unsupported storage type '" + type + "'");
         const std::string key = pid->items[2]->s;
         const std::int64_t numel = pid->items[4]->i;
+        // A storage shared by several tensors (views, tied weights) is named once per tensor: read
+        // it once.
+        if (auto cached = m_storages.find(key); cached != m_storages.end())
+            return cached->second;
         auto [data, size] = m_zip.getRecord("data/" + key);
         const size_t need = size_t(numel) * at::elementSize(it->second);
         if (size < need)
@@ -304,6 +327,7 @@ private:
         auto v = make(Value::Kind::Tensor);
         v->tensor = at::empty({numel}, at::TensorOptions().dtype(it->second));
         std::memcpy(v->tensor.data_ptr(), data.get(), need);
+        m_storages.emplace(key, v);
         return v;
     }
 
@@ -342,6 +366,7 @@ private:
     std::vector<ValuePtr> m_stack;
     std::vector<size_t> m_marks;
     std::unordered_map<std::uint32_t, ValuePtr> m_memo;
+    std::unordered_map<std::string, ValuePtr> m_storages; ///< by record key
 };
 
 void flatten(const ValuePtr& v, const std::string& prefix, std::map<std::string, at::Tensor>& out)

@@ -1,8 +1,12 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+
+struct sha256_ctx; // nettle
 
 namespace ssondo {
 
@@ -20,21 +24,21 @@ private:
 };
 
 /// SHA-256 (FIPS 180-4), incremental: checksums of artifacts (checkpoints, exports) that other
-/// tools can verify with `sha256sum`.
+/// tools can verify with `sha256sum`. Computed by Debian's nettle, which uses the CPU's SHA
+/// extensions where it has them.
 class Sha256
 {
 public:
     Sha256();
+    ~Sha256();
+    Sha256(const Sha256&) = delete;
+    Sha256& operator=(const Sha256&) = delete;
     void add(const void* data, std::size_t size);
     void add(std::string_view bytes) { add(bytes.data(), bytes.size()); }
     std::string hex(); ///< 64 lower-case hex digits; finishes the hash
 
 private:
-    void block(const std::uint8_t* p);
-    std::uint32_t m_h[8];
-    std::uint8_t m_buf[64];
-    std::size_t m_fill = 0;
-    std::uint64_t m_bytes = 0;
+    std::unique_ptr<sha256_ctx> m_ctx;
 };
 
 /// SHA-256 of a file's contents. Throws Error when it cannot be read.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The ssondo command line as a user types it: exit codes, --json output, dataset add/show.
 
 #include <QJsonArray>

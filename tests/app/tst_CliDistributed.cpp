@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Data-parallel training and sharded extraction through the real `ssondo` binary:
 // - two ranks (`ssondo train --nproc 2`, c10d Gloo over TCP) end with the same parameters as one
 //   process with the global batch, within float tolerance, while a run with another batch does not;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The whole pipeline through the `ssondo` command line on a small demo: `demo` (extract, cluster,
 // two students, probes, profiles), then `runs compare`, `evaluate --json`, `profile`, `map` and
 // `maps list`, and the errors of bad requests.

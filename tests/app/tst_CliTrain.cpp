@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `ssondo extract` and `ssondo train` as processes: SIGTERM stops a run cleanly (checkpoint,
 // status "stopped", exit 143); kill -9 mid-run and the same command again resumes from the last
 // checkpoint and ends on the same curve as an uninterrupted run.

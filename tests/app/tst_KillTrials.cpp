@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Fault injection: `ssondo train` killed with SIGKILL at 10 random moments (seeded), each time
 // resumed by running the same command again. After every kill the database passes
 // PRAGMA integrity_check, the checkpoint on disk (if any) loads completely (never half written)

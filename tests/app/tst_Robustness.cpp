@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Bad inputs end to end, through the real `ssondo` binary: every one gets a message that says what
 // is wrong and where, the job goes on where it can, and nothing already saved is lost.
 //  - a dataset with truncated, empty, zero-length, NaN-filled, non-audio and random-bytes files next

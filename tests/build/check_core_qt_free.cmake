@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fails when ssondo_core links a Qt target or a file under core/ includes a Qt header.
 file(READ "${LINK_FILE}" links)
 string(REGEX MATCHALL "[^\n]*Qt[0-9]?::[^\n]*|[^\n]*libQt[^\n]*" qtLinks "${links}")

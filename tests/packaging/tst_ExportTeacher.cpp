@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // packaging/export_teacher.py, run as a user would (Debian's python3-torch), on a small model;
 // the exported file must load as a TorchScript teacher with its attributes.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A real single-node Slurm cluster on localhost for tests, without systemd: munged, slurmctld and
 # slurmd started from a generated slurm.conf in a private folder, on non-default ports.
 #   slurm-cluster.sh start DIR   start it; prints `export SLURM_CONF=DIR/slurm.conf`

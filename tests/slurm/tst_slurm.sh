@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # `ssondo slurm` on a real single-node Slurm cluster (slurm-cluster.sh): a 2-shard extraction array
 # with its merge job, and a 2-task data-parallel training job through srun; checks what they left
 # in the workspace, then stops the daemons. Exit 77 (ctest: skipped) only when not root.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // A small real workspace for UI tests: the synthetic demo dataset (13 classes × clipsPerClass short

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Miniature copies of standard audio datasets, laid out as they are downloaded.
 
   /usr/bin/python3 tests/tools/make_dataset_layouts.py OUT_DIR [--wav-only]

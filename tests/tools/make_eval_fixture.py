@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Reference values for tst_LinearProbe, computed with scikit-learn and SciPy (Debian packages).
 
   /usr/bin/python3 tests/tools/make_eval_fixture.py tests/fixtures/eval/probe_reference.json

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Makes the front-end reference fixture with Debian's python3-torchaudio (0.13).
 
 Writes tests/fixtures/frontend/:

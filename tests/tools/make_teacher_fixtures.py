@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Makes the teacher fixtures of tst_Teachers with Debian's python3-torch and numpy.
 
 tests/fixtures/teachers/

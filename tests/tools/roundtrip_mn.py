@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Test-only Python MobileNetV3 ("mn", EfficientAT layout) for tst_StudentExport.
 
 Builds the network from the published block table with EfficientAT's module names, loads

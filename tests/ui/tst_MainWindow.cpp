@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The workbench shell offscreen: five pages, the Data page filled from a real workspace, the jobs
 // dock following jobs written by other processes, a job run through the real CLI, recent
 // workspaces, and the French catalogue.

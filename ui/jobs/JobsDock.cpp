@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "jobs/JobsDock.h"
 #include "jobs/ProgressBarDelegate.h"
 

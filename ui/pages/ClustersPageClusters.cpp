@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Clusters page's cluster views: quality line, cluster table, draws chart, k sweep, selection.
 
 #include "pages/ClustersPage.h"

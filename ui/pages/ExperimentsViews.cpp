@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Experiments page's views of the selected runs: curves, config differences, students vs
 // teachers, Pareto plot, teacher × student matrix.
 

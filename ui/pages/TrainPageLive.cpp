@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Train page while a run goes: which run is shown, its points read from the log every 40 ms,
 // the curves and per-cluster bars, and Start / Stop / Resume.
 

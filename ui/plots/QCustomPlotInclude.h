@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // QCustomPlot's header uses Qt's lower-case keywords (signals, slots, emit, foreach), which every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Decoding every container/codec libsndfile offers, downmixing, resampling on read, and the
 // errors for files that are not usable audio.
 

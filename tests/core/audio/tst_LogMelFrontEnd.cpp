@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The log-mel front end against torchaudio 0.13 on the same audio (fixture made by
 // tests/tools/make_frontend_fixture.py), and the reference shape of a 10 s clip.
 

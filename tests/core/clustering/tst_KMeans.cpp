@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // k-means and cluster quality on data with known structure; label-agreement measures against
 // hand-computed values (the demo set's measures were also checked against scikit-learn 1.2: same
 // silhouette, Calinski–Harabasz, Davies–Bouldin, NMI and ARI to 4 digits).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // 2-D PCA map on data with known principal axes: axes recovered, variance shares right, coordinates
 // equal to the projection, reproducible.
 

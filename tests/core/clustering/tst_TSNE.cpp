@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Barnes–Hut t-SNE on data with known structure: separated clusters stay separated (2-D kNN
 // agrees with the labels), Barnes–Hut agrees with the exact gradient, a seed gives the same map.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Scanning a folder of real files: labels from folders and CSV, folds and splits, unreadable files
 // reported (not fatal), the content version, and the catalog round trip through SQLite.
 

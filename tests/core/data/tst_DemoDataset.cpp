@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The synthetic demo dataset: reproducible, balanced, and made of classes that really differ.
 
 #include "audio/AudioFile.h"

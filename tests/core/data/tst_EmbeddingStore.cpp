@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The embedding store: rows survive reopening, float16 rounding, resumable state, mismatch refusal.
 
 #include "data/EmbeddingStore.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // .npy files written by NumPy (the torchaudio fixture) and by us; malformed files.
 
 #include "data/NpyFile.h"

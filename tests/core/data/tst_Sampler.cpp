@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Samplers: reproducible per (seed, epoch); uniform frequencies; the balanced sampler's cluster
 // frequencies converge to uniform however unbalanced the clusters are.
 

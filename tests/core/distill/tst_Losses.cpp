@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Each distillation loss against values computed by hand on tiny tensors.
 
 #include "distill/Losses.h"

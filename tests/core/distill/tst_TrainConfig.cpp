@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The run config: TOML round trip, every bad input named, flags, hash; the LR schedules.
 
 #include "distill/LrSchedule.h"

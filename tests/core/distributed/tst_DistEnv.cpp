@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Where a process sits in a data-parallel job, from torchrun-style, Slurm and Open MPI variables.
 
 #include "distributed/DistEnv.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Teacher–student agreement on spaces with known relations: identical, rotated, noisy, unrelated.
 
 #include "eval/Agreement.h"

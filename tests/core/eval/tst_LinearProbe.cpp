@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The linear probe and its fold plans: against scikit-learn (per-fold accuracy of the same
 // penalised multinomial logistic regression, macro average precision with ties) and SciPy (t
 // quantiles) from tests/fixtures/eval/probe_reference.json; on data with known structure.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MAC counting from the operators as they run, against hand-computed counts; a TorchScript file is
 // counted like a C++ module; a student's MACs scale with the clip length; serialised sizes.
 

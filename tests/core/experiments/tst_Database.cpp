@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The workspace database: migrations, and a clear message for every way a database can be unusable.
 
 #include "data/EmbeddingCatalog.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Evaluation end to end on a small synthetic labelled dataset: the teacher and a trained student
 // probed with the dataset's folds, % of teacher as the paper computes it, the student's embeddings
 // cached as an embedding set, stratified folds when a dataset has none, and clear errors.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Extraction end to end on a small synthetic dataset: every clip embedded, bad clips listed and
 // not fatal, a second run makes no teacher forward pass, a stopped run resumes, precomputed
 // embeddings are matched by clip name.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Training end to end on a tiny synthetic dataset: metrics in the log, same seed same curve,
 // a stopped run resumes from its checkpoint onto the same curve, a damaged checkpoint is reported.
 

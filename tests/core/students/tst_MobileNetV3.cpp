@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // MobileNetV3 (mn10): the reference parameter count, shapes, EfficientAT key names, training step.
 
 #include "students/MappingHead.h"

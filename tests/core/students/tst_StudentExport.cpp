@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Export and import of students: a PyTorch state dict with the reference key names that Python's
 // torch.load reads and a test-only Python MobileNetV3 loads strictly and runs to the same
 // embedding (1e-4); the wrapper and head files; the LibTorch archive; --init with classifier keys

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // DyMN and ERes2Net: the reference parameter counts, and outputs equal to the reference
 // implementation's on golden fixtures (tests/fixtures/students, see README there), in evaluation
 // and training mode; all three students fold and average segments the same way; each trains.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Teachers: the demo network, TorchScript files (good and bad, made by export_teacher.py and
 // tests/tools/make_teacher_fixtures.py), and precomputed .npz/.npy embeddings.
 

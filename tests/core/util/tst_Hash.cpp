@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // SHA-256 against the FIPS 180-4 test vectors and coreutils' sha256sum; FNV-1a and mixSeed basics.
 
 #include "util/Error.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The jobs dock: elapsed time and ETA from the job records, re-run arguments built from a recorded
 // command, and Resume running a stopped job's command again through the real CLI.
 

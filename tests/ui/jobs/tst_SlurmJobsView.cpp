@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Slurm side of the jobs dock: submissions recorded by `ssondo slurm` with their progress read
 // from the workspace (the shards' progress files; the training job row that rank 0 writes with its
 // Slurm job id), the tab's count, and the "Run on cluster…" arguments. Slurm itself is exercised by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Clusters page on a real workspace (demo set, demo teacher, k-means, PCA map): it fills from the
 // database, colours the map by cluster and by label, shows each cluster's size, weight and share of
 // draws, clicking a point opens its clip, box selection lists clips, and the Run buttons start the

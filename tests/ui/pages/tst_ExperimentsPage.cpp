@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Experiments page on a log with known content: the runs table, only the differing config keys,
 // students against teachers with % of teacher, the Pareto front, seeds grouped into a mean with a
 // min–max band, and the CSV export read back.

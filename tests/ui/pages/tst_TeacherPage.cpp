@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Teacher page on a real workspace: embedding sets listed with their statistics, the extract
 // command built from the choices, the demo teacher inspected off the GUI thread with a live check
 // on one clip, and a file that is not a teacher reported without taking the window down.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Train page: debiased smoothing, the form as the equivalent `ssondo train` command (only the
 // keys that differ from the paper's defaults), validation before start, TOML round trip, and live
 // curves filling while a "job" (another connection) streams metric points into the log, including

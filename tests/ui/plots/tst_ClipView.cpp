@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The clip view: a real clip's waveform envelope and its 128-band log-mel spectrogram (frames as the
 // S-SONDO front end computes them), and a file that does not decode reported in the view.
 

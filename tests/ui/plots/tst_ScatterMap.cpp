@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The map widget: points land where their coordinates say, the nearest point within a few pixels
 // is found, box selection returns the points inside, hover and click signal the point, and a
 // 200,000-point replot stays interactive.
