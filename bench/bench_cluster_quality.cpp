@@ -44,14 +44,15 @@ int main(int argc, char** argv)
     for (std::int64_t i = 0; i < rows; ++i)
         store->write(i, x[i].data_ptr<float>());
     const std::vector<std::int64_t> all = store->rowsIn(EmbeddingStore::RowState::Done);
-    const std::vector<std::int64_t> assignment(which.data_ptr<std::int64_t>(), which.data_ptr<std::int64_t>() + rows);
+    const std::vector<std::int64_t> assignment(which.data_ptr<std::int64_t>(),
+                                               which.data_ptr<std::int64_t>() + rows);
 
     const auto t0 = std::chrono::steady_clock::now();
     const ClusterQuality q = clusterQuality(*store, all, assignment, k, false, {}, 2000, 42);
     const double ours = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-    const std::string cmd = "/usr/bin/python3 " SSONDO_BENCH_DIR "/metrics_sklearn.py " + (dir / "x.npy").string() +
-                            " " + (dir / "labels.npy").string();
+    const std::string cmd = "/usr/bin/python3 " SSONDO_BENCH_DIR "/metrics_sklearn.py " +
+                            (dir / "x.npy").string() + " " + (dir / "labels.npy").string();
     FILE* p = popen(cmd.c_str(), "r");
     char buf[512] = {0};
     std::string out;
@@ -66,15 +67,17 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "bench_cluster_quality: the scikit-learn baseline failed: %s\n", out.c_str());
         return 1;
     }
-    std::printf("%lld x %lld, k = %lld: ours %.1f s for all measures (Davies-Bouldin %.6f, Calinski-Harabasz %.3f, "
-                "silhouette %.4f on %lld); scikit-learn %.1f s for Davies-Bouldin and Calinski-Harabasz "
-                "(%.6f, %.3f)\n",
-                (long long)rows, (long long)dim, (long long)k, ours, q.daviesBouldin, q.calinskiHarabasz,
-                q.silhouette, (long long)q.silhouetteSample, seconds, db, ch);
-    std::printf("bench_cluster_quality: ours %.2f s, baseline %.2f s, ratio %.2f (values: Davies-Bouldin rel. diff "
-                "%.1e, Calinski-Harabasz %.1e)\n",
-                ours, seconds, seconds / ours, std::abs(q.daviesBouldin - db) / db,
-                std::abs(q.calinskiHarabasz - ch) / ch);
+    std::printf(
+        "%lld x %lld, k = %lld: ours %.1f s for all measures (Davies-Bouldin %.6f, Calinski-Harabasz %.3f, "
+        "silhouette %.4f on %lld); scikit-learn %.1f s for Davies-Bouldin and Calinski-Harabasz "
+        "(%.6f, %.3f)\n",
+        (long long)rows, (long long)dim, (long long)k, ours, q.daviesBouldin, q.calinskiHarabasz,
+        q.silhouette, (long long)q.silhouetteSample, seconds, db, ch);
+    std::printf(
+        "bench_cluster_quality: ours %.2f s, baseline %.2f s, ratio %.2f (values: Davies-Bouldin rel. diff "
+        "%.1e, Calinski-Harabasz %.1e)\n",
+        ours, seconds, seconds / ours, std::abs(q.daviesBouldin - db) / db,
+        std::abs(q.calinskiHarabasz - ch) / ch);
     std::filesystem::remove_all(dir);
     return ours < 30 ? 0 : 1;
 }

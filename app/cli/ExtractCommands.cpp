@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/CliContext.h"
 
+#include "data/DatasetCatalog.h"
 #include "data/EmbeddingCatalog.h"
+#include "data/EmbeddingExport.h"
 #include "data/EmbeddingStore.h"
 #include "experiments/RunLog.h"
 #include "jobs/ExtractJob.h"
@@ -18,6 +20,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 namespace fs = std::filesystem;
 
@@ -80,6 +83,55 @@ void addRemoveCommand(CLI::App& emb, CliContext& ctx)
             for (const auto& f : left)
                 std::printf("  could not remove %s; delete it by hand\n", f.c_str());
         }
+    });
+}
+
+/// `ssondo embeddings export ID --format npy|npz --out PATH`.
+void addExportEmbeddingsCommand(CLI::App& emb, CliContext& ctx)
+{
+    struct Args
+    {
+        std::int64_t id = 0;
+        std::string format = "npy", out;
+    };
+    auto a = std::make_shared<Args>();
+    auto* ex = emb.add_subcommand(
+        "export", "Write an embedding set for Python: a .npy matrix or the reference's .npz files");
+    ex->add_option("id", a->id, "Embedding set id")->required();
+    std::vector<std::string> formats;
+    for (const auto& f : embeddingExportFormats())
+        formats.emplace_back(f.name);
+    ex->add_option("--format", a->format, embeddingExportFormats().help(""))->check(CLI::IsMember(formats));
+    ex->add_option("--out", a->out, "npy: the matrix file (its index goes next to it as .csv); npz: a folder")
+        ->required();
+    ex->callback([&ctx, a]() {
+        auto ws = ctx.openWorkspace(true);
+        const auto set = EmbeddingCatalog(ws->database()).getUsable(a->id, "export");
+        auto store = EmbeddingStore::open((fs::path(ws->dir()) / set.path).string());
+        // Row i of the store is its clip i; the split comes from the dataset where it still lists it.
+        std::map<std::string, std::string> splitOf;
+        for (const auto& c : DatasetCatalog(ws->database()).clips(set.datasetId))
+            splitOf[c.path] = c.split;
+        std::vector<ClipInfo> clips;
+        for (const auto& p : store->info().clipPaths) {
+            ClipInfo c;
+            c.path = p;
+            c.split = splitOf.count(p) ? splitOf[p] : std::string();
+            clips.push_back(c);
+        }
+        const auto format = embeddingExportFormats().get(a->format, "--format").value;
+        const EmbeddingExport r = exportEmbeddings(*store, clips, format, a->out);
+        if (ctx.json) {
+            ctx.printJson(
+                {{"embedding_set", a->id}, {"rows", r.rows}, {"files", r.files}, {"format", a->format}});
+            return;
+        }
+        std::printf("Exported %lld embeddings of set %lld (%lld-d float32):\n", (long long)r.rows,
+                    (long long)a->id, (long long)set.dim);
+        for (const auto& f : r.files)
+            std::printf("  %s\n", f.c_str());
+        if (format == EmbeddingExportFormat::Npy)
+            std::printf("In Python: x = numpy.load('%s', mmap_mode='r')\n", a->out.c_str());
     });
 }
 
@@ -247,6 +299,7 @@ void addExtractCommands(CLI::App& app, CliContext& ctx)
         std::cout << j.dump(2) << "\n";
     });
     addRemoveCommand(*emb, ctx);
+    addExportEmbeddingsCommand(*emb, ctx);
 }
 
 } // namespace ssondo::cli

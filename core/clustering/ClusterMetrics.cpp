@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <map>
+#include <numeric>
 #include <random>
 
 namespace ssondo {
@@ -163,15 +163,16 @@ double silhouette(const at::Tensor& x, const at::Tensor& clusters, std::int64_t 
         return 0.0;
     const at::Tensor dist = at::cdist(x.unsqueeze(0), x.unsqueeze(0)).squeeze(0); // [m, m]
     const at::Tensor onehot = at::one_hot(clusters, k).to(at::kDouble);           // [m, k]
-    const at::Tensor perCluster = at::matmul(dist, onehot);                        // Σ distances to each cluster
-    const at::Tensor sizes = onehot.sum(0);                                        // [k]
+    const at::Tensor perCluster = at::matmul(dist, onehot); // Σ distances to each cluster
+    const at::Tensor sizes = onehot.sum(0);                 // [k]
     const at::Tensor own = sizes.index_select(0, clusters);
     const at::Tensor a = perCluster.gather(1, clusters.unsqueeze(1)).squeeze(1) / (own - 1).clamp_min(1);
     const at::Tensor mean = perCluster / sizes.clamp_min(1).unsqueeze(0);
     const at::Tensor excluded = onehot.to(at::kBool) | (sizes == 0).unsqueeze(0);
     const at::Tensor b = std::get<0>(mean.masked_fill(excluded, INFINITY).min(1));
     // A singleton scores 0, and so does a point with no other cluster to compare with.
-    const at::Tensor s = ((b - a) / at::maximum(a, b).clamp_min(1e-300)).masked_fill((own <= 1) | at::isinf(b), 0.0);
+    const at::Tensor s =
+        ((b - a) / at::maximum(a, b).clamp_min(1e-300)).masked_fill((own <= 1) | at::isinf(b), 0.0);
     return s.sum().item<double>() / double(x.size(0));
 }
 
@@ -182,7 +183,8 @@ void scoreAgainstLabels(ClusterQuality& q, const std::vector<std::int64_t>& rows
     std::map<std::string, std::int64_t> ids;
     std::vector<std::int64_t> lab, clu;
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        const std::string& l = labels.size() > std::size_t(rows[i]) ? labels[std::size_t(rows[i])] : std::string();
+        const std::string& l =
+            labels.size() > std::size_t(rows[i]) ? labels[std::size_t(rows[i])] : std::string();
         if (l.empty())
             continue;
         lab.push_back(ids.emplace(l, std::int64_t(ids.size())).first->second);

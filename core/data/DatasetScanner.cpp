@@ -7,8 +7,8 @@
 #include "util/Hash.h"
 #include "util/ProgressSink.h"
 #include "util/StopToken.h"
-#include "util/Threads.h"
 #include "util/ThreadGroup.h"
+#include "util/Threads.h"
 
 #include <algorithm>
 #include <atomic>
@@ -211,8 +211,7 @@ DatasetScan DatasetScanner::scan(const std::string& rootIn, const ScanOptions& o
 
     // 2. Probe (or decode) in parallel; every failure is recorded on its clip.
     std::atomic<size_t> next{0}, done{0};
-    const int nThreads =
-        options.threads > 0 ? options.threads : logicalCores();
+    const int nThreads = options.threads > 0 ? options.threads : logicalCores();
     auto worker = [&]() {
         for (;;) {
             if (stop && stop->requested())

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "data/EmbeddingStore.h"
 
+#include "data/NpyFile.h"
+
 #include "util/AtomicFile.h"
 #include "util/Error.h"
 
@@ -110,6 +112,9 @@ std::unique_ptr<EmbeddingStore> EmbeddingStore::openOrCreate(const std::string& 
     fs::create_directories(dir, ec);
     if (ec)
         throw Error(dir + ": cannot create: " + ec.message());
+    // Without meta.json there is no store: files left by a creation that was interrupted go.
+    for (const char* f : {"data.npy", "data.bin", "state.bin", "errors.json"})
+        fs::remove(fs::path(dir) / f, ec);
     std::unique_ptr<EmbeddingStore> store(new EmbeddingStore());
     store->m_dir = dir;
     store->m_info = info;
@@ -145,28 +150,53 @@ std::unique_ptr<EmbeddingStore> EmbeddingStore::open(const std::string& dir, boo
     return store;
 }
 
+std::string EmbeddingStore::dataFile() const
+{
+    const fs::path legacy = fs::path(m_dir) / "data.bin";
+    return (fs::exists(legacy) ? legacy : fs::path(m_dir) / "data.npy").string();
+}
+
 void EmbeddingStore::mapFiles(bool writable)
 {
     m_writable = writable;
     m_dataLen = std::size_t(rows()) * std::size_t(m_info.dim) * elementSize(m_info.dtype);
     m_stateLen = std::size_t(rows());
-    const std::string data = (fs::path(m_dir) / "data.bin").string();
+    mapData(writable);
     const std::string state = (fs::path(m_dir) / "state.bin").string();
-    m_dataFd = openSized(data, m_dataLen, writable);
     m_stateFd = openSized(state, m_stateLen, writable);
-    const int prot = writable ? (PROT_READ | PROT_WRITE) : PROT_READ;
-    if (m_dataLen) {
-        void* p = ::mmap(nullptr, m_dataLen, prot, MAP_SHARED, m_dataFd, 0);
-        if (p == MAP_FAILED)
-            throw Error(data + ": cannot map: " + std::strerror(errno));
-        m_data = static_cast<std::uint8_t*>(p);
-    }
     if (m_stateLen) {
-        void* p = ::mmap(nullptr, m_stateLen, prot, MAP_SHARED, m_stateFd, 0);
+        void* p = ::mmap(nullptr, m_stateLen, writable ? (PROT_READ | PROT_WRITE) : PROT_READ, MAP_SHARED,
+                         m_stateFd, 0);
         if (p == MAP_FAILED)
             throw Error(state + ": cannot map: " + std::strerror(errno));
         m_state = static_cast<std::uint8_t*>(p);
     }
+}
+
+/// Maps the data file whole; a new or .npy one starts with its NumPy header, checked on open.
+void EmbeddingStore::mapData(bool writable)
+{
+    const std::string data = dataFile();
+    const bool npy = data.size() > 4 && data.compare(data.size() - 4, 4, ".npy") == 0;
+    const std::string header =
+        npy ? NpyFile::header({rows(), m_info.dim}, m_info.dtype == "float16" ? "<f2" : "<f4")
+            : std::string();
+    const bool fresh = !fs::exists(data);
+    m_dataHeader = header.size();
+    m_dataFd = openSized(data, m_dataHeader + m_dataLen, writable);
+    const int prot = writable ? (PROT_READ | PROT_WRITE) : PROT_READ;
+    if (m_dataHeader + m_dataLen == 0)
+        return; // a legacy store of no rows
+    void* p = ::mmap(nullptr, m_dataHeader + m_dataLen, prot, MAP_SHARED, m_dataFd, 0);
+    if (p == MAP_FAILED)
+        throw Error(data + ": cannot map: " + std::strerror(errno));
+    m_dataMap = static_cast<std::uint8_t*>(p);
+    if (npy && fresh)
+        std::memcpy(m_dataMap, header.data(), header.size());
+    else if (npy && std::memcmp(m_dataMap, header.data(), header.size()) != 0)
+        throw InputError(data + ": its .npy header does not describe a " + std::to_string(rows()) + " x " +
+                         std::to_string(m_info.dim) + " " + m_info.dtype + " matrix (damaged store)");
+    m_data = m_dataMap + m_dataHeader;
 }
 
 EmbeddingStore::~EmbeddingStore()
@@ -177,8 +207,8 @@ EmbeddingStore::~EmbeddingStore()
         } catch (...) {
         }
     }
-    if (m_data)
-        ::munmap(m_data, m_dataLen);
+    if (m_dataMap)
+        ::munmap(m_dataMap, m_dataHeader + m_dataLen);
     if (m_state)
         ::munmap(m_state, m_stateLen);
     if (m_dataFd >= 0)
@@ -227,8 +257,8 @@ void EmbeddingStore::flush()
 {
     if (!m_writable)
         return;
-    if (m_data && ::msync(m_data, m_dataLen, MS_SYNC) != 0)
-        throw Error(m_dir + "/data.bin: cannot write to disk: " + std::strerror(errno));
+    if (m_dataMap && ::msync(m_dataMap, m_dataHeader + m_dataLen, MS_SYNC) != 0)
+        throw Error(dataFile() + ": cannot write to disk: " + std::strerror(errno));
     if (m_state && ::msync(m_state, m_stateLen, MS_SYNC) != 0)
         throw Error(m_dir + "/state.bin: cannot write to disk: " + std::strerror(errno));
     writeErrors();

@@ -26,7 +26,9 @@ struct EmbeddingStoreInfo
 /// On-disk embedding matrix [rows, dim] for one teacher × dataset, memory-mapped, written row by
 /// row and resumable. Layout of its folder:
 ///   meta.json   the info above (written once, atomically)
-///   data.bin    rows × dim float32/float16, row-major, preallocated
+///   data.npy    rows × dim float32/float16, row-major, preallocated, behind a NumPy .npy (v1.0)
+///               header: numpy.load(path, mmap_mode="r") opens it as it is (stores made before
+///               this format have a headerless data.bin, still read)
 ///   state.bin   one byte per row: 0 pending, 1 done, 2 failed
 ///   errors.json failures by row (rewritten atomically on flush)
 /// A row's data is written before its state byte; flush() msyncs data then state, so after a crash
@@ -68,19 +70,24 @@ public:
     std::vector<std::int64_t> rowsIn(RowState s) const;
     /// Failure reason per failed row (row, reason).
     std::vector<std::pair<std::int64_t, std::string>> errors() const;
-    /// Bytes of data.bin.
+    /// The data file (data.npy, or data.bin in older stores).
+    std::string dataFile() const;
+    /// Bytes of the data (the header not counted).
     std::int64_t dataBytes() const;
 
 private:
     EmbeddingStore() = default;
     void mapFiles(bool writable);
+    void mapData(bool writable);
     void writeErrors();
 
     std::string m_dir;
     EmbeddingStoreInfo m_info;
     bool m_writable = false;
     int m_dataFd = -1, m_stateFd = -1;
-    std::uint8_t* m_data = nullptr;
+    std::uint8_t* m_data = nullptr; ///< the first row (after the .npy header)
+    std::uint8_t* m_dataMap = nullptr;
+    std::size_t m_dataHeader = 0; ///< bytes of the .npy header (0 for a legacy data.bin)
     std::uint8_t* m_state = nullptr;
     std::size_t m_dataLen = 0, m_stateLen = 0;
     std::vector<std::pair<std::int64_t, std::string>> m_errors;

@@ -84,7 +84,8 @@ template <typename T> void convert(const std::uint8_t* src, std::size_t n, std::
 }
 
 /// Column-major values (a transposed NumPy view on disk) reordered to row-major.
-template <typename T> std::vector<T> toRowMajor(const std::vector<T>& f, const std::vector<std::int64_t>& shape)
+template <typename T>
+std::vector<T> toRowMajor(const std::vector<T>& f, const std::vector<std::int64_t>& shape)
 {
     const std::size_t dims = shape.size();
     std::vector<std::int64_t> fStride(dims, 1);
@@ -215,30 +216,39 @@ NpyArray NpyFile::read(const std::string& path)
     return parse(bytes.data(), bytes.size(), path);
 }
 
-void NpyFile::write(const std::string& path, const std::vector<std::int64_t>& shape, const float* data)
+std::string NpyFile::header(const std::vector<std::int64_t>& shape, const std::string& descr)
 {
     std::string dims;
-    std::int64_t n = 1;
-    for (auto d : shape) {
-        dims += std::to_string(d) + ",";
-        n *= d;
-    }
-    if (shape.size() > 1)
-        dims.pop_back(); // (3,) for 1-D, (2, 3) otherwise
-    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        dims += (i ? ", " : "") + std::to_string(shape[i]);
+    if (shape.size() == 1)
+        dims += ","; // (3,) for 1-D
+    std::string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
     // Pad so that the data starts on a 64-byte boundary, ending with '\n' (format spec).
-    const std::size_t total = 10 + header.size() + 1;
-    header.append((64 - total % 64) % 64, ' ');
-    header.push_back('\n');
+    const std::size_t total = 10 + dict.size() + 1;
+    dict.append((64 - total % 64) % 64, ' ');
+    dict.push_back('\n');
+    std::string out("\x93NUMPY\x01\x00", 8);
+    out += char(dict.size() & 0xff);
+    out += char(dict.size() >> 8);
+    return out + dict;
+}
+
+std::string NpyFile::bytes(const std::vector<std::int64_t>& shape, const float* data)
+{
+    std::int64_t n = 1;
+    for (auto d : shape)
+        n *= d;
+    return header(shape, "<f4") + std::string(reinterpret_cast<const char*>(data), std::size_t(n) * 4);
+}
+
+void NpyFile::write(const std::string& path, const std::vector<std::int64_t>& shape, const float* data)
+{
+    const std::string b = bytes(shape, data);
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out)
         throw Error(path + ": cannot open for writing");
-    out.write("\x93NUMPY\x01\x00", 8);
-    const std::uint16_t len = std::uint16_t(header.size());
-    const char lenBytes[2] = {char(len & 0xff), char(len >> 8)};
-    out.write(lenBytes, 2);
-    out.write(header.data(), std::streamsize(header.size()));
-    out.write(reinterpret_cast<const char*>(data), std::streamsize(n * 4));
+    out.write(b.data(), std::streamsize(b.size()));
     if (!out)
         throw Error(path + ": write failed");
 }

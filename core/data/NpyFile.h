@@ -11,9 +11,9 @@ namespace ssondo {
 struct NpyArray
 {
     std::vector<std::int64_t> shape;
-    std::vector<float> data;     ///< product(shape) values, row-major
-    std::vector<double> data64;  ///< the same values at full precision, for "<f8" files only
-    std::string dtype;           ///< the file's descr, e.g. "<f4"
+    std::vector<float> data;    ///< product(shape) values, row-major
+    std::vector<double> data64; ///< the same values at full precision, for "<f8" files only
+    std::string dtype;          ///< the file's descr, e.g. "<f4"
     std::int64_t size() const;
 };
 
@@ -30,6 +30,11 @@ public:
     static NpyArray parse(const std::uint8_t* bytes, std::size_t size, const std::string& name);
     /// Writes float32 data with the given shape (product must match data.size()).
     static void write(const std::string& path, const std::vector<std::int64_t>& shape, const float* data);
+    /// The same file as bytes (a member of an .npz archive).
+    static std::string bytes(const std::vector<std::int64_t>& shape, const float* data);
+    /// The .npy v1.0 header of a C-order array of `shape` and `descr` ("<f4", "<f2"), padded so
+    /// that the data starts on a 64-byte boundary, as NumPy writes it.
+    static std::string header(const std::vector<std::int64_t>& shape, const std::string& descr);
 };
 
 } // namespace ssondo

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "data/NpzFile.h"
 
+#include "util/AtomicFile.h"
 #include "util/Error.h"
 
 #include <zlib.h>
@@ -36,7 +37,10 @@ struct Member
 class Archive
 {
 public:
-    Archive(std::string path, std::vector<std::uint8_t> bytes) : m_path(std::move(path)), m_z(std::move(bytes)) {}
+    Archive(std::string path, std::vector<std::uint8_t> bytes)
+        : m_path(std::move(path)), m_z(std::move(bytes))
+    {
+    }
 
     InputError fail(const std::string& why) const
     {
@@ -81,12 +85,14 @@ public:
         else if (m.method == 8)
             data = inflated(m, &m_z[start]);
         else
-            throw fail("member '" + m.name + "' uses unsupported compression method " + std::to_string(m.method));
+            throw fail("member '" + m.name + "' uses unsupported compression method " +
+                       std::to_string(m.method));
         const std::uint32_t crc = std::uint32_t(crc32(0L, data.data(), uInt(data.size())));
         if (crc != m.crc) {
             char why[128];
-            std::snprintf(why, sizeof why, "member '%s' is damaged: its CRC-32 is %08x, the archive says %08x",
-                          m.name.c_str(), crc, m.crc);
+            std::snprintf(why, sizeof why,
+                          "member '%s' is damaged: its CRC-32 is %08x, the archive says %08x", m.name.c_str(),
+                          crc, m.crc);
             throw fail(why);
         }
         return data;
@@ -117,8 +123,9 @@ private:
         // Deflate expands at most 1032:1; refuse a larger declared size before allocating it (a
         // few bytes could otherwise ask for 4 GiB).
         if (m.size > m.compressedSize * 1032 + 1032)
-            throw fail("member '" + m.name + "' declares " + std::to_string(m.size) + " uncompressed bytes for " +
-                       std::to_string(m.compressedSize) + " compressed bytes (more than deflate can produce)");
+            throw fail("member '" + m.name + "' declares " + std::to_string(m.size) +
+                       " uncompressed bytes for " + std::to_string(m.compressedSize) +
+                       " compressed bytes (more than deflate can produce)");
         std::vector<std::uint8_t> data(m.size);
         z_stream s{};
         if (inflateInit2(&s, -MAX_WBITS) != Z_OK)
@@ -156,6 +163,52 @@ std::map<std::string, NpyArray> NpzFile::read(const std::string& path)
         out.emplace(name, NpyFile::parse(data.data(), data.size(), path + "[" + name + "]"));
     }
     return out;
+}
+
+namespace {
+
+void put16(std::string& s, std::uint32_t v)
+{
+    s += char(v & 0xff);
+    s += char((v >> 8) & 0xff);
+}
+
+void put32(std::string& s, std::uint32_t v)
+{
+    put16(s, v & 0xffff);
+    put16(s, v >> 16);
+}
+
+} // namespace
+
+void NpzFile::write(const std::string& path,
+                    const std::map<std::string, std::pair<std::vector<std::int64_t>, const float*>>& arrays)
+{
+    std::string zip, directory;
+    for (const auto& [name, array] : arrays) {
+        const std::string member = name + ".npy";
+        const std::string data = NpyFile::bytes(array.first, array.second);
+        const auto crc =
+            std::uint32_t(crc32(0L, reinterpret_cast<const Bytef*>(data.data()), uInt(data.size())));
+        const auto offset = std::uint32_t(zip.size());
+        // Local header: version 2.0, no flags, stored, no time, CRC, sizes, name.
+        put32(zip, 0x04034b50), put16(zip, 20), put16(zip, 0), put16(zip, 0), put32(zip, 0);
+        put32(zip, crc), put32(zip, std::uint32_t(data.size())), put32(zip, std::uint32_t(data.size()));
+        put16(zip, std::uint32_t(member.size())), put16(zip, 0);
+        zip += member + data;
+        put32(directory, 0x02014b50), put16(directory, 20), put16(directory, 20), put16(directory, 0);
+        put16(directory, 0), put32(directory, 0), put32(directory, crc);
+        put32(directory, std::uint32_t(data.size())), put32(directory, std::uint32_t(data.size()));
+        put16(directory, std::uint32_t(member.size())), put16(directory, 0), put16(directory, 0);
+        put16(directory, 0), put16(directory, 0), put32(directory, 0), put32(directory, offset);
+        directory += member;
+    }
+    const auto directoryAt = std::uint32_t(zip.size());
+    zip += directory;
+    put32(zip, 0x06054b50), put16(zip, 0), put16(zip, 0);
+    put16(zip, std::uint32_t(arrays.size())), put16(zip, std::uint32_t(arrays.size()));
+    put32(zip, std::uint32_t(directory.size())), put32(zip, directoryAt), put16(zip, 0);
+    writeFileAtomic(path, zip);
 }
 
 } // namespace ssondo

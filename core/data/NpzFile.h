@@ -15,6 +15,11 @@ class NpzFile
 {
 public:
     static std::map<std::string, NpyArray> read(const std::string& path);
+    /// Writes float32 arrays (name → shape, values) as np.savez does: a zip of stored NAME.npy
+    /// members with their CRC-32, written atomically.
+    static void
+    write(const std::string& path,
+          const std::map<std::string, std::pair<std::vector<std::int64_t>, const float*>>& arrays);
 };
 
 } // namespace ssondo

@@ -20,6 +20,7 @@ private Q_SLOTS:
     void jsonLinesStream();
     void studentsJson();
     void demoMakesEmbeddings();
+    void embeddingsExportRoundTrips();
 
 private:
     struct Result
@@ -149,6 +150,52 @@ void tst_Cli::demoMakesEmbeddings()
     // Running the demo again reuses everything.
     QCOMPARE(run({"--quiet", "demo", ws, "--clips-per-class", "2", "--data-only"}).code, 0);
     QCOMPARE(QJsonDocument::fromJson(run({"-w", ws, "--json", "embeddings", "list"}).out).array().size(), 1);
+}
+
+void tst_Cli::embeddingsExportRoundTrips()
+{
+    // The demo workspace's set: its data file is a .npy NumPy maps as it is; exported as a matrix
+    // or as the reference's per-clip .npz files, it reads back (NumPy, and ssondo as precomputed
+    // embeddings) with the same values, bit for bit (float32 bytes are copied).
+    const QString ws = m_dir.path() + "/demo";
+    const QJsonObject set =
+        QJsonDocument::fromJson(run({"-w", ws, "--json", "embeddings", "list"}).out).array().at(0).toObject();
+    const QString store = ws + "/" + set["path"].toString();
+    QVERIFY(QFileInfo::exists(store + "/data.npy"));
+    const QString npy = m_dir.path() + "/exported/demo.npy", npz = m_dir.path() + "/exported/npz";
+    QDir().mkpath(m_dir.path() + "/exported");
+    QCOMPARE(run({"-w", ws, "embeddings", "export", "1", "--format", "npy", "--out", npy}).code, 0);
+    QCOMPARE(run({"-w", ws, "embeddings", "export", "1", "--format", "npz", "--out", npz}).code, 0);
+    QProcess py;
+    py.start(
+        "/usr/bin/python3",
+        {"-c",
+         "import csv, glob, os, sys, numpy as np\n"
+         "store, npy, npz = sys.argv[1:4]\n"
+         "data = np.load(store + '/data.npy', mmap_mode='r')\n"
+         "x = np.load(npy)\n"
+         "paths = [r['path'] for r in csv.DictReader(open(npy[:-4] + '.csv'))]\n"
+         "assert x.shape == (26, 3840) and data.shape == (26, 3840) and len(paths) == 26, (x.shape, data.shape)\n"
+         "assert (x == data).all()\n"
+         "for i, p in enumerate(paths):\n"
+         "    f = glob.glob(npz + '/*/' + os.path.splitext(os.path.basename(p))[0] + '.npz')\n"
+         "    assert len(f) == 1, (p, f)\n"
+         "    e = np.load(f[0])['embed']\n"
+         "    assert e.shape == (3840,) and (e == x[i]).all(), p\n"
+         "print('ok')\n",
+         store, npy, npz});
+    QVERIFY(py.waitForFinished(60000));
+    QVERIFY2(py.exitCode() == 0, py.readAllStandardError().constData());
+    // ... and ssondo reads both back as precomputed teacher embeddings: the same rows.
+    for (const QStringList& teacher :
+         {QStringList{"--teacher", npy, "--teacher-index", npy.chopped(4) + ".csv"},
+          QStringList{"--teacher", npz}}) {
+        const auto r = run(QStringList{"-w", ws, "--json", "-q", "extract", "--dataset", "demo"} + teacher);
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject res = QJsonDocument::fromJson(r.out.trimmed().split('\n').last()).object();
+        QCOMPARE(res["done"].toInt(), 26);
+        QCOMPARE(res["failed"].toInt(), 0);
+    }
 }
 
 void tst_Cli::jsonLinesStream()

@@ -5,8 +5,8 @@
 #include "audio/ClipLoader.h"
 #include "data/DatasetCatalog.h"
 #include "data/EmbeddingCatalog.h"
-#include "experiments/RunLog.h"
 #include "data/EmbeddingStore.h"
+#include "experiments/RunLog.h"
 #include "plots/HistogramPlot.h"
 #include "plots/QCustomPlotInclude.h"
 #include "teachers/Teacher.h"
@@ -26,8 +26,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPointer>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 
 #include "jobs/ClusterRunDialog.h"
@@ -410,7 +410,10 @@ void TeacherPage::fillSets()
     for (int r = 0; r < int(sets.size()); ++r) {
         const auto& s = sets[size_t(r)];
         std::error_code ec;
-        const auto bytes = fs::file_size(fs::path(ws->dir()) / s.path / "data.bin", ec);
+        std::uintmax_t bytes = 0; // the set's folder on disk
+        for (const auto& f : fs::directory_iterator(fs::path(ws->dir()) / s.path, ec))
+            if (std::error_code fec; f.is_regular_file(fec))
+                bytes += std::max<std::uintmax_t>(0, f.file_size(fec));
         auto* id = cell(QString::number(s.id), true);
         id->setData(Qt::UserRole, qlonglong(s.id));
         m_sets->setItem(r, 0, id);
@@ -423,8 +426,8 @@ void TeacherPage::fillSets()
         m_sets->setItem(r, 6, cell(QStringLiteral("%1 / %2").arg(s.done).arg(s.rows), true));
         m_sets->setItem(r, 7, cell(QString::number(s.failed), true));
         auto* state = cell(QString::fromStdString(embeddingSetStates().nameOf(s.state)));
-        state->setToolTip(QString::fromStdString(s.reason.empty() ? std::string(embeddingSetStates().of(s.state).description)
-                                                                  : s.reason));
+        state->setToolTip(QString::fromStdString(
+            s.reason.empty() ? std::string(embeddingSetStates().of(s.state).description) : s.reason));
         if (!s.usable())
             state->setForeground(QColor(0xb0, 0x00, 0x20));
         m_sets->setItem(r, 8, state);

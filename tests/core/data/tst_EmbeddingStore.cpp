@@ -19,6 +19,7 @@ private Q_SLOTS:
     void roundTrip();
     void refusesOtherTeacher();
     void damagedMetaIsReported();
+    void legacyDataFileIsRead();
 };
 
 static EmbeddingStoreInfo info(const std::string& dtype)
@@ -100,6 +101,33 @@ void tst_EmbeddingStore::damagedMetaIsReported()
     } catch (const InputError& e) {
         QVERIFY2(QString(e.what()).contains("meta.json"), e.what());
     }
+}
+
+void tst_EmbeddingStore::legacyDataFileIsRead()
+{
+    // Stores written before the .npy format hold a headerless data.bin: still read, row for row.
+    QTemporaryDir dir;
+    const std::string d = dir.path().toStdString() + "/store";
+    const at::Tensor x = at::arange(64, at::kFloat).reshape({4, 16});
+    {
+        auto s = EmbeddingStore::openOrCreate(d, info("float32"));
+        for (std::int64_t r = 0; r < 4; ++r)
+            s->write(r, x[r].contiguous().data_ptr<float>());
+    }
+    QFile npy(QString::fromStdString(d + "/data.npy"));
+    QVERIFY(npy.open(QIODevice::ReadOnly));
+    const QByteArray bytes = npy.readAll();
+    npy.close();
+    QVERIFY(bytes.startsWith("\x93NUMPY"));
+    QCOMPARE(bytes.size() % 64, 0); // the header pads the data to 64 bytes, as NumPy does
+    QFile legacy(QString::fromStdString(d + "/data.bin"));
+    QVERIFY(legacy.open(QIODevice::WriteOnly));
+    legacy.write(bytes.right(4 * 16 * 4));
+    legacy.close();
+    QVERIFY(npy.remove());
+    auto s = EmbeddingStore::open(d);
+    QCOMPARE(QString::fromStdString(s->dataFile()), QString::fromStdString(d + "/data.bin"));
+    QVERIFY(at::equal(s->rowsAt({0, 1, 2, 3}), x));
 }
 
 QTEST_GUILESS_MAIN(tst_EmbeddingStore)

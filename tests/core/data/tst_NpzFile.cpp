@@ -30,14 +30,14 @@ private:
 void tst_NpzFile::initTestCase()
 {
     QProcess py;
-    py.start("/usr/bin/python3",
-             {"-c", "import numpy as np, sys\n"
-                    "d = sys.argv[1]\n"
-                    "embed = np.arange(3840, dtype=np.float32).reshape(1, 3840) / 7\n"
-                    "other = np.array([1.5, -2.0], dtype=np.float64)\n"
-                    "np.savez(d + '/stored.npz', embed=embed, other=other)\n"
-                    "np.savez_compressed(d + '/deflated.npz', embed=embed, other=other)\n",
-              m_dir.path()});
+    py.start("/usr/bin/python3", {"-c",
+                                  "import numpy as np, sys\n"
+                                  "d = sys.argv[1]\n"
+                                  "embed = np.arange(3840, dtype=np.float32).reshape(1, 3840) / 7\n"
+                                  "other = np.array([1.5, -2.0], dtype=np.float64)\n"
+                                  "np.savez(d + '/stored.npz', embed=embed, other=other)\n"
+                                  "np.savez_compressed(d + '/deflated.npz', embed=embed, other=other)\n",
+                                  m_dir.path()});
     QVERIFY(py.waitForFinished(60000));
     QVERIFY2(py.exitCode() == 0, py.readAllStandardError().constData());
 }
@@ -88,7 +88,8 @@ void tst_NpzFile::damagedMemberIsReported()
         QFAIL("read a damaged member as if it were whole");
     } catch (const InputError& e) {
         const QString why = QString::fromUtf8(e.what());
-        QVERIFY2(why.contains("member 'embed.npy'") && (why.contains("CRC-32") || why.contains("does not inflate")),
+        QVERIFY2(why.contains("member 'embed.npy'") &&
+                     (why.contains("CRC-32") || why.contains("does not inflate")),
                  e.what());
         QVERIFY2(why.contains("damaged-" + file), e.what());
     }

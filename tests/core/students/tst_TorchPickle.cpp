@@ -32,20 +32,21 @@ void tst_TorchPickle::initTestCase()
     // protocol 4 only for strings past 4 GiB, so the long key checks SHORT_BINUNICODE/BINUNICODE).
     QProcess py;
     py.start("/usr/bin/python3",
-             {"-c", "import collections, sys, torch\n"
-                    "d = sys.argv[1]\n"
-                    "base = torch.arange(24, dtype=torch.float32).reshape(4, 6)\n"
-                    "sd = collections.OrderedDict()\n"
-                    "sd['features.0.0.weight'] = base\n"
-                    "sd['features.0.0.weight_t'] = base.t()\n"
-                    "sd['features.0.0.slice'] = base[1:3, 2:5]\n"
-                    "sd['head.bias'] = torch.nn.Parameter(torch.tensor([0.5, -1.25], dtype=torch.float64))\n"
-                    "sd['bn.num_batches_tracked'] = torch.tensor(7)\n"
-                    "sd['half'] = torch.tensor([1.0, 2.5, -3.0], dtype=torch.float16)\n"
-                    "sd['nested'] = {'inner.w': torch.ones(2, 2)}\n"
-                    "sd['k' * 300] = torch.zeros(1)\n"
-                    "for proto in (2, 4):\n"
-                    "    torch.save(sd, d + '/proto%d.pt' % proto, pickle_protocol=proto)\n",
+             {"-c",
+              "import collections, sys, torch\n"
+              "d = sys.argv[1]\n"
+              "base = torch.arange(24, dtype=torch.float32).reshape(4, 6)\n"
+              "sd = collections.OrderedDict()\n"
+              "sd['features.0.0.weight'] = base\n"
+              "sd['features.0.0.weight_t'] = base.t()\n"
+              "sd['features.0.0.slice'] = base[1:3, 2:5]\n"
+              "sd['head.bias'] = torch.nn.Parameter(torch.tensor([0.5, -1.25], dtype=torch.float64))\n"
+              "sd['bn.num_batches_tracked'] = torch.tensor(7)\n"
+              "sd['half'] = torch.tensor([1.0, 2.5, -3.0], dtype=torch.float16)\n"
+              "sd['nested'] = {'inner.w': torch.ones(2, 2)}\n"
+              "sd['k' * 300] = torch.zeros(1)\n"
+              "for proto in (2, 4):\n"
+              "    torch.save(sd, d + '/proto%d.pt' % proto, pickle_protocol=proto)\n",
               m_dir.path()});
     QVERIFY(py.waitForFinished(120000));
     QVERIFY2(py.exitCode() == 0, py.readAllStandardError().constData());
@@ -61,7 +62,8 @@ void tst_TorchPickle::readsEveryProtocol_data()
 void tst_TorchPickle::readsEveryProtocol()
 {
     QFETCH(int, protocol);
-    const auto t = readTorchSaveTensors((m_dir.path() + QStringLiteral("/proto%1.pt").arg(protocol)).toStdString());
+    const auto t =
+        readTorchSaveTensors((m_dir.path() + QStringLiteral("/proto%1.pt").arg(protocol)).toStdString());
     QCOMPARE(int(t.size()), 8);
     const at::Tensor base = at::arange(24, at::kFloat).reshape({4, 6});
     QVERIFY(at::equal(t.at("features.0.0.weight"), base)); // bytes copied: exact
