@@ -109,7 +109,8 @@ private:
                 Node& again = m_nodes[size_t(idx)];
                 const std::int32_t q = quadrant(again, again.px, again.py);
                 Node& ch = m_nodes[size_t(q)];
-                ch.comX = again.px, ch.comY = again.py, ch.count = again.count - 1; // the old point and its duplicates
+                ch.comX = again.px, ch.comY = again.py,
+                ch.count = again.count - 1; // the old point and its duplicates
                 ch.px = again.px, ch.py = again.py;
             }
             idx = quadrant(m_nodes[size_t(idx)], x, y);
@@ -137,60 +138,74 @@ private:
     std::vector<Node> m_nodes;
 };
 
-/// Conditional affinities from the k nearest neighbours, bandwidth by bisection on the entropy.
-Sparse affinities(const at::Tensor& x, double perplexity, std::int64_t k)
+/// The k + 1 exact nearest neighbours (L2) of every row of x, the row itself among them.
+struct Neighbours
+{
+    std::vector<float> dist;             ///< [n, k + 1] squared distances
+    std::vector<faiss::Index::idx_t> nn; ///< [n, k + 1] row indices (-1: none)
+};
+
+/// FAISS search of x's k + 1 nearest neighbours among its own rows.
+Neighbours nearest(const at::Tensor& x, std::int64_t k)
 {
     const std::int64_t n = x.size(0);
     faiss::IndexFlatL2 index(int(x.size(1)));
     index.add(faiss::Index::idx_t(n), x.data_ptr<float>());
-    std::vector<float> dist(size_t(n * (k + 1)));
-    std::vector<faiss::Index::idx_t> nn(dist.size());
-    index.search(faiss::Index::idx_t(n), x.data_ptr<float>(), faiss::Index::idx_t(k + 1), dist.data(), nn.data());
-    const double target = std::log(perplexity);
-    std::vector<std::int64_t> ci(size_t(n * k));
-    std::vector<double> cp(size_t(n * k));
-    at::parallel_for(0, n, 64, [&](std::int64_t b, std::int64_t e) {
-        std::vector<double> d(static_cast<std::size_t>(k)), p(static_cast<std::size_t>(k));
-        for (std::int64_t i = b; i < e; ++i) {
-            // The k nearest other points (skip the point itself wherever FAISS placed it).
-            std::int64_t m = 0;
-            for (std::int64_t j = 0; j <= k && m < k; ++j) {
-                const auto o = nn[size_t(i * (k + 1) + j)];
-                if (o == i || o < 0)
-                    continue;
-                ci[size_t(i * k + m)] = o;
-                d[size_t(m)] = std::max(0.0, double(dist[size_t(i * (k + 1) + j)]));
-                ++m;
-            }
-            for (; m < k; ++m) // fewer neighbours than k: zero weight
-                ci[size_t(i * k + m)] = i, d[size_t(m)] = std::numeric_limits<double>::infinity();
-            const double dmin = *std::min_element(d.begin(), d.end());
-            double beta = 1, lo = 0, hi = std::numeric_limits<double>::infinity();
-            for (int it = 0; it < 200; ++it) {
-                double sum = 0, h = 0;
-                for (std::int64_t j = 0; j < k; ++j) {
-                    p[size_t(j)] = std::isfinite(d[size_t(j)]) ? std::exp(-beta * (d[size_t(j)] - dmin)) : 0.0;
-                    sum += p[size_t(j)];
-                }
-                for (std::int64_t j = 0; j < k; ++j)
-                    if (p[size_t(j)] > 0)
-                        h += beta * (d[size_t(j)] - dmin) * p[size_t(j)];
-                h = h / sum + std::log(sum); // entropy in nats
-                if (std::abs(h - target) < 1e-5)
-                    break;
-                if (h > target)
-                    lo = beta, beta = std::isinf(hi) ? beta * 2 : 0.5 * (beta + hi);
-                else
-                    hi = beta, beta = 0.5 * (beta + lo);
-            }
-            double sum = 0;
-            for (std::int64_t j = 0; j < k; ++j)
-                sum += p[size_t(j)];
-            for (std::int64_t j = 0; j < k; ++j)
-                cp[size_t(i * k + j)] = sum > 0 ? p[size_t(j)] / sum : 0.0;
+    Neighbours nb;
+    nb.dist.resize(size_t(n * (k + 1)));
+    nb.nn.resize(nb.dist.size());
+    index.search(faiss::Index::idx_t(n), x.data_ptr<float>(), faiss::Index::idx_t(k + 1), nb.dist.data(),
+                 nb.nn.data());
+    return nb;
+}
+
+/// Point i's k nearest other points into ci[0..k) and their distances into d (∞ where there are fewer).
+void otherNeighbours(const Neighbours& nb, std::int64_t i, std::int64_t k, std::int64_t* ci,
+                     std::vector<double>& d)
+{
+    // The k nearest other points (skip the point itself wherever FAISS placed it).
+    std::int64_t m = 0;
+    for (std::int64_t j = 0; j <= k && m < k; ++j) {
+        const auto o = nb.nn[size_t(i * (k + 1) + j)];
+        if (o == i || o < 0)
+            continue;
+        ci[m] = o;
+        d[size_t(m)] = std::max(0.0, double(nb.dist[size_t(i * (k + 1) + j)]));
+        ++m;
+    }
+    for (; m < k; ++m) // fewer neighbours than k: zero weight
+        ci[m] = i, d[size_t(m)] = std::numeric_limits<double>::infinity();
+}
+
+/// Unnormalised p_j ∝ exp(−β (d_j − min d)), β found by bisection so that the entropy is `target`.
+void bisectBandwidth(const std::vector<double>& d, double target, std::vector<double>& p)
+{
+    const std::size_t k = d.size();
+    const double dmin = *std::min_element(d.begin(), d.end());
+    double beta = 1, lo = 0, hi = std::numeric_limits<double>::infinity();
+    for (int it = 0; it < 200; ++it) {
+        double sum = 0, h = 0;
+        for (std::size_t j = 0; j < k; ++j) {
+            p[j] = std::isfinite(d[j]) ? std::exp(-beta * (d[j] - dmin)) : 0.0;
+            sum += p[j];
         }
-    });
-    // Symmetrise: p_ij = (p_j|i + p_i|j) / 2n, merged per row.
+        for (std::size_t j = 0; j < k; ++j)
+            if (p[j] > 0)
+                h += beta * (d[j] - dmin) * p[j];
+        h = h / sum + std::log(sum); // entropy in nats
+        if (std::abs(h - target) < 1e-5)
+            break;
+        if (h > target)
+            lo = beta, beta = std::isinf(hi) ? beta * 2 : 0.5 * (beta + hi);
+        else
+            hi = beta, beta = 0.5 * (beta + lo);
+    }
+}
+
+/// Symmetrise: p_ij = (p_j|i + p_i|j) / 2n, merged per row, from each point's k conditional affinities.
+Sparse symmetrise(std::int64_t n, std::int64_t k, const std::vector<std::int64_t>& ci,
+                  const std::vector<double>& cp)
+{
     std::vector<std::vector<std::pair<std::int64_t, double>>> rows(static_cast<std::size_t>(n));
     for (std::int64_t i = 0; i < n; ++i)
         for (std::int64_t j = 0; j < k; ++j) {
@@ -220,6 +235,29 @@ Sparse affinities(const at::Tensor& x, double perplexity, std::int64_t k)
     return s;
 }
 
+/// Conditional affinities from the k nearest neighbours, bandwidth by bisection on the entropy.
+Sparse affinities(const at::Tensor& x, double perplexity, std::int64_t k)
+{
+    const std::int64_t n = x.size(0);
+    const Neighbours nb = nearest(x, k);
+    const double target = std::log(perplexity);
+    std::vector<std::int64_t> ci(size_t(n * k));
+    std::vector<double> cp(size_t(n * k));
+    at::parallel_for(0, n, 64, [&](std::int64_t b, std::int64_t e) {
+        std::vector<double> d(static_cast<std::size_t>(k)), p(static_cast<std::size_t>(k));
+        for (std::int64_t i = b; i < e; ++i) {
+            otherNeighbours(nb, i, k, ci.data() + i * k, d);
+            bisectBandwidth(d, target, p);
+            double sum = 0;
+            for (std::int64_t j = 0; j < k; ++j)
+                sum += p[size_t(j)];
+            for (std::int64_t j = 0; j < k; ++j)
+                cp[size_t(i * k + j)] = sum > 0 ? p[size_t(j)] / sum : 0.0;
+        }
+    });
+    return symmetrise(n, k, ci, cp);
+}
+
 /// Top principal directions of centred x: [n, dims] scores (float64), by eigen-decomposition of the
 /// D × D covariance (D ≤ a few thousand).
 at::Tensor pcaScores(const at::Tensor& x, std::int64_t dims)
@@ -229,7 +267,7 @@ at::Tensor pcaScores(const at::Tensor& x, std::int64_t dims)
     auto [evals, evecs] = at::linalg_eigh(cov);
     const std::int64_t d = evecs.size(1);
     at::Tensor top = evecs.slice(1, d - dims, d).flip({1}); // descending variance
-    for (std::int64_t a = 0; a < dims; ++a) {                 // stable orientation
+    for (std::int64_t a = 0; a < dims; ++a) {               // stable orientation
         const auto idx = top.select(1, a).abs().argmax().item<std::int64_t>();
         if (top[idx][a].item<double>() < 0)
             top.select(1, a).mul_(-1);
@@ -237,118 +275,176 @@ at::Tensor pcaScores(const at::Tensor& x, std::int64_t dims)
     return at::matmul(c, top);
 }
 
+/// Throws InputError unless t-SNE can run on `input` with the options `o`.
+void checkInput(const at::Tensor& input, const TsneOptions& o)
+{
+    if (input.dim() != 2 || input.size(1) < 2)
+        throw InputError("t-SNE needs a [rows, dim] matrix with at least 2 dimensions");
+    const std::int64_t n = input.size(0);
+    if (n < 4)
+        throw InputError("t-SNE needs at least 4 points (got " + std::to_string(n) + ")");
+    if (!(o.perplexity > 0) || o.iterations < 1 || !(o.theta >= 0) || !std::isfinite(o.perplexity) ||
+        !std::isfinite(o.theta)) // NaN fails every comparison
+        throw InputError("t-SNE: perplexity must be > 0, iterations >= 1 and theta >= 0");
+    if (!at::isfinite(input).all().item<bool>())
+        throw InputError("t-SNE: the embeddings contain NaN or infinite values");
+}
+
+/// The initial layout [x0, y0, x1, y1...]: the first two PCA scores, jittered, scaled to std 1e-4.
+std::vector<double> initialLayout(const at::Tensor& scores, std::int64_t n, std::uint64_t seed)
+{
+    std::vector<double> y(size_t(2 * n));
+    at::Tensor init = scores.slice(1, 0, 2).clone();
+    const double sd = init.select(1, 0).std().item<double>();
+    // Tiny deterministic jitter breaks exact ties (duplicate inputs), then scale to std 1e-4.
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+    init = init / (sd > 0 ? sd : 1.0) + 1e-3 * at::randn({n, 2}, gen, at::kDouble);
+    init = init * 1e-4;
+    const double* p = init.contiguous().data_ptr<double>();
+    std::copy(p, p + 2 * n, y.begin());
+    return y;
+}
+
+/// Gradient descent on the 2-D layout: positions, velocities, gains and each point's force terms.
+struct Descent
+{
+    explicit Descent(std::vector<double> layout)
+        : y(std::move(layout)), upd(y.size(), 0.0), gains(y.size(), 1.0), grad(y.size()), zPart(y.size() / 2),
+          rep(y.size())
+    {
+    }
+    std::vector<double> y, upd, gains, grad;
+    std::vector<double> zPart, rep; ///< per point: Σ_j q_ij (unnormalised), and the repulsion
+};
+
+/// Σ_j q_ij² (y_i − y_j) into (fx, fy) over every other point, exactly; returns Σ_j q_ij.
+double exactRepulsion(const std::vector<double>& y, std::int64_t i, double& fx, double& fy)
+{
+    const std::int64_t n = std::int64_t(y.size() / 2);
+    double z = 0.0;
+    for (std::int64_t j = 0; j < n; ++j) {
+        if (j == i)
+            continue;
+        const double dx = y[size_t(2 * i)] - y[size_t(2 * j)],
+                     dy = y[size_t(2 * i + 1)] - y[size_t(2 * j + 1)];
+        const double q = 1.0 / (1.0 + dx * dx + dy * dy);
+        z += q;
+        fx += q * q * dx, fy += q * q * dy;
+    }
+    return z;
+}
+
+/// Point i's repulsion (Barnes–Hut, or exact when theta is 0) and attraction from its sparse neighbours.
+void pointForces(const Sparse& P, const QuadTree& tree, double theta, std::int64_t i, Descent& s)
+{
+    const std::vector<double>& y = s.y;
+    double fx = 0, fy = 0;
+    s.zPart[size_t(i)] =
+        theta > 0 ? tree.repulsion(y[size_t(2 * i)], y[size_t(2 * i + 1)], theta, fx, fy) : 0.0;
+    if (theta == 0)
+        s.zPart[size_t(i)] = exactRepulsion(y, i, fx, fy);
+    s.rep[size_t(2 * i)] = fx, s.rep[size_t(2 * i + 1)] = fy;
+    // Attraction from the sparse neighbours.
+    double ax = 0, ay = 0;
+    for (std::int64_t a = P.rowStart[size_t(i)]; a < P.rowStart[size_t(i + 1)]; ++a) {
+        const std::int64_t j = P.col[size_t(a)];
+        const double dx = y[size_t(2 * i)] - y[size_t(2 * j)],
+                     dy = y[size_t(2 * i + 1)] - y[size_t(2 * j + 1)];
+        const double q = 1.0 / (1.0 + dx * dx + dy * dy);
+        ax += P.val[size_t(a)] * q * dx;
+        ay += P.val[size_t(a)] * q * dy;
+    }
+    s.grad[size_t(2 * i)] = ax, s.grad[size_t(2 * i + 1)] = ay;
+}
+
+/// One gradient step with momentum and adaptive gains, then the layout is centred again.
+void step(Descent& s, double exag, double momentum, double lr, double z)
+{
+    const std::int64_t n = std::int64_t(s.y.size() / 2);
+    double meanX = 0, meanY = 0;
+    for (std::int64_t i = 0; i < 2 * n; ++i) {
+        const double g = 4.0 * (exag * s.grad[size_t(i)] - s.rep[size_t(i)] / z);
+        s.gains[size_t(i)] =
+            (g > 0) != (s.upd[size_t(i)] > 0) ? s.gains[size_t(i)] + 0.2 : s.gains[size_t(i)] * 0.8;
+        s.gains[size_t(i)] = std::max(s.gains[size_t(i)], 0.01);
+        s.upd[size_t(i)] = momentum * s.upd[size_t(i)] - lr * s.gains[size_t(i)] * g;
+        s.y[size_t(i)] += s.upd[size_t(i)];
+        (i % 2 ? meanY : meanX) += s.y[size_t(i)];
+    }
+    meanX /= double(n), meanY /= double(n);
+    for (std::int64_t i = 0; i < n; ++i)
+        s.y[size_t(2 * i)] -= meanX, s.y[size_t(2 * i + 1)] -= meanY;
+}
+
+/// KL(P‖Q) = Σ p log p − Σ p log q_ij, q_ij = (1 + d²)⁻¹ / Z.
+double klDivergence(const Sparse& P, const std::vector<double>& y, double z)
+{
+    const std::int64_t n = std::int64_t(y.size() / 2);
+    double kl = 0;
+    for (std::int64_t i = 0; i < n; ++i)
+        for (std::int64_t a = P.rowStart[size_t(i)]; a < P.rowStart[size_t(i + 1)]; ++a) {
+            const std::int64_t j = P.col[size_t(a)];
+            const double dx = y[size_t(2 * i)] - y[size_t(2 * j)],
+                         dy = y[size_t(2 * i + 1)] - y[size_t(2 * j + 1)];
+            const double q = 1.0 / (1.0 + dx * dx + dy * dy) / z;
+            const double p = P.val[size_t(a)];
+            kl += p * std::log(std::max(p, 1e-300) / std::max(q, 1e-300));
+        }
+    return kl;
+}
+
 } // namespace
 
 TsneResult tsne2d(const at::Tensor& input, const TsneOptions& o, ProgressSink* sink, const StopToken* stop)
 {
-    if (input.dim() != 2)
-        throw InputError("t-SNE needs a [rows, dim] matrix");
+    checkInput(input, o);
     const std::int64_t n = input.size(0);
-    if (n < 4)
-        throw InputError("t-SNE needs at least 4 points (got " + std::to_string(n) + ")");
-    if (o.perplexity <= 0 || o.iterations < 1 || o.theta < 0)
-        throw InputError("t-SNE: perplexity must be > 0, iterations >= 1 and theta >= 0");
-    if (!at::isfinite(input).all().item<bool>())
-        throw InputError("t-SNE: the embeddings contain NaN or infinite values");
     TsneResult res;
     res.perplexityUsed = std::min(o.perplexity, double(n - 1) / 3.0);
     if (res.perplexityUsed < o.perplexity && sink)
-        sink->warning("perplexity lowered to " + std::to_string(res.perplexityUsed) + " for " + std::to_string(n) +
-                      " points");
-    const std::int64_t k = std::min<std::int64_t>(n - 1, std::int64_t(std::floor(3 * res.perplexityUsed)) + 1);
+        sink->warning("perplexity lowered to " + std::to_string(res.perplexityUsed) + " for " +
+                      std::to_string(n) + " points");
+    const std::int64_t k =
+        std::min<std::int64_t>(n - 1, std::int64_t(std::floor(3 * res.perplexityUsed)) + 1);
 
     // PCA: reduce (and give the initial layout).
     const std::int64_t dims = std::min<std::int64_t>({input.size(1), std::int64_t(o.pcaDims), n});
     const at::Tensor scores = pcaScores(input, std::max<std::int64_t>(dims, 2));
-    const at::Tensor reduced = input.size(1) > o.pcaDims ? scores.slice(1, 0, dims).to(at::kFloat).contiguous()
-                                                         : input.to(at::kFloat).contiguous();
+    const at::Tensor reduced = input.size(1) > o.pcaDims
+                                   ? scores.slice(1, 0, dims).to(at::kFloat).contiguous()
+                                   : input.to(at::kFloat).contiguous();
     if (sink)
         sink->info("t-SNE on " + std::to_string(n) + " points (" + std::to_string(reduced.size(1)) +
-                   "-d), perplexity " + std::to_string(res.perplexityUsed) + ", " + std::to_string(k) + " neighbours");
+                   "-d), perplexity " + std::to_string(res.perplexityUsed) + ", " + std::to_string(k) +
+                   " neighbours");
     const Sparse P = affinities(reduced, res.perplexityUsed, k);
 
-    std::vector<double> y(size_t(2 * n)), upd(size_t(2 * n), 0.0), gains(size_t(2 * n), 1.0), grad(size_t(2 * n));
-    {
-        at::Tensor init = scores.slice(1, 0, 2).clone();
-        const double sd = init.select(1, 0).std().item<double>();
-        // Tiny deterministic jitter breaks exact ties (duplicate inputs), then scale to std 1e-4.
-        at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(o.seed);
-        init = init / (sd > 0 ? sd : 1.0) + 1e-3 * at::randn({n, 2}, gen, at::kDouble);
-        init = init * 1e-4;
-        const double* p = init.contiguous().data_ptr<double>();
-        std::copy(p, p + 2 * n, y.begin());
-    }
-    const double lr = o.learningRate > 0 ? o.learningRate : std::max(double(n) / o.earlyExaggeration / 4.0, 50.0);
-    std::vector<double> zPart(static_cast<std::size_t>(n)), rep(size_t(2 * n));
+    Descent s(initialLayout(scores, n, o.seed));
+    const double lr =
+        o.learningRate > 0 ? o.learningRate : std::max(double(n) / o.earlyExaggeration / 4.0, 50.0);
     for (int it = 0; it < o.iterations; ++it) {
         if (stop && stop->requested())
             break;
         const bool early = it < o.exaggerationIterations;
         const double exag = early ? o.earlyExaggeration : 1.0;
         const double momentum = early ? 0.5 : 0.8;
-        const QuadTree tree(y);
+        const QuadTree tree(s.y);
         at::parallel_for(0, n, 256, [&](std::int64_t b, std::int64_t e) {
-            for (std::int64_t i = b; i < e; ++i) {
-                double fx = 0, fy = 0;
-                zPart[size_t(i)] = o.theta > 0 ? tree.repulsion(y[size_t(2 * i)], y[size_t(2 * i + 1)], o.theta, fx, fy)
-                                               : 0.0;
-                if (o.theta == 0) {
-                    for (std::int64_t j = 0; j < n; ++j) {
-                        if (j == i)
-                            continue;
-                        const double dx = y[size_t(2 * i)] - y[size_t(2 * j)], dy = y[size_t(2 * i + 1)] - y[size_t(2 * j + 1)];
-                        const double q = 1.0 / (1.0 + dx * dx + dy * dy);
-                        zPart[size_t(i)] += q;
-                        fx += q * q * dx, fy += q * q * dy;
-                    }
-                }
-                rep[size_t(2 * i)] = fx, rep[size_t(2 * i + 1)] = fy;
-                // Attraction from the sparse neighbours.
-                double ax = 0, ay = 0;
-                for (std::int64_t a = P.rowStart[size_t(i)]; a < P.rowStart[size_t(i + 1)]; ++a) {
-                    const std::int64_t j = P.col[size_t(a)];
-                    const double dx = y[size_t(2 * i)] - y[size_t(2 * j)], dy = y[size_t(2 * i + 1)] - y[size_t(2 * j + 1)];
-                    const double q = 1.0 / (1.0 + dx * dx + dy * dy);
-                    ax += P.val[size_t(a)] * q * dx;
-                    ay += P.val[size_t(a)] * q * dy;
-                }
-                grad[size_t(2 * i)] = ax, grad[size_t(2 * i + 1)] = ay;
-            }
+            for (std::int64_t i = b; i < e; ++i)
+                pointForces(P, tree, o.theta, i, s);
         });
         double z = 0;
-        for (double v : zPart) // fixed order: deterministic whatever the thread count
+        for (double v : s.zPart) // fixed order: deterministic whatever the thread count
             z += v;
         z = std::max(z, 1e-12);
-        double meanX = 0, meanY = 0;
-        for (std::int64_t i = 0; i < 2 * n; ++i) {
-            const double g = 4.0 * (exag * grad[size_t(i)] - rep[size_t(i)] / z);
-            gains[size_t(i)] = (g > 0) != (upd[size_t(i)] > 0) ? gains[size_t(i)] + 0.2 : gains[size_t(i)] * 0.8;
-            gains[size_t(i)] = std::max(gains[size_t(i)], 0.01);
-            upd[size_t(i)] = momentum * upd[size_t(i)] - lr * gains[size_t(i)] * g;
-            y[size_t(i)] += upd[size_t(i)];
-            (i % 2 ? meanY : meanX) += y[size_t(i)];
-        }
-        meanX /= double(n), meanY /= double(n);
-        for (std::int64_t i = 0; i < n; ++i)
-            y[size_t(2 * i)] -= meanX, y[size_t(2 * i + 1)] -= meanY;
+        step(s, exag, momentum, lr, z);
         res.iterationsRun = it + 1;
         if (sink && (it % 50 == 49 || it + 1 == o.iterations))
             sink->progress("t-SNE", it + 1, o.iterations);
-        if (it + 1 == o.iterations) {
-            // KL(P‖Q) = Σ p log p − Σ p log q_ij, q_ij = (1 + d²)⁻¹ / Z.
-            double kl = 0;
-            for (std::int64_t i = 0; i < n; ++i)
-                for (std::int64_t a = P.rowStart[size_t(i)]; a < P.rowStart[size_t(i + 1)]; ++a) {
-                    const std::int64_t j = P.col[size_t(a)];
-                    const double dx = y[size_t(2 * i)] - y[size_t(2 * j)], dy = y[size_t(2 * i + 1)] - y[size_t(2 * j + 1)];
-                    const double q = 1.0 / (1.0 + dx * dx + dy * dy) / z;
-                    const double p = P.val[size_t(a)];
-                    kl += p * std::log(std::max(p, 1e-300) / std::max(q, 1e-300));
-                }
-            res.klDivergence = kl;
-        }
+        if (it + 1 == o.iterations)
+            res.klDivergence = klDivergence(P, s.y, z);
     }
-    res.coords = at::from_blob(y.data(), {n, 2}, at::kDouble).to(at::kFloat).clone();
+    res.coords = at::from_blob(s.y.data(), {n, 2}, at::kDouble).to(at::kFloat).clone();
     return res;
 }
 

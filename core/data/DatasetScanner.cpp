@@ -116,6 +116,122 @@ void applyCsvLabels(const std::string& csvPath, std::vector<ClipInfo>& clips,
                            " more rows match no audio file");
 }
 
+/// The root as an absolute, canonical folder; throws InputError when it is not one.
+fs::path canonicalFolder(const std::string& rootIn)
+{
+    std::error_code ec;
+    const fs::path root = fs::weakly_canonical(fs::absolute(rootIn), ec);
+    if (ec || !fs::is_directory(root))
+        throw InputError(rootIn + ": not a folder");
+    return root;
+}
+
+/// Every audio file under root, sorted (so ids and versions are reproducible); unreadable entries are
+/// warnings.
+std::vector<fs::path> listAudio(const fs::path& root, std::vector<std::string>& warnings)
+{
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec) {
+            warnings.push_back(it->path().string() + ": " + ec.message());
+            ec.clear();
+            continue;
+        }
+        if (it->is_regular_file(ec) && isAudio(it->path()))
+            files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+/// Probes (or with `verify` decodes) one file into its clip; the file's failure is recorded on the clip.
+void probeClip(const fs::path& file, const fs::path& root, bool verify, ClipInfo& c)
+{
+    c.path = file.lexically_relative(root).generic_string();
+    std::error_code fec;
+    c.bytes = std::int64_t(fs::file_size(file, fec));
+    try {
+        const AudioInfo info = AudioFile::probe(file.string());
+        c.frames = info.frames;
+        c.sampleRate = info.sampleRate;
+        c.channels = info.channels;
+        c.format = info.format;
+        if (verify) {
+            const MonoAudio a = AudioFile::readMono(file.string());
+            c.frames = std::int64_t(a.samples.size());
+        }
+    } catch (const AudioError& e) {
+        c.error = e.reason();
+    } catch (const std::exception& e) {
+        c.error = e.what();
+    }
+}
+
+/// Probes every file into its clip on options.threads workers; returns how many were probed.
+size_t probeAll(const std::vector<fs::path>& files, const fs::path& root, const ScanOptions& options,
+                ProgressSink& sink, const StopToken* stop, std::vector<ClipInfo>& clips)
+{
+    std::atomic<size_t> next{0}, done{0};
+    const int nThreads = options.threads > 0 ? options.threads : logicalCores();
+    auto worker = [&]() {
+        for (;;) {
+            if (stop && stop->requested())
+                return;
+            const size_t i = next.fetch_add(1);
+            if (i >= files.size())
+                return;
+            probeClip(files[i], root, options.verify, clips[i]);
+            sink.progress("scan", std::int64_t(done.fetch_add(1) + 1), std::int64_t(files.size()));
+        }
+    };
+    {
+        // A failure that is not one file's (the progress sink's output, say) stops every worker
+        // and is rethrown here; a file's own failure is recorded on its clip.
+        ThreadGroup pool([&] { next.store(files.size()); });
+        for (int t = 0; t < nThreads; ++t)
+            pool.spawn(worker);
+        pool.join();
+    }
+    return done.load();
+}
+
+/// A split from the first folder ("train/..."), and with folder labels the label from the next one.
+void labelsFromFolders(std::vector<ClipInfo>& clips, LabelSource labels)
+{
+    for (auto& c : clips) {
+        const fs::path rel(c.path);
+        std::vector<std::string> parts;
+        for (const auto& p : rel.parent_path())
+            parts.push_back(p.string());
+        size_t first = 0;
+        if (!parts.empty() && !splitOfFolder(parts[0]).empty()) {
+            c.split = splitOfFolder(parts[0]);
+            first = 1;
+        }
+        if (labels == LabelSource::Folders && parts.size() > first)
+            c.label = parts[first];
+    }
+}
+
+/// Version: any added, removed, resized or touched file changes it.
+std::string versionOf(const std::vector<ClipInfo>& clips, const std::vector<fs::path>& files)
+{
+    Fnv1a64 h;
+    for (size_t i = 0; i < clips.size(); ++i) {
+        const auto& c = clips[i];
+        std::error_code tec;
+        const auto mtime = fs::last_write_time(files[i], tec).time_since_epoch().count();
+        h.add(c.path);
+        h.add(&c.bytes, sizeof c.bytes);
+        h.add(&mtime, sizeof mtime);
+        h.add(c.label);
+        h.add(&c.fold, sizeof c.fold);
+    }
+    return h.hex();
+}
+
 } // namespace
 
 std::string labelSourceName(LabelSource s)
@@ -187,103 +303,28 @@ DatasetScan DatasetScanner::scan(const std::string& rootIn, const ScanOptions& o
                                  const StopToken* stop)
 {
     ProgressSink& sink = sinkIn ? *sinkIn : nullProgressSink();
-    std::error_code ec;
-    const fs::path root = fs::weakly_canonical(fs::absolute(rootIn), ec);
-    if (ec || !fs::is_directory(root))
-        throw InputError(rootIn + ": not a folder");
+    const fs::path root = canonicalFolder(rootIn);
 
     DatasetScan scan;
     scan.root = root.string();
-    // 1. List files (sorted, so ids and versions are reproducible).
-    std::vector<fs::path> files;
-    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
-         it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (ec) {
-            scan.warnings.push_back(it->path().string() + ": " + ec.message());
-            ec.clear();
-            continue;
-        }
-        if (it->is_regular_file(ec) && isAudio(it->path()))
-            files.push_back(it->path());
-    }
-    std::sort(files.begin(), files.end());
+    // 1. List files.
+    const std::vector<fs::path> files = listAudio(root, scan.warnings);
     scan.clips.resize(files.size());
 
     // 2. Probe (or decode) in parallel; every failure is recorded on its clip.
-    std::atomic<size_t> next{0}, done{0};
-    const int nThreads = options.threads > 0 ? options.threads : logicalCores();
-    auto worker = [&]() {
-        for (;;) {
-            if (stop && stop->requested())
-                return;
-            const size_t i = next.fetch_add(1);
-            if (i >= files.size())
-                return;
-            ClipInfo& c = scan.clips[i];
-            c.path = files[i].lexically_relative(root).generic_string();
-            std::error_code fec;
-            c.bytes = std::int64_t(fs::file_size(files[i], fec));
-            try {
-                const AudioInfo info = AudioFile::probe(files[i].string());
-                c.frames = info.frames;
-                c.sampleRate = info.sampleRate;
-                c.channels = info.channels;
-                c.format = info.format;
-                if (options.verify) {
-                    const MonoAudio a = AudioFile::readMono(files[i].string());
-                    c.frames = std::int64_t(a.samples.size());
-                }
-            } catch (const AudioError& e) {
-                c.error = e.reason();
-            } catch (const std::exception& e) {
-                c.error = e.what();
-            }
-            sink.progress("scan", std::int64_t(done.fetch_add(1) + 1), std::int64_t(files.size()));
-        }
-    };
-    {
-        // A failure that is not one file's (the progress sink's output, say) stops every worker
-        // and is rethrown here; a file's own failure is recorded on its clip.
-        ThreadGroup pool([&] { next.store(files.size()); });
-        for (int t = 0; t < nThreads; ++t)
-            pool.spawn(worker);
-        pool.join();
-    }
+    const size_t done = probeAll(files, root, options, sink, stop, scan.clips);
     if (stop && stop->requested()) {
         scan.stopped = true;
-        scan.clips.resize(std::min(scan.clips.size(), size_t(done.load())));
+        scan.clips.resize(std::min(scan.clips.size(), done));
     }
 
     // 3. Labels, folds, splits.
-    for (auto& c : scan.clips) {
-        const fs::path rel(c.path);
-        std::vector<std::string> parts;
-        for (const auto& p : rel.parent_path())
-            parts.push_back(p.string());
-        size_t first = 0;
-        if (!parts.empty() && !splitOfFolder(parts[0]).empty()) {
-            c.split = splitOfFolder(parts[0]);
-            first = 1;
-        }
-        if (options.labels == LabelSource::Folders && parts.size() > first)
-            c.label = parts[first];
-    }
+    labelsFromFolders(scan.clips, options.labels);
     if (options.labels == LabelSource::Csv)
         applyCsvLabels(options.csvPath, scan.clips, scan.warnings);
 
-    // 4. Version: any added, removed, resized or touched file changes it.
-    Fnv1a64 h;
-    for (size_t i = 0; i < scan.clips.size(); ++i) {
-        const auto& c = scan.clips[i];
-        std::error_code tec;
-        const auto mtime = fs::last_write_time(files[i], tec).time_since_epoch().count();
-        h.add(c.path);
-        h.add(&c.bytes, sizeof c.bytes);
-        h.add(&mtime, sizeof mtime);
-        h.add(c.label);
-        h.add(&c.fold, sizeof c.fold);
-    }
-    scan.version = h.hex();
+    // 4. Version.
+    scan.version = versionOf(scan.clips, files);
     for (const auto& c : scan.clips)
         if (!c.readable())
             sink.warning(c.error, c.path);

@@ -129,6 +129,7 @@ const std::vector<std::string>& DemoDataset::classNames()
     return names;
 }
 
+// Long on purpose: one branch per demo class: each class's sound reads best beside its name.
 std::vector<float> DemoDataset::synthesize(int cls, std::uint64_t clipSeed, double seconds, int sr)
 {
     if (cls < 0 || cls >= int(classNames().size()))

@@ -107,72 +107,80 @@ std::vector<T> toRowMajor(const std::vector<T>& f, const std::vector<std::int64_
     return c;
 }
 
-} // namespace
-
-NpyArray NpyFile::parse(const std::uint8_t* bytes, std::size_t size, const std::string& name)
+/// The error for `name` that is not a valid .npy array, saying why.
+InputError invalid(const std::string& name, const std::string& why)
 {
-    auto fail = [&](const std::string& why) -> InputError {
-        return InputError(name + ": not a valid .npy array: " + why);
-    };
+    return InputError(name + ": not a valid .npy array: " + why);
+}
+
+/// The header (a Python dict literal) after the magic and its length; `offset` is set to where it starts.
+std::string headerText(const std::uint8_t* bytes, std::size_t size, const std::string& name,
+                       std::size_t& offset)
+{
     static const char kMagic[] = "\x93NUMPY";
     if (size < 10 || std::memcmp(bytes, kMagic, 6) != 0)
-        throw fail("missing the \\x93NUMPY magic");
+        throw invalid(name, "missing the \\x93NUMPY magic");
     const int major = bytes[6];
-    std::size_t headerLen = 0, offset = 0;
+    std::size_t headerLen = 0;
     if (major == 1) {
         headerLen = bytes[8] | (std::size_t(bytes[9]) << 8);
         offset = 10;
     } else if (major == 2 || major == 3) {
         if (size < 12)
-            throw fail("truncated header");
+            throw invalid(name, "truncated header");
         headerLen = bytes[8] | (std::size_t(bytes[9]) << 8) | (std::size_t(bytes[10]) << 16) |
                     (std::size_t(bytes[11]) << 24);
         offset = 12;
     } else {
-        throw fail("unsupported format version " + std::to_string(major));
+        throw invalid(name, "unsupported format version " + std::to_string(major));
     }
     if (offset + headerLen > size)
-        throw fail("truncated header");
-    const std::string header(reinterpret_cast<const char*>(bytes + offset), headerLen);
+        throw invalid(name, "truncated header");
+    return std::string(reinterpret_cast<const char*>(bytes + offset), headerLen);
+}
 
-    NpyArray arr;
-    if (!delimited(header, dictValue(header, "descr"), '\'', '\'', arr.dtype) || arr.dtype.empty())
-        throw fail("no 'descr' in header");
-    const std::size_t fortranAt = dictValue(header, "fortran_order");
-    const bool fortran = fortranAt != std::string::npos && header.compare(fortranAt, 4, "True") == 0;
-    std::string shapeText;
-    if (!delimited(header, dictValue(header, "shape"), '(', ')', shapeText))
-        throw fail("no 'shape' in header");
-    {
-        std::stringstream ss(shapeText);
-        std::string item;
-        while (std::getline(ss, item, ',')) {
-            if (item.find_first_not_of(" \t") == std::string::npos)
-                continue;
-            try {
-                const long long d = std::stoll(item);
-                if (d < 0)
-                    throw fail("negative dimension");
-                arr.shape.push_back(d);
-            } catch (const std::logic_error&) {
-                throw fail("bad shape '" + shapeText + "'");
-            }
+/// The dimensions of the header's shape tuple, e.g. "3, 4," → {3, 4}.
+std::vector<std::int64_t> parseShape(const std::string& shapeText, const std::string& name)
+{
+    std::vector<std::int64_t> shape;
+    std::stringstream ss(shapeText);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        if (item.find_first_not_of(" \t") == std::string::npos)
+            continue;
+        try {
+            const long long d = std::stoll(item);
+            if (d < 0)
+                throw invalid(name, "negative dimension");
+            shape.push_back(d);
+        } catch (const std::logic_error&) {
+            throw invalid(name, "bad shape '" + shapeText + "'");
         }
     }
-    // The element count (and every prefix product, the Fortran strides) must fit in int64.
+    return shape;
+}
+
+/// The element count, which (and every prefix product, the Fortran strides) must fit in int64.
+std::size_t elementCount(const std::vector<std::int64_t>& shape, const std::string& shapeText,
+                         const std::string& name)
+{
     std::int64_t count = 1;
-    for (const std::int64_t d : arr.shape) {
+    for (const std::int64_t d : shape) {
         if (d != 0 && count > std::numeric_limits<std::int64_t>::max() / d)
-            throw fail("shape (" + shapeText + ") overflows a 64-bit element count");
+            throw invalid(name, "shape (" + shapeText + ") overflows a 64-bit element count");
         count *= d;
     }
-    const std::size_t n = std::size_t(count);
-    const std::uint8_t* data = bytes + offset + headerLen;
-    const std::size_t avail = size - offset - headerLen;
+    return std::size_t(count);
+}
+
+/// Converts the n items of arr.dtype at `data` (`avail` bytes) into arr.data (and arr.data64 for "<f8").
+void readValues(NpyArray& arr, const std::uint8_t* data, std::size_t avail, std::size_t n,
+                const std::string& name)
+{
     auto need = [&](std::size_t itemSize) {
         if (n > avail / itemSize)
-            throw fail("data is truncated (" + std::to_string(avail) + " bytes for " + std::to_string(n) +
-                       " items of " + std::to_string(itemSize) + " bytes)");
+            throw invalid(name, "data is truncated (" + std::to_string(avail) + " bytes for " +
+                                    std::to_string(n) + " items of " + std::to_string(itemSize) + " bytes)");
     };
     const std::string& d = arr.dtype;
     if (d == "<f4" || d == "|f4") {
@@ -198,7 +206,28 @@ NpyArray NpyFile::parse(const std::uint8_t* bytes, std::size_t size, const std::
         need(8);
         convert<std::int64_t>(data, n, arr.data);
     } else
-        throw fail("unsupported dtype '" + d + "' (expected little-endian float16/32/64 or int32/64)");
+        throw invalid(name,
+                      "unsupported dtype '" + d + "' (expected little-endian float16/32/64 or int32/64)");
+}
+
+} // namespace
+
+NpyArray NpyFile::parse(const std::uint8_t* bytes, std::size_t size, const std::string& name)
+{
+    std::size_t offset = 0;
+    const std::string header = headerText(bytes, size, name, offset);
+
+    NpyArray arr;
+    if (!delimited(header, dictValue(header, "descr"), '\'', '\'', arr.dtype) || arr.dtype.empty())
+        throw invalid(name, "no 'descr' in header");
+    const std::size_t fortranAt = dictValue(header, "fortran_order");
+    const bool fortran = fortranAt != std::string::npos && header.compare(fortranAt, 4, "True") == 0;
+    std::string shapeText;
+    if (!delimited(header, dictValue(header, "shape"), '(', ')', shapeText))
+        throw invalid(name, "no 'shape' in header");
+    arr.shape = parseShape(shapeText, name);
+    const std::size_t n = elementCount(arr.shape, shapeText, name);
+    readValues(arr, bytes + offset + header.size(), size - offset - header.size(), n, name);
     if (fortran && arr.shape.size() > 1) {
         arr.data = toRowMajor(arr.data, arr.shape);
         if (!arr.data64.empty())

@@ -91,6 +91,7 @@ std::vector<ChoiceInfo> studentChoices()
 }
 
 // The run config's keys, in TOML order: documentation, allowed values and ranges live here only.
+// Long on purpose: the config's field table: data, one entry per key.
 const std::vector<Field>& fields()
 {
     using C = TrainConfig;

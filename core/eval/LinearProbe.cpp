@@ -13,8 +13,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <functional>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -176,6 +176,95 @@ struct Standardizer
     at::Tensor operator()(const at::Tensor& x) const { return ((x - mean) * inv).contiguous(); }
 };
 
+/// Throws InputError unless the data, the fold plan and the options fit together.
+void checkProbeInput(const ProbeData& d, const FoldPlan& plan, const ProbeOptions& o)
+{
+    if (!d.features.defined() || d.features.dim() != 2 || d.features.size(0) != std::int64_t(d.labels.size()))
+        throw InputError("linear probe: features must be [rows, dim] with one label list per row");
+    if (plan.fold.size() != d.labels.size())
+        throw InputError("linear probe: the fold plan has " + std::to_string(plan.fold.size()) +
+                         " rows, the data " + std::to_string(d.labels.size()));
+    if (d.numClasses < 2)
+        throw InputError("linear probe: at least 2 classes are needed (got " + std::to_string(d.numClasses) +
+                         ")");
+    if (o.weightDecays.empty())
+        throw InputError("linear probe: the weight-decay grid is empty");
+    for (const auto& l : d.labels)
+        for (int c : l)
+            if (c < 0 || c >= d.numClasses)
+                throw InputError("linear probe: class index " + std::to_string(c) + " out of range");
+    if (!at::isfinite(d.features).all().item<bool>())
+        throw InputError("linear probe: the embeddings contain NaN or infinite values");
+}
+
+/// Chooses the weight decay of the grid (strongest first) that scores best on the validation rows.
+void chooseWeightDecay(const at::Tensor& x, const ProbeData& d, const std::vector<std::int64_t>& train,
+                       const std::vector<std::int64_t>& val, const std::vector<double>& grid,
+                       int maxIterations, ProbeFold& pf)
+{
+    const Standardizer st(index(x, train));
+    const at::Tensor xt = st(index(x, train)), xv = st(index(x, val));
+    const at::Tensor yt = targetsOf(d, train);
+    const auto yv = labelsOf(d, val);
+    Logistic prev;
+    double best = -1;
+    for (std::size_t g = 0; g < grid.size(); ++g) {
+        const Logistic m =
+            fit(xt, yt, d.numClasses, d.multiLabel, grid[g], maxIterations, g ? &prev : nullptr);
+        const double s = scoreOf(m.scores(xv), yv, d.multiLabel);
+        if (s > best + 1e-12) // ties keep the stronger penalty (seen first)
+            best = s, pf.weightDecay = grid[g];
+        prev = m;
+    }
+    pf.validationScore = best;
+}
+
+/// One round: test fold f, validation fold plan.validationFor[f], training on the others.
+ProbeFold probeRound(const at::Tensor& x, const ProbeData& d, const FoldPlan& plan, int f,
+                     const std::vector<double>& grid, const ProbeOptions& o)
+{
+    const int v = plan.validationFor[size_t(f)];
+    const auto test = rowsWhere(plan, [&](int g) { return g == f; });
+    const auto val = rowsWhere(plan, [&](int g) { return g == v; });
+    const auto train = rowsWhere(plan, [&](int g) { return g != f && g != v; });
+    const auto fitRows = rowsWhere(plan, [&](int g) { return g != f; });
+    if (test.empty() || val.empty() || train.empty())
+        throw InputError("fold " + std::to_string(f) + " leaves no test, validation or training rows");
+    ProbeFold pf;
+    pf.fold = f;
+    pf.trainRows = std::int64_t(fitRows.size());
+    pf.testRows = std::int64_t(test.size());
+
+    // Choose the weight decay on the validation fold.
+    chooseWeightDecay(x, d, train, val, grid, o.maxIterations, pf);
+    // Refit on train + validation, score the test fold.
+    const Standardizer st(index(x, fitRows));
+    const at::Tensor xf = st(index(x, fitRows));
+    const at::Tensor yf = targetsOf(d, fitRows);
+    const Logistic m = fit(xf, yf, d.numClasses, d.multiLabel, pf.weightDecay, o.maxIterations, nullptr);
+    const auto yTest = labelsOf(d, test);
+    pf.score = scoreOf(m.scores(st(index(x, test))), yTest, d.multiLabel);
+    if (o.knnK > 0)
+        pf.knnScore =
+            scoreOf(knnScores(index(x, fitRows), yf, index(x, test), o.knnK, d.numClasses, d.multiLabel),
+                    yTest, d.multiLabel);
+    return pf;
+}
+
+/// The means and 95% confidence intervals over the folds.
+void summarise(ProbeResult& res)
+{
+    std::vector<double> s, k;
+    for (const auto& pf : res.folds)
+        s.push_back(pf.score), k.push_back(pf.knnScore);
+    if (!s.empty()) {
+        res.mean = std::accumulate(s.begin(), s.end(), 0.0) / double(s.size());
+        res.knnMean = std::accumulate(k.begin(), k.end(), 0.0) / double(k.size());
+    }
+    res.ci95 = ci95HalfWidth(s);
+    res.knnCi95 = ci95HalfWidth(k);
+}
+
 } // namespace
 
 FoldPlan FoldPlan::fromFolds(const std::vector<int>& folds, const std::string& protocol)
@@ -185,7 +274,8 @@ FoldPlan FoldPlan::fromFolds(const std::vector<int>& folds, const std::string& p
         if (f >= 0)
             distinct.insert(f);
     if (distinct.size() < 3)
-        throw InputError("cross-validation needs at least 3 folds (got " + std::to_string(distinct.size()) + ")");
+        throw InputError("cross-validation needs at least 3 folds (got " + std::to_string(distinct.size()) +
+                         ")");
     std::map<int, int> renumber;
     for (int f : distinct)
         renumber[f] = int(renumber.size());
@@ -275,8 +365,8 @@ double meanAveragePrecision(const at::Tensor& scores, const std::vector<std::vec
         for (std::size_t i = 0; i < order.size(); ++i) {
             tp += y[size_t(order[i])];
             ++seen;
-            const bool lastOfTie = i + 1 == order.size() ||
-                                   sp[order[i + 1] * classes + c] != sp[order[i] * classes + c];
+            const bool lastOfTie =
+                i + 1 == order.size() || sp[order[i + 1] * classes + c] != sp[order[i] * classes + c];
             if (!lastOfTie)
                 continue;
             const double recall = double(tp) / double(positives);
@@ -291,10 +381,10 @@ double meanAveragePrecision(const at::Tensor& scores, const std::vector<std::vec
 
 double studentT975(int dof)
 {
-    static const double table[] = {12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622,
-                                   2.2281,  2.2010, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009,
-                                   2.0930,  2.0860, 2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518,
-                                   2.0484,  2.0452, 2.0423};
+    static const double table[] = {12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060,
+                                   2.2622,  2.2281, 2.2010, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199,
+                                   2.1098,  2.1009, 2.0930, 2.0860, 2.0796, 2.0739, 2.0687, 2.0639,
+                                   2.0595,  2.0555, 2.0518, 2.0484, 2.0452, 2.0423};
     if (dof < 1)
         return std::numeric_limits<double>::quiet_NaN();
     if (dof <= 30)
@@ -316,25 +406,11 @@ double ci95HalfWidth(const std::vector<double>& v)
     return studentT975(int(v.size()) - 1) * sd / std::sqrt(double(v.size()));
 }
 
-ProbeResult runLinearProbe(const ProbeData& d, const FoldPlan& plan, const ProbeOptions& o, ProgressSink* sink,
-                           const StopToken* stop)
+ProbeResult runLinearProbe(const ProbeData& d, const FoldPlan& plan, const ProbeOptions& o,
+                           ProgressSink* sink, const StopToken* stop)
 {
     const auto t0 = std::chrono::steady_clock::now();
-    if (!d.features.defined() || d.features.dim() != 2 || d.features.size(0) != std::int64_t(d.labels.size()))
-        throw InputError("linear probe: features must be [rows, dim] with one label list per row");
-    if (plan.fold.size() != d.labels.size())
-        throw InputError("linear probe: the fold plan has " + std::to_string(plan.fold.size()) + " rows, the data " +
-                         std::to_string(d.labels.size()));
-    if (d.numClasses < 2)
-        throw InputError("linear probe: at least 2 classes are needed (got " + std::to_string(d.numClasses) + ")");
-    if (o.weightDecays.empty())
-        throw InputError("linear probe: the weight-decay grid is empty");
-    for (const auto& l : d.labels)
-        for (int c : l)
-            if (c < 0 || c >= d.numClasses)
-                throw InputError("linear probe: class index " + std::to_string(c) + " out of range");
-    if (!at::isfinite(d.features).all().item<bool>())
-        throw InputError("linear probe: the embeddings contain NaN or infinite values");
+    checkProbeInput(d, plan, o);
 
     ProbeResult res;
     res.metric = d.multiLabel ? "mAP" : "accuracy";
@@ -345,64 +421,17 @@ ProbeResult runLinearProbe(const ProbeData& d, const FoldPlan& plan, const Probe
     for (int f : plan.testFolds) {
         if (stop && stop->requested())
             break;
-        const int v = plan.validationFor[size_t(f)];
-        const auto test = rowsWhere(plan, [&](int g) { return g == f; });
-        const auto val = rowsWhere(plan, [&](int g) { return g == v; });
-        const auto train = rowsWhere(plan, [&](int g) { return g != f && g != v; });
-        const auto fitRows = rowsWhere(plan, [&](int g) { return g != f; });
-        if (test.empty() || val.empty() || train.empty())
-            throw InputError("fold " + std::to_string(f) + " leaves no test, validation or training rows");
-        ProbeFold pf;
-        pf.fold = f;
-        pf.trainRows = std::int64_t(fitRows.size());
-        pf.testRows = std::int64_t(test.size());
-
-        // Choose the weight decay on the validation fold.
-        {
-            const Standardizer st(index(x, train));
-            const at::Tensor xt = st(index(x, train)), xv = st(index(x, val));
-            const at::Tensor yt = targetsOf(d, train);
-            const auto yv = labelsOf(d, val);
-            Logistic prev;
-            double best = -1;
-            for (std::size_t g = 0; g < grid.size(); ++g) {
-                const Logistic m =
-                    fit(xt, yt, d.numClasses, d.multiLabel, grid[g], o.maxIterations, g ? &prev : nullptr);
-                const double s = scoreOf(m.scores(xv), yv, d.multiLabel);
-                if (s > best + 1e-12) // ties keep the stronger penalty (seen first)
-                    best = s, pf.weightDecay = grid[g];
-                prev = m;
-            }
-            pf.validationScore = best;
-        }
-        // Refit on train + validation, score the test fold.
-        const Standardizer st(index(x, fitRows));
-        const at::Tensor xf = st(index(x, fitRows));
-        const at::Tensor yf = targetsOf(d, fitRows);
-        const Logistic m = fit(xf, yf, d.numClasses, d.multiLabel, pf.weightDecay, o.maxIterations, nullptr);
-        const auto yTest = labelsOf(d, test);
-        pf.score = scoreOf(m.scores(st(index(x, test))), yTest, d.multiLabel);
-        if (o.knnK > 0)
-            pf.knnScore = scoreOf(knnScores(index(x, fitRows), yf, index(x, test), o.knnK, d.numClasses, d.multiLabel),
-                                  yTest, d.multiLabel);
+        const ProbeFold pf = probeRound(x, d, plan, f, grid, o);
         res.folds.push_back(pf);
         if (sink) {
             sink->progress("probe", ++round, std::int64_t(plan.testFolds.size()));
             char line[200];
-            std::snprintf(line, sizeof line, "fold %d: %s %.4f (kNN %.4f), weight decay %g", f, res.metric.c_str(),
-                          pf.score, pf.knnScore, pf.weightDecay);
+            std::snprintf(line, sizeof line, "fold %d: %s %.4f (kNN %.4f), weight decay %g", f,
+                          res.metric.c_str(), pf.score, pf.knnScore, pf.weightDecay);
             sink->info(line);
         }
     }
-    std::vector<double> s, k;
-    for (const auto& pf : res.folds)
-        s.push_back(pf.score), k.push_back(pf.knnScore);
-    if (!s.empty()) {
-        res.mean = std::accumulate(s.begin(), s.end(), 0.0) / double(s.size());
-        res.knnMean = std::accumulate(k.begin(), k.end(), 0.0) / double(k.size());
-    }
-    res.ci95 = ci95HalfWidth(s);
-    res.knnCi95 = ci95HalfWidth(k);
+    summarise(res);
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return res;
 }

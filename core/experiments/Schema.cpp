@@ -9,6 +9,7 @@ namespace ssondo {
 
 namespace {
 
+// Long on purpose: the schema's history: one SQL string per version, never edited.
 const std::vector<std::string>& migrations()
 {
     static const std::vector<std::string> m{

@@ -48,6 +48,7 @@ public:
     {
     }
 
+    // Long on purpose: one case per pickle opcode: an interpreter's dispatch reads best as one switch.
     ValuePtr run()
     {
         for (;;) {
