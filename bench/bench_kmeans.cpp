@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Benchmark: FAISS k-means (this workbench) against scikit-learn's MiniBatchKMeans with the
 // reference implementation's settings (k = 50, seed 42, k-means++, n_init 10, batch 10000,
-// max_iter 100, max_no_improvement 100; bench/kmeans_sklearn.py) on the same 100,000 × 768 matrix, in one run:
-// time ratio and inertia ratio (both measured as the sum of squared distances to the assigned
-// centroid over all rows). Target: >= 10x faster, inertia within 1 %.
+// max_iter 100, max_no_improvement 100; bench/kmeans_sklearn.py) on the same 100,000 × 768 matrix, in one
+// run: time ratio and inertia ratio (both measured as the sum of squared distances to the assigned centroid
+// over all rows). Target: >= 10x faster, inertia within 1 %.
 //   bench_kmeans [rows=100000] [dim=768] [k=50]
 
 #include "clustering/KMeans.h"

@@ -69,9 +69,10 @@ int main(int argc, char** argv)
         plain.replot(QCustomPlot::rpImmediateRefresh);
         return double(t.nsecsElapsed()) / 1e6;
     });
-    std::printf("map replot, %d points in 50 clusters, 1000 x 700: %.1f ms (zoomed in %.1f ms); QCustomPlot scatter "
-                "graphs %.1f ms\n",
-                n, ours, zoomed, baseline);
+    std::printf(
+        "map replot, %d points in 50 clusters, 1000 x 700: %.1f ms (zoomed in %.1f ms); QCustomPlot scatter "
+        "graphs %.1f ms\n",
+        n, ours, zoomed, baseline);
     std::printf("  speed-up %.1fx; target < 50 ms: %s\n", baseline / ours, ours < 50 ? "met" : "MISSED");
     return 0;
 }

@@ -52,8 +52,9 @@ int main(int argc, char** argv)
     const ProbeResult r = runLinearProbe(d, plan);
     const double ours = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-    const std::string cmd = "/usr/bin/python3 " SSONDO_BENCH_DIR "/probe_sklearn.py " + (dir / "x.npy").string() +
-                            " " + (dir / "y.npy").string() + " " + (dir / "f.npy").string();
+    const std::string cmd = "/usr/bin/python3 " SSONDO_BENCH_DIR "/probe_sklearn.py " +
+                            (dir / "x.npy").string() + " " + (dir / "y.npy").string() + " " +
+                            (dir / "f.npy").string();
     FILE* p = popen(cmd.c_str(), "r");
     char buf[512] = {0};
     std::string out;
@@ -64,12 +65,13 @@ int main(int argc, char** argv)
     const auto ks = out.find("\"seconds\": "), ka = out.find("\"accuracy\": ");
     const double skSeconds = ks == std::string::npos ? 0 : std::stod(out.substr(ks + 11));
     const double skAcc = ka == std::string::npos ? 0 : std::stod(out.substr(ka + 12));
-    std::printf("linear probe, %lld x %lld, %lld classes, 5 folds, 8 weight decays: %.2f s, accuracy %.4f ± %.4f "
-                "(kNN %.4f); scikit-learn LogisticRegression, same protocol: %.2f s, accuracy %.4f\n",
-                (long long)rows, (long long)dim, (long long)classes, ours, r.mean, r.ci95, r.knnMean, skSeconds,
-                skAcc);
-    std::printf("  time ratio (sklearn / ours) %.2fx; accuracy difference %+.4f\n", ours > 0 ? skSeconds / ours : 0,
-                r.mean - skAcc);
+    std::printf(
+        "linear probe, %lld x %lld, %lld classes, 5 folds, 8 weight decays: %.2f s, accuracy %.4f ± %.4f "
+        "(kNN %.4f); scikit-learn LogisticRegression, same protocol: %.2f s, accuracy %.4f\n",
+        (long long)rows, (long long)dim, (long long)classes, ours, r.mean, r.ci95, r.knnMean, skSeconds,
+        skAcc);
+    std::printf("  time ratio (sklearn / ours) %.2fx; accuracy difference %+.4f\n",
+                ours > 0 ? skSeconds / ours : 0, r.mean - skAcc);
     std::filesystem::remove_all(dir);
     return 0;
 }

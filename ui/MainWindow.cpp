@@ -193,16 +193,14 @@ void MainWindow::buildMenus()
             this, tr("About S-SONDO Workbench"),
             tr("<b>S-SONDO Workbench</b> %1<p>Self-supervised knowledge distillation of general audio "
                "foundation models from their output embeddings (S-SONDO, ICASSP 2026).</p>"
-               "<p>Every action here is a <tt>ssondo</tt> command you can also run in a terminal or on "
-               "a cluster.</p>"
+               "<p>Every action here is a <tt>ssondo</tt> command you can also run in a terminal or on a cluster.</p>"
                "<p>Copyright © 2026 S-SONDO Workbench developers. This program is free software: you can "
                "redistribute it and/or modify it under the terms of the GNU General Public License as "
                "published by the Free Software Foundation, either version 3 of the License, or (at your "
                "option) any later version. It comes with ABSOLUTELY NO WARRANTY; see the "
                "<a href=\"https://www.gnu.org/licenses/gpl-3.0.html\">GNU General Public License</a> "
                "(SPDX: GPL-3.0-or-later).</p>"
-               "<p>It uses Qt (LGPL-3.0), QCustomPlot (GPL-3.0), LibTorch (BSD-3-Clause) and FAISS "
-               "(MIT).</p>")
+               "<p>It uses Qt (LGPL-3.0), QCustomPlot (GPL-3.0), LibTorch (BSD-3-Clause) and FAISS (MIT).</p>")
                 .arg(QApplication::applicationVersion()));
     });
     updateRecentMenu();

@@ -24,10 +24,10 @@ namespace cli {
 /// that SIGINT/SIGTERM fire.
 struct CliContext
 {
-    std::string workspaceDir; ///< --workspace, else $SSONDO_WORKSPACE, else the current folder
-    bool json = false;        ///< --json: machine-readable output on stdout
-    bool quiet = false;       ///< --quiet: no progress on stderr
-    std::string commandLine;  ///< the command as typed, recorded with jobs
+    std::string workspaceDir;      ///< --workspace, else $SSONDO_WORKSPACE, else the current folder
+    bool json = false;             ///< --json: machine-readable output on stdout
+    bool quiet = false;            ///< --quiet: no progress on stderr
+    std::string commandLine;       ///< the command as typed, recorded with jobs
     std::vector<std::string> argv; ///< the arguments as given (argv[0] first)
     StopToken stop;
 

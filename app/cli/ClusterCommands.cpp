@@ -85,7 +85,8 @@ void addClusterCommands(CLI::App& app, CliContext& ctx)
                  "L2-normalise the embeddings first (spherical k-means)");
     cl->add_option("--seed", cfg->kmeans.seed, "Seed (reference: 42)");
     cl->add_option("--iterations", cfg->kmeans.iterations, "Lloyd iterations")->check(CLI::Range(1, 10000));
-    cl->add_option("--init", *init, "k-means++ (greedy seeding, the reference) or random (FAISS's random rows)")
+    cl->add_option("--init", *init,
+                   "k-means++ (greedy seeding, the reference) or random (FAISS's random rows)")
         ->check(CLI::IsMember({"k-means++", "random"}));
     cl->add_option("--restarts", cfg->kmeans.restarts, "Runs from different seeds, the best kept")
         ->check(CLI::Range(1, 100));
@@ -157,10 +158,12 @@ void addClusterCommands(CLI::App& app, CliContext& ctx)
     });
 
     auto mc = std::make_shared<MapConfig>();
-    auto* mp = app.add_subcommand("map", "2-D map of an embedding set (t-SNE or PCA) for the Clusters page and scripts");
+    auto* mp = app.add_subcommand(
+        "map", "2-D map of an embedding set (t-SNE or PCA) for the Clusters page and scripts");
     mp->add_option("--embeddings", mc->embeddings, "Embedding set id")->required();
     mp->add_option("--method", mc->method, "tsne (Barnes-Hut) or pca")->check(CLI::IsMember({"tsne", "pca"}));
-    mp->add_option("--max-points", mc->maxPoints, "t-SNE on a seeded sample of at most this many clips (0: all)");
+    mp->add_option("--max-points", mc->maxPoints,
+                   "t-SNE on a seeded sample of at most this many clips (0: all)");
     mp->add_flag("--normalize", mc->normalize, "L2-normalise the embeddings first (cosine geometry)");
     mp->add_option("--seed", mc->seed, "Seed (sample and initialisation jitter)");
     mp->add_option("--perplexity", mc->tsne.perplexity, "t-SNE perplexity")->check(CLI::Range(1.0, 1000.0));
@@ -173,18 +176,21 @@ void addClusterCommands(CLI::App& app, CliContext& ctx)
         const MapRecord r = MapJob::run(*ws, *mc, *sink, ctx.stop);
         if (r.id == 0)
             return; // stopped
-        nlohmann::json j{{"id", r.id},         {"embedding_set", r.embeddingSetId},
-                         {"method", r.method}, {"points", r.rows},
-                         {"path", r.path},     {"seconds", r.seconds},
+        nlohmann::json j{{"id", r.id},
+                         {"embedding_set", r.embeddingSetId},
+                         {"method", r.method},
+                         {"points", r.rows},
+                         {"path", r.path},
+                         {"seconds", r.seconds},
                          {"params", nlohmann::json::parse(r.paramsJson)}};
         if (ctx.json) {
             static_cast<JsonLinesSink*>(sink.get())->writeResult(j.dump());
             return;
         }
         sink.reset();
-        std::printf("Map %lld of embedding set %lld: %s, %lld points in %.1f s -> %s/%s\n  %s\n", (long long)r.id,
-                    (long long)r.embeddingSetId, r.method.c_str(), (long long)r.rows, r.seconds, ws->dir().c_str(),
-                    r.path.c_str(), r.paramsJson.c_str());
+        std::printf("Map %lld of embedding set %lld: %s, %lld points in %.1f s -> %s/%s\n  %s\n",
+                    (long long)r.id, (long long)r.embeddingSetId, r.method.c_str(), (long long)r.rows,
+                    r.seconds, ws->dir().c_str(), r.path.c_str(), r.paramsJson.c_str());
     });
     auto* ms = app.add_subcommand("maps", "List stored maps");
     ms->require_subcommand(1);
@@ -194,8 +200,12 @@ void addClusterCommands(CLI::App& app, CliContext& ctx)
         if (ctx.json) {
             nlohmann::json j = nlohmann::json::array();
             for (const auto& r : all)
-                j.push_back({{"id", r.id}, {"embedding_set", r.embeddingSetId}, {"method", r.method},
-                             {"points", r.rows}, {"path", r.path}, {"params", nlohmann::json::parse(r.paramsJson)},
+                j.push_back({{"id", r.id},
+                             {"embedding_set", r.embeddingSetId},
+                             {"method", r.method},
+                             {"points", r.rows},
+                             {"path", r.path},
+                             {"params", nlohmann::json::parse(r.paramsJson)},
                              {"created_at", r.createdAt}});
             ctx.printJson(j);
             return;
@@ -203,8 +213,9 @@ void addClusterCommands(CLI::App& app, CliContext& ctx)
         if (all.empty())
             std::cout << "No maps yet; run `ssondo map --embeddings ID`.\n";
         for (const auto& r : all)
-            std::printf("%3lld  set %-3lld %-5s %7lld points  %s  %s\n", (long long)r.id, (long long)r.embeddingSetId,
-                        r.method.c_str(), (long long)r.rows, r.path.c_str(), r.paramsJson.c_str());
+            std::printf("%3lld  set %-3lld %-5s %7lld points  %s  %s\n", (long long)r.id,
+                        (long long)r.embeddingSetId, r.method.c_str(), (long long)r.rows, r.path.c_str(),
+                        r.paramsJson.c_str());
     });
 }
 

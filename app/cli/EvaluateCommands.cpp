@@ -2,9 +2,9 @@
 #include "cli/CliContext.h"
 
 #include "experiments/EvaluationLog.h"
-#include "util/Error.h"
 #include "jobs/EvaluateJob.h"
 #include "jobs/ProfileJob.h"
+#include "util/Error.h"
 #include "util/JsonLinesSink.h"
 #include "workspace/Workspace.h"
 
@@ -82,8 +82,8 @@ void printProfile(const ModelProfileRecord& p)
         std::printf(" + %lld mapping head (dropped after distillation)", (long long)p.headParams);
     std::printf("\n  file        %.2f MB\n  MACs        %.3f G per 10 s clip\n", double(p.fileBytes) / 1e6,
                 double(p.macs) / 1e9);
-    std::printf("  latency     %.1f ms per 10 s clip on the CPU (median of %lld, %lld threads)\n", p.latencyMs,
-                (long long)p.latencyRuns, (long long)p.threads);
+    std::printf("  latency     %.1f ms per 10 s clip on the CPU (median of %lld, %lld threads)\n",
+                p.latencyMs, (long long)p.latencyRuns, (long long)p.threads);
 }
 
 } // namespace
@@ -93,13 +93,18 @@ void addEvaluateCommands(CLI::App& app, CliContext& ctx)
     auto cfg = std::make_shared<EvaluateConfig>();
     auto tasks = std::make_shared<std::vector<std::string>>();
     auto noTeacher = std::make_shared<bool>(false);
-    auto* ev = app.add_subcommand("evaluate", "Linear probe and kNN of a run's student or a teacher on labelled tasks");
-    ev->add_option("--task", *tasks, "Labelled dataset to evaluate on (repeat for several tasks)")->required();
-    auto* runOpt = ev->add_option("--run", cfg->runId, "Run whose student is evaluated (mapping head dropped)");
+    auto* ev = app.add_subcommand("evaluate",
+                                  "Linear probe and kNN of a run's student or a teacher on labelled tasks");
+    ev->add_option("--task", *tasks, "Labelled dataset to evaluate on (repeat for several tasks)")
+        ->required();
+    auto* runOpt =
+        ev->add_option("--run", cfg->runId, "Run whose student is evaluated (mapping head dropped)");
     auto* teacherOpt =
-        ev->add_option("--teacher", cfg->teacherSet, "Embedding set id whose teacher is evaluated (its set of the task is used)");
+        ev->add_option("--teacher", cfg->teacherSet,
+                       "Embedding set id whose teacher is evaluated (its set of the task is used)");
     runOpt->excludes(teacherOpt);
-    ev->add_option("--folds-from", cfg->foldsFrom, "auto, dataset (its folds), split (train/valid/test) or stratified")
+    ev->add_option("--folds-from", cfg->foldsFrom,
+                   "auto, dataset (its folds), split (train/valid/test) or stratified")
         ->check(CLI::IsMember({"auto", "dataset", "split", "stratified"}));
     ev->add_option("--folds", cfg->folds, "k of the stratified k-fold")->check(CLI::Range(3, 100));
     ev->add_option("--seed", cfg->seed, "Seed of the stratified k-fold");
@@ -111,7 +116,8 @@ void addEvaluateCommands(CLI::App& app, CliContext& ctx)
         ->check(CLI::Range(1, 100000));
     ev->add_flag("--no-teacher", *noTeacher, "Do not evaluate the teacher for % of teacher");
     ev->add_option("--device", cfg->device, "auto, cpu, cuda or cuda:N (embedding the task with a student)");
-    ev->add_option("--batch-size", cfg->batchSize, "Segments per student forward")->check(CLI::Range(1, 4096));
+    ev->add_option("--batch-size", cfg->batchSize, "Segments per student forward")
+        ->check(CLI::Range(1, 4096));
     ev->add_option("--workers", cfg->workers, "Decoding threads (0: cores - 1)")->check(CLI::Range(0, 256));
     ev->callback([&ctx, cfg, tasks, noTeacher]() {
         if (cfg->runId <= 0 && cfg->teacherSet <= 0)
@@ -160,12 +166,16 @@ void addEvaluateCommands(CLI::App& app, CliContext& ctx)
 
     auto pc = std::make_shared<ProfileConfig>();
     auto noAgreement = std::make_shared<bool>(false);
-    auto* pr = app.add_subcommand("profile", "Size, MACs and CPU latency of a run's student or a TorchScript teacher, "
-                                             "and the run's agreement with its teacher");
+    auto* pr = app.add_subcommand("profile",
+                                  "Size, MACs and CPU latency of a run's student or a TorchScript teacher, "
+                                  "and the run's agreement with its teacher");
     pr->add_option("--run", pc->runId, "Run whose student is profiled");
-    pr->add_option("--teacher-file", pc->teacherFile, "TorchScript teacher (.pt) to profile")->check(CLI::ExistingFile);
-    pr->add_option("--runs", pc->latencyRuns, "Timed calls (the median is reported)")->check(CLI::Range(1, 10000));
-    pr->add_option("--threads", pc->threads, "Intra-op threads while timing (0: every core)")->check(CLI::Range(0, 1024));
+    pr->add_option("--teacher-file", pc->teacherFile, "TorchScript teacher (.pt) to profile")
+        ->check(CLI::ExistingFile);
+    pr->add_option("--runs", pc->latencyRuns, "Timed calls (the median is reported)")
+        ->check(CLI::Range(1, 10000));
+    pr->add_option("--threads", pc->threads, "Intra-op threads while timing (0: every core)")
+        ->check(CLI::Range(0, 1024));
     pr->add_flag("--no-agreement", *noAgreement, "Skip the teacher-student agreement on held-out clips");
     pr->add_option("--k", pc->k, "Neighbours of the kNN overlap")->check(CLI::Range(1, 1000));
     pr->add_option("--workers", pc->workers, "Decoding threads (0: cores - 1)")->check(CLI::Range(0, 256));
@@ -191,12 +201,14 @@ void addEvaluateCommands(CLI::App& app, CliContext& ctx)
         if (r.student)
             printProfile(*r.student);
         if (r.agreement)
-            std::printf("  agreement   on %lld held-out clips: mean teacher-student cosine %.4f, kNN overlap@%lld %.4f\n",
-                        (long long)r.agreement->clips, r.agreement->meanCosine, (long long)r.agreement->k,
-                        r.agreement->knnOverlap);
+            std::printf(
+                "  agreement   on %lld held-out clips: mean teacher-student cosine %.4f, kNN overlap@%lld %.4f\n",
+                (long long)r.agreement->clips, r.agreement->meanCosine, (long long)r.agreement->k,
+                r.agreement->knnOverlap);
         if (r.teacher)
             printProfile(*r.teacher);
-        if (r.student && r.teacher && r.student->backboneParams > 0 && r.teacher->backboneParams > r.student->backboneParams)
+        if (r.student && r.teacher && r.student->backboneParams > 0 &&
+            r.teacher->backboneParams > r.student->backboneParams)
             std::printf("The student has %.1fx fewer parameters and %.1fx fewer MACs than the teacher.\n",
                         double(r.teacher->backboneParams) / double(r.student->backboneParams),
                         double(r.teacher->macs) / double(std::max<std::int64_t>(1, r.student->macs)));

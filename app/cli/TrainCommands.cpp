@@ -209,7 +209,7 @@ void addTrainCommands(CLI::App& app, CliContext& ctx)
     train->callback([&ctx, a]() {
         TrainConfig cfg;
         if (!a->configFile.empty())
-            cfg = TrainConfig::fromFile(a->configFile); // a bad file: exit 1
+            cfg = TrainConfig::fromFile(a->configFile);                                  // a bad file: exit 1
         applyCommandLine(cfg, a->flags, a->sets, !a->printConfig && !a->printConfigMan); // a bad flag: exit 2
         if (a->printConfigMan) {
             std::cout << configKeysRoff();

@@ -20,8 +20,8 @@ LogMelFrontEnd::LogMelFrontEnd(LogMelOptions options) : m_options(options)
                          ", n_mels " + std::to_string(o.n_mels()) + ")");
     // torch.hann_window(N) is periodic by default, as in the reference.
     m_window = at::hann_window(o.win_length(), at::TensorOptions().dtype(at::kFloat));
-    m_fb64 = melFilterBank(o.n_fft() / 2 + 1, o.f_min(), o.f_max(), o.n_mels(), o.sample_rate(), o.mel_scale(),
-                           o.slaney_norm());
+    m_fb64 = melFilterBank(o.n_fft() / 2 + 1, o.f_min(), o.f_max(), o.n_mels(), o.sample_rate(),
+                           o.mel_scale(), o.slaney_norm());
     m_fb = m_fb64.to(at::kFloat);
 }
 

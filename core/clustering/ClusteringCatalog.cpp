@@ -49,8 +49,7 @@ std::int64_t ClusteringCatalog::save(ClusteringRecord r, const std::vector<std::
     Database::Transaction tx(m_db);
     auto ins = m_db.prepare(
         "INSERT INTO clusterings(embedding_set_id, k, normalized, seed, iterations, restarts, rows, inertia, "
-        "silhouette, "
-        "calinski_harabasz, davies_bouldin, nmi, ari, purity, sizes_json, centroids_path, seconds, "
+        "silhouette, calinski_harabasz, davies_bouldin, nmi, ari, purity, sizes_json, centroids_path, seconds, "
         "created_at, init) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
     ins.bind(1, r.embeddingSetId)
@@ -137,8 +136,9 @@ constexpr const char* kSelectMap =
 
 std::int64_t ClusteringCatalog::addMap(const MapRecord& r)
 {
-    auto s = m_db.prepare("INSERT INTO maps(embedding_set_id, method, params_json, rows, path, seconds, created_at) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    auto s = m_db.prepare(
+        "INSERT INTO maps(embedding_set_id, method, params_json, rows, path, seconds, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     s.bind(1, r.embeddingSetId);
     s.bind(2, r.method);
     s.bind(3, r.paramsJson);
@@ -152,7 +152,8 @@ std::int64_t ClusteringCatalog::addMap(const MapRecord& r)
 
 std::vector<MapRecord> ClusteringCatalog::maps(std::int64_t embeddingSetId)
 {
-    auto s = m_db.prepare(std::string(kSelectMap) + " WHERE ?1 = 0 OR embedding_set_id = ?1 ORDER BY id DESC");
+    auto s =
+        m_db.prepare(std::string(kSelectMap) + " WHERE ?1 = 0 OR embedding_set_id = ?1 ORDER BY id DESC");
     s.bind(1, embeddingSetId);
     std::vector<MapRecord> out;
     while (s.step())

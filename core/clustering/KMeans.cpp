@@ -50,7 +50,8 @@ at::Tensor plusPlusSeeds(const at::Tensor& x, std::int64_t k, std::uint64_t seed
             cand.push_back(std::min(i, m - 1));
         }
         const at::Tensor candIdx = at::tensor(cand, at::kLong);
-        const at::Tensor d = at::minimum(distTo(x.index_select(0, candIdx)), closest.unsqueeze(1)); // [m, trials]
+        const at::Tensor d =
+            at::minimum(distTo(x.index_select(0, candIdx)), closest.unsqueeze(1)); // [m, trials]
         const std::int64_t best = d.sum(0).argmin().item<std::int64_t>();
         chosen.push_back(cand[size_t(best)]);
         closest = d.select(1, best).contiguous();

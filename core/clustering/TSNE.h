@@ -12,20 +12,20 @@ class StopToken;
 
 struct TsneOptions
 {
-    double perplexity = 30;        ///< effective neighbours; lowered to (n − 1) / 3 for small sets
+    double perplexity = 30; ///< effective neighbours; lowered to (n − 1) / 3 for small sets
     int iterations = 1000;
     double theta = 0.5;            ///< Barnes–Hut accuracy (0: exact repulsion, O(n²))
     double earlyExaggeration = 12; ///< P multiplied during the first exaggerationIterations
     int exaggerationIterations = 250;
-    double learningRate = 0;       ///< 0: max(n / earlyExaggeration / 4, 50), scikit-learn's "auto"
-    int pcaDims = 50;              ///< inputs wider than this are first reduced by PCA
+    double learningRate = 0; ///< 0: max(n / earlyExaggeration / 4, 50), scikit-learn's "auto"
+    int pcaDims = 50;        ///< inputs wider than this are first reduced by PCA
     std::uint64_t seed = 42;
 };
 
 struct TsneResult
 {
-    at::Tensor coords;          ///< [n, 2] float32
-    double klDivergence = 0;    ///< KL(P‖Q) at the end (Q estimated with the same Barnes–Hut tree)
+    at::Tensor coords;       ///< [n, 2] float32
+    double klDivergence = 0; ///< KL(P‖Q) at the end (Q estimated with the same Barnes–Hut tree)
     int iterationsRun = 0;
     double perplexityUsed = 0;
 };

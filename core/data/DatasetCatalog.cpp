@@ -66,8 +66,7 @@ std::int64_t DatasetCatalog::save(const std::string& name, const DatasetScan& sc
         m_db.prepare("DELETE FROM dataset_warnings WHERE dataset_id = ?1").bind(1, id).run();
     } else {
         auto ins = m_db.prepare(
-            "INSERT INTO datasets(name, root, label_source, label_csv, version, clip_count, "
-            "unreadable_count, "
+            "INSERT INTO datasets(name, root, label_source, label_csv, version, clip_count, unreadable_count, "
             "total_seconds, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)");
         ins.bind(1, name)
             .bind(2, scan.root)

@@ -25,8 +25,7 @@ constexpr const char* kSelect = "SELECT e.id, e.dataset_id, d.name, e.dataset_ve
                                 "e.teacher_description, e.teacher_parameters, e.teacher_sample_rate, "
                                 "e.teacher_window, e.dim, e.dtype, e.rows, "
                                 "e.done, e.failed, e.path, e.created_at, e.updated_at, e.state, e.reason "
-                                "FROM embedding_sets e "
-                                "JOIN datasets d ON d.id = e.dataset_id";
+                                "FROM embedding_sets e JOIN datasets d ON d.id = e.dataset_id";
 
 EmbeddingSetRecord readRecord(const Statement& s)
 {
@@ -82,8 +81,7 @@ std::int64_t EmbeddingCatalog::upsert(const EmbeddingSetRecord& r)
         m_db.prepare(
                 "INSERT INTO embedding_sets(dataset_id, dataset_version, teacher_identity, "
                 "teacher_kind, teacher_source, "
-                "teacher_description, teacher_parameters, teacher_sample_rate, teacher_window, dim, "
-                "dtype, rows, done, "
+                "teacher_description, teacher_parameters, teacher_sample_rate, teacher_window, dim, dtype, rows, done, "
                 "failed, path, created_at, updated_at, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
                 "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17)")
             .bind(1, r.datasetId)
@@ -182,12 +180,12 @@ EmbeddingSetRecord EmbeddingCatalog::getUsable(std::int64_t id, const std::strin
     EmbeddingSetRecord r = get(id);
     if (r.usable())
         return r;
-    throw InputError("embedding set " + std::to_string(id) + " has no embedded clip (" +
-                     embeddingSetStates().nameOf(r.state) + (r.reason.empty() ? "" : ": " + r.reason) +
-                     "), nothing to " + purpose +
-                     "; fix the cause and run `ssondo extract` again, or remove it "
-                     "with `ssondo embeddings remove " +
-                     std::to_string(id) + "`");
+    throw InputError(
+        "embedding set " + std::to_string(id) + " has no embedded clip (" +
+        embeddingSetStates().nameOf(r.state) + (r.reason.empty() ? "" : ": " + r.reason) + "), nothing to " +
+        purpose +
+        "; fix the cause and run `ssondo extract` again, or remove it with `ssondo embeddings remove " +
+        std::to_string(id) + "`");
 }
 
 std::optional<EmbeddingSetRecord> EmbeddingCatalog::latestFor(const std::string& datasetName,

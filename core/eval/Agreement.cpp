@@ -27,7 +27,8 @@ std::vector<std::vector<faiss::Index::idx_t>> neighbours(const at::Tensor& unit,
     index.add(faiss::Index::idx_t(n), unit.data_ptr<float>());
     std::vector<float> d(size_t(n * (k + 1)));
     std::vector<faiss::Index::idx_t> I(d.size());
-    index.search(faiss::Index::idx_t(n), unit.data_ptr<float>(), faiss::Index::idx_t(k + 1), d.data(), I.data());
+    index.search(faiss::Index::idx_t(n), unit.data_ptr<float>(), faiss::Index::idx_t(k + 1), d.data(),
+                 I.data());
     std::vector<std::vector<faiss::Index::idx_t>> out(static_cast<std::size_t>(n));
     for (std::int64_t i = 0; i < n; ++i) {
         for (std::int64_t j = 0; j <= k && std::int64_t(out[size_t(i)].size()) < k; ++j) {
@@ -47,8 +48,9 @@ AgreementScores embeddingAgreement(const at::Tensor& teacher, const at::Tensor& 
     if (teacher.dim() != 2 || student.dim() != 2 || teacher.size(0) != student.size(0))
         throw InputError("agreement: teacher and student embeddings must be [n, D] with the same n");
     if (teacher.size(1) != student.size(1))
-        throw InputError("agreement: the student's projected embeddings have " + std::to_string(student.size(1)) +
-                         " dimensions, the teacher's " + std::to_string(teacher.size(1)));
+        throw InputError("agreement: the student's projected embeddings have " +
+                         std::to_string(student.size(1)) + " dimensions, the teacher's " +
+                         std::to_string(teacher.size(1)));
     const std::int64_t n = teacher.size(0);
     if (n < 2)
         throw InputError("agreement: at least 2 clips are needed");

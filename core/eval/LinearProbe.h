@@ -38,7 +38,7 @@ struct FoldPlan
 /// A labelled set of embeddings.
 struct ProbeData
 {
-    at::Tensor features;                 ///< [N, D] float32
+    at::Tensor features;                  ///< [N, D] float32
     std::vector<std::vector<int>> labels; ///< class indices of each row (one for single-label)
     std::int64_t numClasses = 0;
     bool multiLabel = false; ///< mAP with a sigmoid probe instead of accuracy with softmax

@@ -18,7 +18,7 @@ namespace {
 
 struct MacState
 {
-    int depth = 0;          // counted operators currently open
+    int depth = 0; // counted operators currently open
     std::int64_t macs = 0;
 };
 thread_local MacState* t_state = nullptr;
@@ -44,7 +44,9 @@ bool describe(const at::RecordFunction& fn, OpContext& c)
         return false;
     const std::string op(name + 6);
     const auto in = fn.inputs();
-    auto tensorAt = [&](std::size_t i) { return i < in.size() && in[i].isTensor() && in[i].toTensor().defined(); };
+    auto tensorAt = [&](std::size_t i) {
+        return i < in.size() && in[i].isTensor() && in[i].toTensor().defined();
+    };
     if (op == "conv1d" || op == "conv2d" || op == "conv3d" || op == "convolution" || op == "_convolution" ||
         op == "mkldnn_convolution" || op == "cudnn_convolution") {
         if (!tensorAt(1))
@@ -111,9 +113,10 @@ std::int64_t countMacs(const std::function<void()>& fn)
 {
     MacState state;
     t_state = &state;
-    const auto handle = at::addThreadLocalCallback(
-        at::RecordFunctionCallback(onStart, onEnd).needsInputs(true).needsOutputs(true).scopes(
-            {at::RecordScope::FUNCTION}));
+    const auto handle = at::addThreadLocalCallback(at::RecordFunctionCallback(onStart, onEnd)
+                                                       .needsInputs(true)
+                                                       .needsOutputs(true)
+                                                       .scopes({at::RecordScope::FUNCTION}));
     try {
         at::RecordFunctionGuard enable(true);
         fn();
@@ -135,7 +138,8 @@ double medianMilliseconds(const std::function<void()>& fn, int runs, int warmup)
     for (int i = 0; i < std::max(1, runs); ++i) {
         const auto t0 = std::chrono::steady_clock::now();
         fn();
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
     std::sort(ms.begin(), ms.end());
     const std::size_t n = ms.size();

@@ -66,9 +66,10 @@ std::optional<std::int64_t> optId(std::int64_t id)
 
 std::int64_t EvaluationLog::add(const EvaluationRecord& r)
 {
-    auto s = m_db.prepare("INSERT INTO evaluations(run_id, teacher_identity, embedding_set_id, task, task_version, "
-                          "protocol, metric, mean, ci95, knn_mean, knn_ci95, folds_json, clips, classes, seconds, "
-                          "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+    auto s = m_db.prepare(
+        "INSERT INTO evaluations(run_id, teacher_identity, embedding_set_id, task, task_version, "
+        "protocol, metric, mean, ci95, knn_mean, knn_ci95, folds_json, clips, classes, seconds, "
+        "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
     s.bind(1, optId(r.runId));
     s.bind(2, r.teacherIdentity);
     s.bind(3, optId(r.embeddingSetId));
@@ -111,9 +112,10 @@ std::optional<EvaluationRecord> EvaluationLog::teacherReference(const std::strin
                                                                 const std::string& protocol,
                                                                 const std::string& metric)
 {
-    auto s = m_db.prepare(std::string(kSelectEval) +
-                          " WHERE run_id IS NULL AND teacher_identity = ?1 AND task = ?2 AND task_version = ?3 "
-                          "AND protocol = ?4 AND metric = ?5 ORDER BY id DESC LIMIT 1");
+    auto s =
+        m_db.prepare(std::string(kSelectEval) +
+                     " WHERE run_id IS NULL AND teacher_identity = ?1 AND task = ?2 AND task_version = ?3 "
+                     "AND protocol = ?4 AND metric = ?5 ORDER BY id DESC LIMIT 1");
     s.bind(1, teacherIdentity);
     s.bind(2, task);
     s.bind(3, taskVersion);
@@ -124,7 +126,8 @@ std::optional<EvaluationRecord> EvaluationLog::teacherReference(const std::strin
     return readEval(s);
 }
 
-std::vector<EvaluationRecord> EvaluationLog::latestPerTask(std::int64_t runId, const std::string& teacherIdentity)
+std::vector<EvaluationRecord> EvaluationLog::latestPerTask(std::int64_t runId,
+                                                           const std::string& teacherIdentity)
 {
     std::map<std::string, EvaluationRecord> byTask;
     for (auto& e : list(runId)) // newest first: keep the first seen
@@ -158,9 +161,10 @@ RunScores EvaluationLog::runScores(std::int64_t runId)
 
 std::int64_t EvaluationLog::addProfile(const ModelProfileRecord& r)
 {
-    auto s = m_db.prepare("INSERT INTO model_profiles(run_id, subject, backbone_params, head_params, file_bytes, macs, "
-                          "latency_ms, latency_runs, threads, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                          "?10)");
+    auto s = m_db.prepare(
+        "INSERT INTO model_profiles(run_id, subject, backbone_params, head_params, file_bytes, macs, "
+        "latency_ms, latency_runs, threads, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10)");
     s.bind(1, optId(r.runId));
     s.bind(2, r.subject);
     s.bind(3, r.backboneParams);
@@ -177,9 +181,10 @@ std::int64_t EvaluationLog::addProfile(const ModelProfileRecord& r)
 
 std::optional<ModelProfileRecord> EvaluationLog::latestProfile(std::int64_t runId, const std::string& subject)
 {
-    auto s = runId > 0 ? m_db.prepare(std::string(kSelectProfile) + " WHERE run_id = ?1 ORDER BY id DESC LIMIT 1")
-                       : m_db.prepare(std::string(kSelectProfile) +
-                                      " WHERE run_id IS NULL AND subject = ?1 ORDER BY id DESC LIMIT 1");
+    auto s = runId > 0
+                 ? m_db.prepare(std::string(kSelectProfile) + " WHERE run_id = ?1 ORDER BY id DESC LIMIT 1")
+                 : m_db.prepare(std::string(kSelectProfile) +
+                                " WHERE run_id IS NULL AND subject = ?1 ORDER BY id DESC LIMIT 1");
     if (runId > 0)
         s.bind(1, runId);
     else

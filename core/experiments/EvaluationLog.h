@@ -14,15 +14,15 @@ class Database;
 struct EvaluationRecord
 {
     std::int64_t id = 0;
-    std::int64_t runId = 0;           ///< 0: the teacher itself
-    std::string teacherIdentity;      ///< the teacher (of the run)
-    std::int64_t embeddingSetId = 0;  ///< the embeddings probed
-    std::string task, taskVersion;    ///< dataset name and version
-    std::string protocol;             ///< folds used; equal protocols are comparable
-    std::string metric;               ///< "accuracy" or "mAP"
+    std::int64_t runId = 0;          ///< 0: the teacher itself
+    std::string teacherIdentity;     ///< the teacher (of the run)
+    std::int64_t embeddingSetId = 0; ///< the embeddings probed
+    std::string task, taskVersion;   ///< dataset name and version
+    std::string protocol;            ///< folds used; equal protocols are comparable
+    std::string metric;              ///< "accuracy" or "mAP"
     double mean = 0;
     std::optional<double> ci95, knnMean, knnCi95;
-    std::string foldsJson;            ///< per-fold scores and chosen weight decays
+    std::string foldsJson; ///< per-fold scores and chosen weight decays
     std::int64_t clips = 0, classes = 0;
     double seconds = 0;
     std::string createdAt;
@@ -76,9 +76,9 @@ public:
     std::vector<EvaluationRecord> list(std::int64_t runId = -1);
     /// The newest evaluation of the teacher `teacherIdentity` itself on the task version with the
     /// same protocol and metric (the reference of a student's "% of teacher").
-    std::optional<EvaluationRecord> teacherReference(const std::string& teacherIdentity, const std::string& task,
-                                                     const std::string& taskVersion, const std::string& protocol,
-                                                     const std::string& metric);
+    std::optional<EvaluationRecord> teacherReference(const std::string& teacherIdentity,
+                                                     const std::string& task, const std::string& taskVersion,
+                                                     const std::string& protocol, const std::string& metric);
     /// The newest evaluation of each task for a run (or the teacher, runId 0 and identity).
     std::vector<EvaluationRecord> latestPerTask(std::int64_t runId, const std::string& teacherIdentity = {});
 

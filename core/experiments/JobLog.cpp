@@ -13,11 +13,12 @@ namespace ssondo {
 const ChoiceTable<Named<JobState>>& jobStates()
 {
     static const ChoiceTable<Named<JobState>> table(
-        "job state", {{JobState::Queued, "queued", "waiting to start"},
-                      {JobState::Running, "running", "its process is at work"},
-                      {JobState::Stopped, "stopped", "stopped on request after saving; the same command continues it"},
-                      {JobState::Failed, "failed", "ended with an error, or its process died"},
-                      {JobState::Done, "done", "finished"}});
+        "job state",
+        {{JobState::Queued, "queued", "waiting to start"},
+         {JobState::Running, "running", "its process is at work"},
+         {JobState::Stopped, "stopped", "stopped on request after saving; the same command continues it"},
+         {JobState::Failed, "failed", "ended with an error, or its process died"},
+         {JobState::Done, "done", "finished"}});
     return table;
 }
 
@@ -31,9 +32,10 @@ std::string hostName()
     return buf;
 }
 
-constexpr const char* kSelect = "SELECT id, kind, target, command, state, pid, host, progress_done, "
-                                "progress_total, rate, message, log_path, "
-                                "started_at, updated_at, finished_at, slurm_job_id, IFNULL(run_id, 0) FROM jobs";
+constexpr const char* kSelect =
+    "SELECT id, kind, target, command, state, pid, host, progress_done, "
+    "progress_total, rate, message, log_path, "
+    "started_at, updated_at, finished_at, slurm_job_id, IFNULL(run_id, 0) FROM jobs";
 
 JobRecord readJob(const Statement& s)
 {
@@ -130,7 +132,8 @@ std::optional<JobRecord> JobLog::get(std::int64_t id)
 
 std::optional<JobRecord> JobLog::runningJobOfRun(std::int64_t runId)
 {
-    auto s = m_db.prepare(std::string(kSelect) + " WHERE run_id = ?1 AND state = ?2 ORDER BY id DESC LIMIT 1");
+    auto s =
+        m_db.prepare(std::string(kSelect) + " WHERE run_id = ?1 AND state = ?2 ORDER BY id DESC LIMIT 1");
     s.bind(1, runId).bind(2, jobStates().nameOf(JobState::Running));
     if (s.step())
         return readJob(s);
@@ -142,8 +145,8 @@ int JobLog::reapDead()
     const std::string host = hostName();
     std::vector<std::int64_t> dead;
     {
-        auto s = m_db.prepare(
-            "SELECT id, pid FROM jobs WHERE state = ?2 AND host = ?1 AND slurm_job_id IS NULL");
+        auto s =
+            m_db.prepare("SELECT id, pid FROM jobs WHERE state = ?2 AND host = ?1 AND slurm_job_id IS NULL");
         s.bind(1, host).bind(2, jobStates().nameOf(JobState::Running));
         while (s.step()) {
             const auto pid = pid_t(s.columnInt(1));

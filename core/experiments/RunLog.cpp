@@ -24,8 +24,7 @@ const ChoiceTable<Named<RunStatus>>& runStatuses()
 namespace {
 
 constexpr const char* kSelect =
-    "SELECT id, name, status, IFNULL(embedding_set_id, 0), IFNULL(clustering_id, 0), teacher, student, "
-    "sampler, loss, "
+    "SELECT id, name, status, IFNULL(embedding_set_id, 0), IFNULL(clustering_id, 0), teacher, student, sampler, loss, "
     "seed, config_toml, config_hash, tags, notes, dir, message, backbone_params, head_params, created_at, "
     "IFNULL(started_at, ''), IFNULL(finished_at, ''), updated_at FROM runs";
 
@@ -63,8 +62,7 @@ std::int64_t RunLog::create(const RunRecord& r)
 {
     const std::string now = utcNow();
     auto s = m_db.prepare(
-        "INSERT INTO runs(name, status, embedding_set_id, clustering_id, teacher, student, sampler, loss, "
-        "seed, "
+        "INSERT INTO runs(name, status, embedding_set_id, clustering_id, teacher, student, sampler, loss, seed, "
         "config_toml, config_hash, tags, notes, dir, backbone_params, head_params, created_at, updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)");
     s.bind(1, r.name).bind(2, runStatuses().nameOf(r.status));
@@ -96,8 +94,7 @@ std::int64_t RunLog::create(const RunRecord& r)
 void RunLog::update(const RunRecord& r)
 {
     auto s = m_db.prepare(
-        "UPDATE runs SET name = ?2, message = ?4, dir = ?5, "
-        "backbone_params = ?6, head_params = ?7, "
+        "UPDATE runs SET name = ?2, message = ?4, dir = ?5, backbone_params = ?6, head_params = ?7, "
         "started_at = NULLIF(?8, ''), finished_at = NULLIF(?9, ''), updated_at = ?10 WHERE id = ?1");
     s.bind(1, r.id)
         .bind(2, r.name)

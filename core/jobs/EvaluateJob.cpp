@@ -314,9 +314,9 @@ void Evaluation::compareWithTeacher()
     if (m_res.teacher && m_res.teacher->mean > 0)
         m_res.pctOfTeacher = percentOfTeacher({{m_rec.mean, m_res.teacher->mean}});
     else
-        m_res.note = "no evaluation of the teacher on '" + m_ds.name +
-                     "' with the same folds; extract the teacher's embeddings of it and evaluate with "
-                     "--teacher";
+        m_res.note =
+            "no evaluation of the teacher on '" + m_ds.name +
+            "' with the same folds; extract the teacher's embeddings of it and evaluate with --teacher";
 }
 
 /// The job's closing line: the score, and the % of teacher when there is one.

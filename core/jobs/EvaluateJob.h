@@ -16,13 +16,13 @@ class Workspace;
 
 struct EvaluateConfig
 {
-    std::string task;                  ///< labelled dataset (name or id)
-    std::int64_t runId = 0;            ///< evaluate this run's student ...
-    std::int64_t teacherSet = 0;       ///< ... or the teacher of this embedding set
-    std::string foldsFrom = "auto";    ///< auto | dataset | split | stratified
-    int folds = 5;                     ///< k of the stratified k-fold
-    std::uint64_t seed = 42;           ///< of the stratified k-fold
-    std::string metric = "auto";       ///< auto (mAP when clips have several labels) | accuracy | mAP
+    std::string task;               ///< labelled dataset (name or id)
+    std::int64_t runId = 0;         ///< evaluate this run's student ...
+    std::int64_t teacherSet = 0;    ///< ... or the teacher of this embedding set
+    std::string foldsFrom = "auto"; ///< auto | dataset | split | stratified
+    int folds = 5;                  ///< k of the stratified k-fold
+    std::uint64_t seed = 42;        ///< of the stratified k-fold
+    std::string metric = "auto";    ///< auto (mAP when clips have several labels) | accuracy | mAP
     ProbeOptions probe;
     bool withTeacher = true; ///< for a run: also evaluate its teacher when that makes % of teacher possible
     std::string device = "auto";
@@ -33,11 +33,11 @@ struct EvaluateConfig
 
 struct EvaluateResult
 {
-    EvaluationRecord evaluation;              ///< as stored
+    EvaluationRecord evaluation; ///< as stored
     ProbeResult probe;
-    std::optional<EvaluationRecord> teacher;  ///< the teacher's evaluation on the same task and folds
-    std::optional<double> pctOfTeacher;       ///< 100 × student mean / teacher mean
-    std::string note;                         ///< why there is no % of teacher
+    std::optional<EvaluationRecord> teacher; ///< the teacher's evaluation on the same task and folds
+    std::optional<double> pctOfTeacher;      ///< 100 × student mean / teacher mean
+    std::string note;                        ///< why there is no % of teacher
     bool stopped = false;
 };
 

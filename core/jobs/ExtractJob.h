@@ -46,7 +46,8 @@ struct ExtractResult
     double seconds = 0;
     bool stopped = false;
     std::string teacherDescription;
-    std::vector<std::string> incompleteShards; ///< merge: "shard 1/4: 120 of 500 rows" for each one not finished
+    std::vector<std::string>
+        incompleteShards; ///< merge: "shard 1/4: 120 of 500 rows" for each one not finished
 };
 
 /// Embeds every clip of a dataset with a teacher into the workspace's embedding store: clips are
@@ -63,8 +64,8 @@ public:
     /// embedding set and records it (rows already there are kept). Safe to run again; parts not
     /// finished yet are listed in incompleteShards. Removes the parts once all are merged, unless
     /// keepParts.
-    static ExtractResult merge(Workspace& workspace, const ExtractConfig& config, int shardCount, ProgressSink& sink,
-                               bool keepParts = false);
+    static ExtractResult merge(Workspace& workspace, const ExtractConfig& config, int shardCount,
+                               ProgressSink& sink, bool keepParts = false);
     /// The folder (relative to the workspace) of the embedding set of `teacherIdentity` on a dataset version.
     static std::string storeFolder(const std::string& dataset, const std::string& version,
                                    const std::string& teacherIdentity, const std::string& dtype);

@@ -16,10 +16,10 @@ class Workspace;
 
 struct MapConfig
 {
-    std::int64_t embeddings = 0;     ///< embedding set id
-    std::string method = "tsne";     ///< "tsne" or "pca"
-    std::int64_t maxPoints = 20000;  ///< seeded sample of the embedded rows beyond this (0: all)
-    bool normalize = false;          ///< L2-normalise rows first (cosine geometry)
+    std::int64_t embeddings = 0;    ///< embedding set id
+    std::string method = "tsne";    ///< "tsne" or "pca"
+    std::int64_t maxPoints = 20000; ///< seeded sample of the embedded rows beyond this (0: all)
+    bool normalize = false;         ///< L2-normalise rows first (cosine geometry)
     std::uint64_t seed = 42;
     TsneOptions tsne;
     std::string commandLine;
@@ -37,7 +37,8 @@ struct MapData
 class MapJob
 {
 public:
-    static MapRecord run(Workspace& workspace, const MapConfig& config, ProgressSink& sink, const StopToken& stop);
+    static MapRecord run(Workspace& workspace, const MapConfig& config, ProgressSink& sink,
+                         const StopToken& stop);
     /// Reads a stored map. Throws InputError when its file is missing or damaged.
     static MapData load(Workspace& workspace, std::int64_t mapId);
 };

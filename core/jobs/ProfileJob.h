@@ -15,12 +15,12 @@ class Workspace;
 
 struct ProfileConfig
 {
-    std::int64_t runId = 0;   ///< profile this run's student (and measure its agreement) ...
-    std::string teacherFile;  ///< ... and/or this TorchScript teacher
-    int latencyRuns = 15;     ///< timed calls (median reported)
-    int threads = 0;          ///< intra-op threads while timing (0: every core)
-    bool agreement = true;    ///< teacher–student agreement on the run's held-out clips
-    int k = 10;               ///< neighbours of the overlap
+    std::int64_t runId = 0;  ///< profile this run's student (and measure its agreement) ...
+    std::string teacherFile; ///< ... and/or this TorchScript teacher
+    int latencyRuns = 15;    ///< timed calls (median reported)
+    int threads = 0;         ///< intra-op threads while timing (0: every core)
+    bool agreement = true;   ///< teacher–student agreement on the run's held-out clips
+    int k = 10;              ///< neighbours of the overlap
     int workers = 0;
     std::string commandLine;
 };

@@ -252,10 +252,10 @@ std::map<std::string, std::string> Slurm::states(const std::vector<std::string>&
 std::int64_t SlurmCatalog::add(const SlurmJobRecord& r)
 {
     const std::string now = utcNow();
-    m_db.prepare("INSERT INTO slurm_jobs(slurm_job_id, merge_job_id, kind, target, command, job_command, "
-                 "script_path, "
-                 "tasks, parts_path, state, reason, submitted_at, updated_at) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)")
+    m_db.prepare(
+            "INSERT INTO slurm_jobs(slurm_job_id, merge_job_id, kind, target, command, job_command, script_path, "
+            "tasks, parts_path, state, reason, submitted_at, updated_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)")
         .bind(1, r.slurmJobId)
         .bind(2, r.mergeJobId)
         .bind(3, r.kind)

@@ -27,11 +27,10 @@ struct AFFImpl : torch::nn::Module
     explicit AFFImpl(std::int64_t channels, std::int64_t r = 4)
     {
         const std::int64_t inter = channels / r;
-        local_att = register_module("local_att",
-                                    torch::nn::Sequential(conv(2 * channels, inter, 1, 1, true),
-                                                          SyncBatchNorm2d(inter), torch::nn::SiLU(),
-                                                          conv(inter, channels, 1, 1, true),
-                                                          SyncBatchNorm2d(channels)));
+        local_att = register_module(
+            "local_att", torch::nn::Sequential(conv(2 * channels, inter, 1, 1, true), SyncBatchNorm2d(inter),
+                                               torch::nn::SiLU(), conv(inter, channels, 1, 1, true),
+                                               SyncBatchNorm2d(channels)));
     }
     at::Tensor forward(const at::Tensor& x, const at::Tensor& y)
     {
@@ -54,8 +53,7 @@ struct BlockImpl : torch::nn::Module
         bn1 = register_module("bn1", SyncBatchNorm2d(2 * width));
         convs = register_module("convs",
                                 torch::nn::ModuleList(conv(width, width, 3, 1), conv(width, width, 3, 1)));
-        bns = register_module(
-            "bns", torch::nn::ModuleList(SyncBatchNorm2d(width), SyncBatchNorm2d(width)));
+        bns = register_module("bns", torch::nn::ModuleList(SyncBatchNorm2d(width), SyncBatchNorm2d(width)));
         if (aff)
             fuse_models = register_module("fuse_models", torch::nn::ModuleList(AFF(width)));
         conv3 = register_module("conv3", conv(2 * width, out, 1, 1));
@@ -70,11 +68,11 @@ struct BlockImpl : torch::nn::Module
     {
         const at::Tensor o = relu20(bn1(conv1(x)));
         const auto parts = o.split(width, 1);
-        const at::Tensor y0 = relu20(bns[0]->as<SyncBatchNorm2d>()->forward(
-            convs[0]->as<torch::nn::Conv2d>()->forward(parts[0])));
+        const at::Tensor y0 = relu20(
+            bns[0]->as<SyncBatchNorm2d>()->forward(convs[0]->as<torch::nn::Conv2d>()->forward(parts[0])));
         const at::Tensor in1 = useAff ? fuse_models[0]->as<AFF>()->forward(y0, parts[1]) : parts[1] + y0;
-        const at::Tensor y1 = relu20(
-            bns[1]->as<SyncBatchNorm2d>()->forward(convs[1]->as<torch::nn::Conv2d>()->forward(in1)));
+        const at::Tensor y1 =
+            relu20(bns[1]->as<SyncBatchNorm2d>()->forward(convs[1]->as<torch::nn::Conv2d>()->forward(in1)));
         at::Tensor out = bn3(conv3(at::cat({y0, y1}, 1)));
         out = out + (shortcut->is_empty() ? x : shortcut->forward(x));
         return relu20(out);

@@ -3,8 +3,8 @@
 
 #include "students/StudentBackbone.h"
 
-#include <torch/arg.h>
 #include "students/SyncBatchNorm.h"
+#include <torch/arg.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
 

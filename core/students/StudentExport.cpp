@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 namespace ssondo {
 
 std::vector<std::string> exportStudent(const std::string& dir, StudentBackbone& student,
-                                       MappingHeadImpl& head, const nlohmann::json& info, double segmentSeconds)
+                                       MappingHeadImpl& head, const nlohmann::json& info,
+                                       double segmentSeconds)
 {
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -63,23 +64,23 @@ std::vector<std::string> exportStudent(const std::string& dir, StudentBackbone& 
                          {"out_features", head.options().out_features()},
                          {"dropout", head.options().dropout()},
                          {"parameters", parameterCount(head)}};
-    j["front_end"] = {{"sample_rate", fe.sample_rate()},
-                      {"n_fft", fe.n_fft()},
-                      {"win_length", fe.win_length()},
-                      {"hop_length", fe.hop_length()},
-                      {"n_mels", fe.n_mels()},
-                      {"f_min", fe.f_min()},
-                      {"f_max", fe.f_max()},
-                      {"mel_scale", "slaney"},
-                      {"mel_norm", "slaney"},
-                      {"power", fe.power()},
-                      {"center", false},
-                      {"window", "hann (periodic)"},
-                      {"log", "ln(mel + 0.001)"},
-                      {"segment_seconds", segmentSeconds},
-                      {"input_shape",
-                       {1, fe.n_mels(),
-                        LogMelFrontEnd(fe).numFrames(std::llround(segmentSeconds * fe.sample_rate()))}}};
+    j["front_end"] = {
+        {"sample_rate", fe.sample_rate()},
+        {"n_fft", fe.n_fft()},
+        {"win_length", fe.win_length()},
+        {"hop_length", fe.hop_length()},
+        {"n_mels", fe.n_mels()},
+        {"f_min", fe.f_min()},
+        {"f_max", fe.f_max()},
+        {"mel_scale", "slaney"},
+        {"mel_norm", "slaney"},
+        {"power", fe.power()},
+        {"center", false},
+        {"window", "hann (periodic)"},
+        {"log", "ln(mel + 0.001)"},
+        {"segment_seconds", segmentSeconds},
+        {"input_shape",
+         {1, fe.n_mels(), LogMelFrontEnd(fe).numFrames(std::llround(segmentSeconds * fe.sample_rate()))}}};
     j["state_dict_keys"] = backbone.size();
     writeFileAtomic(path("model.json"), j.dump(2));
     files.push_back(path("model.json"));

@@ -23,7 +23,8 @@ namespace ssondo {
 /// gives. Returns the paths written. TorchScript export is not possible
 /// from LibTorch's C++ frontend (modules are not scriptable); Python users load backbone.pt.
 std::vector<std::string> exportStudent(const std::string& dir, StudentBackbone& student,
-                                       MappingHeadImpl& head, const nlohmann::json& info, double segmentSeconds);
+                                       MappingHeadImpl& head, const nlohmann::json& info,
+                                       double segmentSeconds);
 
 /// Rebuilds an exported backbone (from model.json and backbone_libtorch.pt), in eval mode.
 std::shared_ptr<StudentBackbone> loadExportedStudent(const std::string& dir);

@@ -41,8 +41,7 @@ StudentRegistry::StudentRegistry()
         });
     add({"eres2net",
          "ERes2Net",
-         "ERes2Net (S-SONDO variant: 5 layers, AFF fusion, statistics pooling); "
-         "--m-channels sets the width",
+         "ERes2Net (S-SONDO variant: 5 layers, AFF fusion, statistics pooling); --m-channels sets the width",
          0,
          0,
          {1, 128, 624},

@@ -94,9 +94,9 @@ at::Tensor SyncBatchNorm2dImpl::forward(const at::Tensor& input)
         torch::NoGradGuard ng;
         // Sums accumulated in double: the statistics of several ranks must match one process's to
         // rounding (E[x²] − E[x]² cancels).
-        at::Tensor packed = at::cat({input.sum({0, 2, 3}, false, at::kDouble),
-                                     (input * input).sum({0, 2, 3}, false, at::kDouble),
-                                     at::full({1}, double(input.numel() / C), input.options().dtype(at::kDouble))});
+        at::Tensor packed = at::cat(
+            {input.sum({0, 2, 3}, false, at::kDouble), (input * input).sum({0, 2, 3}, false, at::kDouble),
+             at::full({1}, double(input.numel() / C), input.options().dtype(at::kDouble))});
         syncFunction()(packed);
         n = packed[2 * C].item<double>();
         TORCH_CHECK(n > 1, "SyncBatchNorm2d: expected more than one value per channel across ranks");

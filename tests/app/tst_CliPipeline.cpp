@@ -66,7 +66,8 @@ private:
 void tst_CliPipeline::initTestCase()
 {
     m_ws = m_dir.path() + "/demo";
-    const Result r = run({"demo", m_ws, "--clips-per-class", "3", "--epochs", "1", "--samples-per-epoch", "32"});
+    const Result r =
+        run({"demo", m_ws, "--clips-per-class", "3", "--epochs", "1", "--samples-per-epoch", "32"});
     QVERIFY2(r.code == 0, r.err.right(2000).constData());
     QVERIFY2(r.out.contains("% of teacher"), r.out.constData());
     QVERIFY(r.out.contains("demo-mn10-balanced") && r.out.contains("demo-mn10-uniform"));
@@ -86,8 +87,8 @@ void tst_CliPipeline::compareShowsPercentOfTeacher()
     for (const auto& e : demo) {
         const QJsonObject eo = e.toObject();
         QCOMPARE(eo["metric"].toString(), QString("accuracy"));
-        QVERIFY(std::abs(eo["pct_of_teacher"].toDouble() - 100 * eo["mean"].toDouble() / eo["teacher_mean"].toDouble()) <
-                1e-9);
+        QVERIFY(std::abs(eo["pct_of_teacher"].toDouble() -
+                         100 * eo["mean"].toDouble() / eo["teacher_mean"].toDouble()) < 1e-9);
     }
     QVERIFY(o["config"].toObject().contains("sampler.kind")); // balanced vs uniform differ
     QVERIFY(o["profile"].toArray().at(0).toObject()["macs"].toDouble() > 0);
@@ -99,8 +100,8 @@ void tst_CliPipeline::compareShowsPercentOfTeacher()
 
 void tst_CliPipeline::evaluateJsonOneObjectPerTask()
 {
-    const Result r = run({"-w", m_ws, "--json", "evaluate", "--task", "demo", "--run", "1", "--folds-from", "stratified",
-                          "--folds", "3"});
+    const Result r = run({"-w", m_ws, "--json", "evaluate", "--task", "demo", "--run", "1", "--folds-from",
+                          "stratified", "--folds", "3"});
     QVERIFY2(r.code == 0, r.err.constData());
     const auto objs = results(r.out);
     QCOMPARE(objs.size(), 1);

@@ -50,10 +50,10 @@ ClusterRunDialog::ClusterRunDialog(const QString& kind, const QStringList& jobAr
     form->addRow(tr("Account"), m_account);
     m_preview->setWordWrap(true);
     m_preview->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto* note = new QLabel(tr("The workspace must be on a file system the nodes share, and the nodes must "
-                               "see the same <code>ssondo</code>. Follow the job in the Slurm tab of the "
-                               "jobs dock."),
-                            this);
+    auto* note =
+        new QLabel(tr("The workspace must be on a file system the nodes share, and the nodes must "
+                      "see the same <code>ssondo</code>. Follow the job in the Slurm tab of the jobs dock."),
+                   this);
     note->setWordWrap(true);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Submit"));

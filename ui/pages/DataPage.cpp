@@ -219,29 +219,28 @@ void DataPage::showDataset(const QString& name)
         QStringList formats;
         for (const auto& [k, v] : s.formats)
             formats << QStringLiteral("%1: %2").arg(QString::fromStdString(k)).arg(v);
-        m_summary->setText(tr("<table cellspacing=3>"
-                              "<tr><td><b>Root</b></td><td>%1</td></tr>"
-                              "<tr><td><b>Clips</b></td><td>%2 readable, %3 unreadable</td></tr>"
-                              "<tr><td><b>Duration</b></td><td>%4 h (%5–%6 s per clip)</td></tr>"
-                              "<tr><td><b>Sample rates</b></td><td>%7</td></tr>"
-                              "<tr><td><b>Channels</b></td><td>%8</td></tr>"
-                              "<tr><td><b>Formats</b></td><td>%9</td></tr>"
-                              "<tr><td><b>Labels</b></td><td>%10 from %11%12</td></tr>"
-                              "<tr><td><b>Version</b></td><td>%13 (scanned %14)</td></tr></table>")
-                               .arg(QString::fromStdString(rec->root).toHtmlEscaped())
-                               .arg(s.clips)
-                               .arg(s.unreadable)
-                               .arg(s.totalSeconds / 3600.0, 0, 'f', 2)
-                               .arg(s.minSeconds, 0, 'f', 1)
-                               .arg(s.maxSeconds, 0, 'f', 1)
-                               .arg(histogramLine(s.sampleRates, QStringLiteral(" Hz")))
-                               .arg(histogramLine(s.channelCounts, QString()))
-                               .arg(formats.join(QStringLiteral(", ")))
-                               .arg(s.labels.size())
-                               .arg(QString::fromStdString(labelSourceName(rec->labelSource)))
-                               .arg(s.multiLabel ? tr(" (multi-label)") : QString())
-                               .arg(QString::fromStdString(rec->version))
-                               .arg(QString::fromStdString(rec->updatedAt)));
+        m_summary->setText(
+            tr("<table cellspacing=3><tr><td><b>Root</b></td><td>%1</td></tr>"
+               "<tr><td><b>Clips</b></td><td>%2 readable, %3 unreadable</td></tr>"
+               "<tr><td><b>Duration</b></td><td>%4 h (%5–%6 s per clip)</td></tr>"
+               "<tr><td><b>Sample rates</b></td><td>%7</td></tr>"
+               "<tr><td><b>Channels</b></td><td>%8</td></tr><tr><td><b>Formats</b></td><td>%9</td></tr>"
+               "<tr><td><b>Labels</b></td><td>%10 from %11%12</td></tr>"
+               "<tr><td><b>Version</b></td><td>%13 (scanned %14)</td></tr></table>")
+                .arg(QString::fromStdString(rec->root).toHtmlEscaped())
+                .arg(s.clips)
+                .arg(s.unreadable)
+                .arg(s.totalSeconds / 3600.0, 0, 'f', 2)
+                .arg(s.minSeconds, 0, 'f', 1)
+                .arg(s.maxSeconds, 0, 'f', 1)
+                .arg(histogramLine(s.sampleRates, QStringLiteral(" Hz")))
+                .arg(histogramLine(s.channelCounts, QString()))
+                .arg(formats.join(QStringLiteral(", ")))
+                .arg(s.labels.size())
+                .arg(QString::fromStdString(labelSourceName(rec->labelSource)))
+                .arg(s.multiLabel ? tr(" (multi-label)") : QString())
+                .arg(QString::fromStdString(rec->version))
+                .arg(QString::fromStdString(rec->updatedAt)));
 
         QStringList cats;
         QVector<double> counts;

@@ -338,10 +338,10 @@ void TeacherPage::inspect()
         const QString ws = QDir(QString::fromStdString(controller()->workspace()->dir())).canonicalPath();
         const QString file = QFileInfo(source).canonicalFilePath();
         if (!file.startsWith(ws + QLatin1Char('/')))
-            warning = tr("<font color=#b26a00>%1 is outside the workspace. Loading a TorchScript file runs "
-                         "the code "
-                         "inside it: load only files you trust.</font><br>")
-                          .arg(source.toHtmlEscaped());
+            warning =
+                tr("<font color=#b26a00>%1 is outside the workspace. Loading a TorchScript file runs the code "
+                   "inside it: load only files you trust.</font><br>")
+                    .arg(source.toHtmlEscaped());
     }
     m_info->setText(warning + tr("Loading %1 …").arg(source.toHtmlEscaped()));
     m_inspect->setEnabled(false);

@@ -32,10 +32,11 @@ at::Tensor roundingBound(const LogMelFrontEnd& fe, const at::Tensor& wav)
 {
     const auto& o = fe.options();
     const at::Tensor window = at::hann_window(o.win_length(), at::TensorOptions().dtype(at::kDouble));
-    const at::Tensor X = at::stft(wav.unsqueeze(0), o.n_fft(), o.hop_length(), o.win_length(), window, false, true,
-                                  true)[0]
-                             .abs()
-                             .t(); // [frames, F]
+    const at::Tensor X =
+        at::stft(wav.unsqueeze(0), o.n_fft(), o.hop_length(), o.win_length(), window, false, true,
+                 true)[0]
+            .abs()
+            .t();                                          // [frames, F]
     const at::Tensor fb = fe.filterBank().to(at::kDouble); // [F, M]
     const double u = std::ldexp(1.0, -24), eps = 8 * std::log2(double(o.n_fft())) * u;
     const double gamma = double(fb.size(0) + 1) * u;
@@ -125,15 +126,18 @@ void tst_LogMelFrontEnd::matchesTorchaudio()
     const at::Tensor bound = roundingBound(fe, wav.to(at::kDouble));
     const at::Tensor err32 = (got[0][0].to(at::kDouble).exp() / exact.exp() - 1).abs();
     const double share = (err32 / bound).max().item<double>();
-    qInfo("%s: float64 port vs torchaudio float64: max abs log-mel difference %.1e; float32 vs exact: max relative "
-          "error of (mel + 0.001) %.1e, %.2f of its element's rounding bound (bound median %.1e, max %.1e)",
-          qPrintable(name), portErr, err32.max().item<double>(), share, bound.median().item<double>(),
-          bound.max().item<double>());
+    qInfo(
+        "%s: float64 port vs torchaudio float64: max abs log-mel difference %.1e; float32 vs exact: max relative "
+        "error of (mel + 0.001) %.1e, %.2f of its element's rounding bound (bound median %.1e, max %.1e)",
+        qPrintable(name), portErr, err32.max().item<double>(), share, bound.median().item<double>(),
+        bound.max().item<double>());
     QVERIFY2(portErr < 1e-9, qPrintable(QString::number(portErr)));
-    QVERIFY2(share <= 1, qPrintable(QString("the float32 front end exceeds the rounding bound by %1x").arg(share)));
+    QVERIFY2(share <= 1,
+             qPrintable(QString("the float32 front end exceeds the rounding bound by %1x").arg(share)));
     // The bound stays below 1% everywhere: a front end that differs in anything but rounding (mel
     // scale, window, normalisation, power, offset) is off by more than that in most elements.
-    QVERIFY2(bound.max().item<double>() < 1e-2, "the bound must still tell a different front end from rounding");
+    QVERIFY2(bound.max().item<double>() < 1e-2,
+             "the bound must still tell a different front end from rounding");
 }
 
 void tst_LogMelFrontEnd::tenSecondClipShape()

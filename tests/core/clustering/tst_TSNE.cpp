@@ -86,8 +86,9 @@ void tst_TSNE::separatesClusters()
     for (int i = 0; i < 6 * per; i += 7)
         for (int j = i + 1; j < 6 * per; j += 5)
             (labels[size_t(i)] == labels[size_t(j)] ? (within += d[i][j].item<double>(), ++nw)
-                                                     : (between += d[i][j].item<double>(), ++nb));
-    QVERIFY2(within / nw < 0.35 * between / nb, qPrintable(QString("%1 vs %2").arg(within / nw).arg(between / nb)));
+                                                    : (between += d[i][j].item<double>(), ++nb));
+    QVERIFY2(within / nw < 0.35 * between / nb,
+             qPrintable(QString("%1 vs %2").arg(within / nw).arg(between / nb)));
 }
 
 void tst_TSNE::barnesHutMatchesExact()

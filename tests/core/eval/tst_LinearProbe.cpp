@@ -124,12 +124,14 @@ void tst_LinearProbe::probeMatchesScikitLearnLogisticRegression()
     const auto expected = p["accuracy"].get<std::vector<double>>();
     for (std::size_t f = 0; f < 5; ++f) {
         // Same optimum; allow one test clip of 36 to fall on the other side of a boundary.
-        QVERIFY2(std::abs(r.folds[f].score - expected[f]) <= 1.0 / 36 + 1e-9,
-                 qPrintable(QString("fold %1: %2 vs scikit-learn %3").arg(f).arg(r.folds[f].score).arg(expected[f])));
+        QVERIFY2(
+            std::abs(r.folds[f].score - expected[f]) <= 1.0 / 36 + 1e-9,
+            qPrintable(
+                QString("fold %1: %2 vs scikit-learn %3").arg(f).arg(r.folds[f].score).arg(expected[f])));
     }
     QCOMPARE(r.metric, std::string("accuracy"));
     QVERIFY(std::abs(r.ci95 - ci95HalfWidth({r.folds[0].score, r.folds[1].score, r.folds[2].score,
-                                              r.folds[3].score, r.folds[4].score})) < 1e-12);
+                                             r.folds[3].score, r.folds[4].score})) < 1e-12);
 }
 
 void tst_LinearProbe::stratifiedFoldsAreBalancedAndSeeded()

@@ -44,14 +44,17 @@ void tst_ModelProfile::convAndLinearMacs()
     QFETCH(int, kernel);
     QFETCH(int, stride);
     QFETCH(int, groups);
-    torch::nn::Conv2d conv(torch::nn::Conv2dOptions(cin, cout, kernel).stride(stride).padding(kernel / 2).groups(groups));
+    torch::nn::Conv2d conv(
+        torch::nn::Conv2dOptions(cin, cout, kernel).stride(stride).padding(kernel / 2).groups(groups));
     const std::int64_t h = 20, w = 12;
-    const std::int64_t ho = (h + 2 * (kernel / 2) - kernel) / stride + 1, wo = (w + 2 * (kernel / 2) - kernel) / stride + 1;
+    const std::int64_t ho = (h + 2 * (kernel / 2) - kernel) / stride + 1,
+                       wo = (w + 2 * (kernel / 2) - kernel) / stride + 1;
     torch::nn::Linear fc(cout * ho * wo, 10);
     torch::NoGradGuard ng;
     const at::Tensor x = torch::randn({2, cin, h, w});
     const std::int64_t macs = countMacs([&] { fc->forward(conv->forward(x).flatten(1)); });
-    const std::int64_t expected = 2 * cout * ho * wo * (cin / groups) * kernel * kernel + 2 * (cout * ho * wo) * 10;
+    const std::int64_t expected =
+        2 * cout * ho * wo * (cin / groups) * kernel * kernel + 2 * (cout * ho * wo) * 10;
     QCOMPARE(macs, expected);
 }
 

@@ -129,7 +129,8 @@ void tst_EvaluateJob::studentEvaluationGivesPercentOfTeacher()
 
     // The student's embeddings of the task are an embedding set of kind "student", 0.4 × 960 wide.
     const auto sets = EmbeddingCatalog(m_ws->database()).list();
-    const auto student = std::find_if(sets.begin(), sets.end(), [](const auto& s) { return s.teacherKind == "student"; });
+    const auto student =
+        std::find_if(sets.begin(), sets.end(), [](const auto& s) { return s.teacherKind == "student"; });
     QVERIFY(student != sets.end());
     QCOMPARE(student->done, std::int64_t(65));
     QCOMPARE(r.evaluation.embeddingSetId, student->id);

@@ -91,8 +91,8 @@ void tst_StudentExport::exportedFilesReadBack()
         auto s = StudentRegistry::instance().create(name);
         MappingHead head(MappingHeadOptions(s->embeddingDim(), 64));
         const std::string d = (dir.path() + "/" + name).toStdString();
-        exportStudent(d, *s, *head, nlohmann::json{{"registry_name", name}, {"width", 1.0}, {"m_channels", 16}},
-                      1.0);
+        exportStudent(d, *s, *head,
+                      nlohmann::json{{"registry_name", name}, {"width", 1.0}, {"m_channels", 16}}, 1.0);
         // model.json states the window the student was trained on: 1 s → [1, 128, 61].
         const auto model = nlohmann::json::parse(std::ifstream(d + "/model.json"));
         QCOMPARE(model["front_end"]["segment_seconds"].get<double>(), 1.0);

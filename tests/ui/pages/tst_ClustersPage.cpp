@@ -170,7 +170,8 @@ void tst_ClustersPage::runButtonsStartCommands()
     page.refresh();
     QSignalSpy run(&page, &Page::runCommand);
     const QStringList cluster = page.clusterCommand();
-    QCOMPARE(cluster.mid(0, 3), (QStringList{"cluster", "--embeddings", QString::number(m_demo.embeddingSet)}));
+    QCOMPARE(cluster.mid(0, 3),
+             (QStringList{"cluster", "--embeddings", QString::number(m_demo.embeddingSet)}));
     QVERIFY(cluster.contains("--k"));
     for (QPushButton* b : page.findChildren<QPushButton*>())
         if (b->text() == QStringLiteral("Run k-means") || b->text() == QStringLiteral("Compute map"))
@@ -178,7 +179,9 @@ void tst_ClustersPage::runButtonsStartCommands()
     QCOMPARE(run.count(), 2);
     QCOMPARE(run.at(0).at(0).toStringList(), cluster);
     QCOMPARE(run.at(1).at(0).toStringList().first(), QStringLiteral("map"));
-    QVERIFY(page.findChild<QLabel*>(QStringLiteral("commandPreview"))->text().contains(QStringLiteral("ssondo cluster")));
+    QVERIFY(page.findChild<QLabel*>(QStringLiteral("commandPreview"))
+                ->text()
+                .contains(QStringLiteral("ssondo cluster")));
 }
 
 void tst_ClustersPage::splitterSizesAreRemembered()

@@ -4,11 +4,11 @@
 // on one clip, and a file that is not a teacher reported without taking the window down.
 
 #include "WorkspaceController.h"
+#include "data/EmbeddingCatalog.h"
 #include "pages/TeacherPage.h"
 #include "plots/HistogramPlot.h"
 #include "plots/QCustomPlotInclude.h"
 #include "support/DemoWorkspace.h"
-#include "data/EmbeddingCatalog.h"
 
 #include <QtTest/QtTest>
 #include <QtWidgets/QtWidgets>
@@ -138,7 +138,8 @@ void tst_TeacherPage::emptySetIsMarkedAndRemovable()
         r.path = "embeddings/broken";
         r.state = EmbeddingSetState::Empty;
         emptyId = catalog.upsert(r);
-        catalog.setState(emptyId, EmbeddingSetState::Empty, "none of the 26 clips could be embedded; the first: ...");
+        catalog.setState(emptyId, EmbeddingSetState::Empty,
+                         "none of the 26 clips could be embedded; the first: ...");
         std::filesystem::create_directories(m_demo.dir + "/embeddings/broken");
     }
     WorkspaceController c;
@@ -158,9 +159,11 @@ void tst_TeacherPage::emptySetIsMarkedAndRemovable()
     QVERIFY(remove);
     t->selectRow(1);
     QVERIFY(remove->isEnabled());
-    QVERIFY2(page.setStats()->text().contains(QStringLiteral("is empty")), qPrintable(page.setStats()->text()));
+    QVERIFY2(page.setStats()->text().contains(QStringLiteral("is empty")),
+             qPrintable(page.setStats()->text()));
     if (qEnvironmentVariableIsSet("SSONDO_SCREENSHOTS")) // docs: the page as a user sees it
-        page.grab().save(qEnvironmentVariable("SSONDO_SCREENSHOTS") + QStringLiteral("/teacher-empty-set.png"));
+        page.grab().save(qEnvironmentVariable("SSONDO_SCREENSHOTS") +
+                         QStringLiteral("/teacher-empty-set.png"));
     QSignalSpy run(&page, &Page::runCommand);
     QTimer::singleShot(0, [] {
         auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());

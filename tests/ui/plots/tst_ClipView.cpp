@@ -59,7 +59,8 @@ void tst_ClipView::showsWaveformAndSpectrogram()
                 best = b;
         return best;
     };
-    QVERIFY(loudest(frames / 10) < loudest(frames / 10 + frames / 5) || loudest(frames / 2) != loudest(frames / 10));
+    QVERIFY(loudest(frames / 10) < loudest(frames / 10 + frames / 5) ||
+            loudest(frames / 2) != loudest(frames / 10));
     QVERIFY(v.info()->text().contains(QStringLiteral("2.00 s")));
     QVERIFY(!v.canPlay()); // SSONDO_NO_AUDIO
 }
