@@ -53,6 +53,7 @@ void addExportCommand(CLI::App& app, CliContext& ctx);
 void addClusterCommands(CLI::App& app, CliContext& ctx);
 void addRunsCommands(CLI::App& app, CliContext& ctx);
 void addEvaluateCommands(CLI::App& app, CliContext& ctx);
+void addBenchmarkCommand(CLI::App& app, CliContext& ctx);
 void addSlurmCommands(CLI::App& app, CliContext& ctx);
 
 } // namespace cli

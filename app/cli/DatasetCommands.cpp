@@ -32,6 +32,14 @@ std::string hours(double seconds)
     return buf;
 }
 
+nlohmann::json protocolJson(const DatasetProtocol& p)
+{
+    if (p.empty())
+        return nullptr;
+    return {{"evaluation", p.evaluation}, {"metric", p.metric},   {"multilabel", p.multiLabel},
+            {"masked", p.masked},         {"classes", p.classes}, {"note", p.note}};
+}
+
 nlohmann::json summaryJson(const DatasetRecord& d, const DatasetSummary& s,
                            const std::vector<ClipInfo>& clips, const std::vector<std::string>& warnings,
                            bool withClips)
@@ -40,6 +48,8 @@ nlohmann::json summaryJson(const DatasetRecord& d, const DatasetSummary& s,
                      {"name", d.name},
                      {"root", d.root},
                      {"label_source", labelSourceName(d.labelSource)},
+                     {"layout", d.layout},
+                     {"protocol", protocolJson(d.protocol)},
                      {"version", d.version},
                      {"clips", s.clips},
                      {"unreadable_count", s.unreadable},
@@ -72,6 +82,7 @@ nlohmann::json summaryJson(const DatasetRecord& d, const DatasetSummary& s,
                                       {"label", c.label},
                                       {"fold", c.fold},
                                       {"split", c.split},
+                                      {"known", c.known},
                                       {"seconds", c.durationSeconds()},
                                       {"sample_rate", c.sampleRate},
                                       {"channels", c.channels},
@@ -87,8 +98,14 @@ void printSummary(std::ostream& out, const DatasetRecord& d, const DatasetSummar
     out << "Dataset '" << d.name << "' (id " << d.id << ")\n"
         << "  root        " << d.root << "\n"
         << "  labels      " << labelSourceName(d.labelSource)
-        << (d.labelCsv.empty() ? "" : " (" + d.labelCsv + ")") << "\n"
-        << "  version     " << d.version << "\n"
+        << (d.labelCsv.empty() ? "" : " (" + d.labelCsv + ")") << "\n";
+    if (!d.layout.empty())
+        out << "  format      " << datasetLayouts().get(d.layout, "").description << "\n";
+    if (!d.protocol.evaluation.empty())
+        out << "  protocol    " << d.protocol.evaluation << ", " << d.protocol.metric
+            << (d.protocol.masked ? " (masked)" : "") << "; " << d.protocol.classes.size() << " classes; "
+            << d.protocol.note << "\n";
+    out << "  version     " << d.version << "\n"
         << "  clips       " << s.clips << " readable, " << s.unreadable << " unreadable\n"
         << "  duration    " << hours(s.totalSeconds);
     char buf[96];
@@ -131,6 +148,46 @@ void printSummary(std::ostream& out, const DatasetRecord& d, const DatasetSummar
 
 } // namespace
 
+std::vector<std::string> formatNames()
+{
+    std::vector<std::string> out{"auto", "folder"};
+    for (const auto& l : datasetLayouts())
+        out.emplace_back(l.name);
+    return out;
+}
+
+/// `dataset add`'s choice: a CSV (by position, or by column names when one is given), a layout
+/// named by --format, a plain folder, or (auto, with no --labels) the layout the folder's metadata
+/// files show.
+template <typename Args> ScanOptions addOptions(const Args& a, const CLI::App& add)
+{
+    ScanOptions o;
+    const bool byName = add.count("--path-column") || add.count("--label-column") ||
+                        add.count("--fold-column") || add.count("--split-column") ||
+                        add.count("--label-separator");
+    if (!a.csv.empty()) {
+        o.labels = LabelSource::Csv;
+        o.csvPath = fs::absolute(a.csv).string();
+        if (byName)
+            o.csvColumns = a.columns;
+        return o;
+    }
+    if (byName)
+        throw UsageError("--path-column, --label-column, --fold-column, --split-column and --label-separator "
+                         "go with --csv FILE");
+    o.labels = labelSourceFromName(a.labels);
+    if (o.labels == LabelSource::Csv)
+        throw UsageError("--labels csv needs --csv FILE");
+    if (a.format != "auto" && a.format != "folder") {
+        o.labels = LabelSource::Layout;
+        o.layout = a.format;
+        return o;
+    }
+    if (a.format == "auto" && !add.count("--labels"))
+        return detectScanOptions(a.path, o);
+    return o;
+}
+
 void addDatasetCommands(CLI::App& app, CliContext& ctx)
 {
     auto* ds = app.add_subcommand("dataset", "Add, inspect and list datasets");
@@ -139,7 +196,8 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx)
     // ---- dataset add
     struct AddArgs
     {
-        std::string path, name, labels = "folders", csv;
+        std::string path, name, labels = "folders", csv, format = "auto";
+        CsvColumns columns;
         bool verify = false;
         int threads = 0;
     };
@@ -155,17 +213,26 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx)
         ->check(CLI::IsMember({"folders", "csv", "none"}));
     add->add_option("--csv", a->csv, "Label file: path,label[,fold[,split]] (implies --labels csv)")
         ->check(CLI::ExistingFile);
+    add->add_option("--format", a->format,
+                    "How to read the folder: auto (a standard dataset's layout when its metadata files are "
+                    "there, else a plain folder), folder, or a layout: " +
+                        datasetLayouts().names(", "))
+        ->check(CLI::IsMember(formatNames()));
+    add->add_option("--path-column", a->columns.path,
+                    "With --csv: the column of the audio paths (by header name)");
+    add->add_option("--label-column", a->columns.label, "With --csv: the column of the labels");
+    add->add_option("--fold-column", a->columns.fold, "With --csv: the column of the folds");
+    add->add_option("--split-column", a->columns.split,
+                    "With --csv: the column of the splits (train/valid/test)");
+    add->add_option("--label-separator", a->columns.labelSeparator,
+                    "With --csv: what separates the labels of a multi-label clip (default ;)");
     add->add_flag("--verify", a->verify,
                   "Decode every file fully to find truncated or NaN-filled files (slower)");
     add->add_option("--threads", a->threads, "Scanning threads (0: all cores)")
         ->check(CLI::NonNegativeNumber);
-    add->callback([&ctx, a]() {
+    add->callback([&ctx, a, add]() {
         auto w = ctx.openWorkspace();
-        ScanOptions opts;
-        opts.labels = a->csv.empty() ? labelSourceFromName(a->labels) : LabelSource::Csv;
-        if (opts.labels == LabelSource::Csv && a->csv.empty())
-            throw InputError("--labels csv needs --csv FILE");
-        opts.csvPath = a->csv.empty() ? "" : fs::absolute(a->csv).string();
+        ScanOptions opts = addOptions(*a, *add);
         opts.verify = a->verify;
         opts.threads = a->threads;
         const std::string name = a->name.empty()

@@ -76,6 +76,7 @@ int main(int argc, char** argv)
     ssondo::cli::addTrainCommands(app, ctx);
     ssondo::cli::addExportCommand(app, ctx);
     ssondo::cli::addEvaluateCommands(app, ctx);
+    ssondo::cli::addBenchmarkCommand(app, ctx);
     ssondo::cli::addRunsCommands(app, ctx);
     ssondo::cli::addDemoCommand(app, ctx);
     ssondo::cli::addSlurmCommands(app, ctx);

@@ -8,17 +8,18 @@
 
 namespace ssondo {
 
-std::vector<std::vector<std::string>> CsvReader::readFile(const std::string& path)
+std::vector<std::vector<std::string>> CsvReader::readFile(const std::string& path, char separator)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw InputError(path + ": cannot open label file");
     std::stringstream ss;
     ss << in.rdbuf();
-    return parse(ss.str(), path);
+    return parse(ss.str(), path, separator);
 }
 
-std::vector<std::vector<std::string>> CsvReader::parse(const std::string& text, const std::string& name)
+std::vector<std::vector<std::string>> CsvReader::parse(const std::string& text, const std::string& name,
+                                                       char separator)
 {
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> row;
@@ -56,7 +57,7 @@ std::vector<std::vector<std::string>> CsvReader::parse(const std::string& text, 
         } else if (c == '"') {
             quoted = true;
             fieldStarted = true;
-        } else if (c == ',') {
+        } else if (c == separator) {
             row.push_back(field);
             field.clear();
             fieldStarted = true;

@@ -4,11 +4,41 @@
 #include "experiments/Database.h"
 #include "util/Error.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
 namespace ssondo {
 
 namespace {
+
+std::string columnsJson(const std::optional<CsvColumns>& c)
+{
+    if (!c)
+        return {};
+    return nlohmann::json{{"path", c->path},
+                          {"label", c->label},
+                          {"fold", c->fold},
+                          {"split", c->split},
+                          {"separator", c->labelSeparator}}
+        .dump();
+}
+
+std::optional<CsvColumns> columnsOf(const std::string& json)
+{
+    if (json.empty())
+        return std::nullopt;
+    const auto j = nlohmann::json::parse(json, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        throw DatabaseError("a dataset's stored CSV columns are not valid JSON: " + json);
+    CsvColumns c;
+    c.path = j.value("path", c.path);
+    c.label = j.value("label", c.label);
+    c.fold = j.value("fold", "");
+    c.split = j.value("split", "");
+    c.labelSeparator = j.value("separator", c.labelSeparator);
+    return c;
+}
 
 DatasetRecord readRecord(const Statement& s)
 {
@@ -18,6 +48,11 @@ DatasetRecord readRecord(const Statement& s)
     r.root = s.columnText(2);
     r.labelSource = labelSourceFromName(s.columnText(3));
     r.labelCsv = s.columnText(4);
+    r.layout = s.columnText(11);
+    if (!r.layout.empty())
+        r.labelSource = LabelSource::Layout;
+    r.csvColumns = columnsOf(s.columnText(12));
+    r.protocol = DatasetProtocol::fromJson(s.columnText(13), r.name);
     r.version = s.columnText(5);
     r.clipCount = s.columnInt(6);
     r.unreadableCount = s.columnInt(7);
@@ -29,9 +64,30 @@ DatasetRecord readRecord(const Statement& s)
 
 constexpr const char* kSelect =
     "SELECT id, name, root, label_source, label_csv, version, clip_count, unreadable_count, total_seconds, "
-    "created_at, updated_at FROM datasets";
+    "created_at, updated_at, layout, csv_columns, protocol FROM datasets";
+
+/// What the label_source column holds: a layout's labels come from its metadata files ('csv').
+std::string storedLabelSource(LabelSource s)
+{
+    return labelSourceName(s == LabelSource::Layout ? LabelSource::Csv : s);
+}
+
+std::string layoutOf(const ScanOptions& o)
+{
+    return o.labels == LabelSource::Layout ? o.layout : std::string();
+}
 
 } // namespace
+
+ScanOptions DatasetRecord::scanOptions() const
+{
+    ScanOptions o;
+    o.labels = labelSource;
+    o.csvPath = labelCsv;
+    o.csvColumns = csvColumns;
+    o.layout = layout;
+    return o;
+}
 
 std::int64_t DatasetCatalog::save(const std::string& name, const DatasetScan& scan,
                                   const ScanOptions& options)
@@ -51,38 +107,46 @@ std::int64_t DatasetCatalog::save(const std::string& name, const DatasetScan& sc
     if (id) {
         auto up = m_db.prepare(
             "UPDATE datasets SET root=?2, label_source=?3, label_csv=?4, version=?5, clip_count=?6, "
-            "unreadable_count=?7, total_seconds=?8, updated_at=?9 WHERE id=?1");
+            "unreadable_count=?7, total_seconds=?8, updated_at=?9, layout=?10, csv_columns=?11, protocol=?12 "
+            "WHERE id=?1");
         up.bind(1, id)
             .bind(2, scan.root)
-            .bind(3, labelSourceName(options.labels))
+            .bind(3, storedLabelSource(options.labels))
             .bind(4, options.csvPath)
             .bind(5, scan.version)
             .bind(6, summary.clips)
             .bind(7, summary.unreadable)
             .bind(8, summary.totalSeconds)
             .bind(9, now)
+            .bind(10, layoutOf(options))
+            .bind(11, columnsJson(options.csvColumns))
+            .bind(12, scan.protocol.toJson())
             .run();
         m_db.prepare("DELETE FROM clips WHERE dataset_id = ?1").bind(1, id).run();
         m_db.prepare("DELETE FROM dataset_warnings WHERE dataset_id = ?1").bind(1, id).run();
     } else {
         auto ins = m_db.prepare(
             "INSERT INTO datasets(name, root, label_source, label_csv, version, clip_count, unreadable_count, "
-            "total_seconds, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)");
+            "total_seconds, created_at, updated_at, layout, csv_columns, protocol) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)");
         ins.bind(1, name)
             .bind(2, scan.root)
-            .bind(3, labelSourceName(options.labels))
+            .bind(3, storedLabelSource(options.labels))
             .bind(4, options.csvPath)
             .bind(5, scan.version)
             .bind(6, summary.clips)
             .bind(7, summary.unreadable)
             .bind(8, summary.totalSeconds)
             .bind(9, now)
+            .bind(10, layoutOf(options))
+            .bind(11, columnsJson(options.csvColumns))
+            .bind(12, scan.protocol.toJson())
             .run();
         id = m_db.lastInsertId();
     }
     auto clip = m_db.prepare("INSERT INTO clips(dataset_id, idx, path, label, fold, split, frames, "
-                             "sample_rate, channels, format, bytes, "
-                             "error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+                             "sample_rate, channels, format, bytes, error, known) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
     for (size_t i = 0; i < scan.clips.size(); ++i) {
         const ClipInfo& c = scan.clips[i];
         clip.bind(1, id)
@@ -97,6 +161,7 @@ std::int64_t DatasetCatalog::save(const std::string& name, const DatasetScan& sc
             .bind(10, c.format)
             .bind(11, c.bytes)
             .bind(12, c.error)
+            .bind(13, c.known)
             .run();
     }
     auto warn = m_db.prepare("INSERT INTO dataset_warnings(dataset_id, message) VALUES (?1, ?2)");
@@ -146,7 +211,7 @@ std::vector<ClipInfo> DatasetCatalog::clips(std::int64_t datasetId)
 {
     std::vector<ClipInfo> out;
     auto s = m_db.prepare(
-        "SELECT path, label, fold, split, frames, sample_rate, channels, format, bytes, error FROM clips "
+        "SELECT path, label, fold, split, frames, sample_rate, channels, format, bytes, error, known FROM clips "
         "WHERE dataset_id = ?1 ORDER BY idx");
     s.bind(1, datasetId);
     while (s.step()) {
@@ -161,6 +226,7 @@ std::vector<ClipInfo> DatasetCatalog::clips(std::int64_t datasetId)
         c.format = s.columnText(7);
         c.bytes = s.columnInt(8);
         c.error = s.columnText(9);
+        c.known = s.columnText(10);
         out.push_back(std::move(c));
     }
     return out;

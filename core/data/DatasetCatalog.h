@@ -21,11 +21,17 @@ struct DatasetRecord
     std::string root;
     LabelSource labelSource = LabelSource::None;
     std::string labelCsv;
+    std::string layout;                   ///< for LabelSource::Layout
+    std::optional<CsvColumns> csvColumns; ///< a CSV read by column names
+    DatasetProtocol protocol;             ///< what the layout says about evaluation
     std::string version;
     std::int64_t clipCount = 0;
     std::int64_t unreadableCount = 0;
     double totalSeconds = 0;
     std::string createdAt, updatedAt;
+
+    /// The options that scan this dataset again (a rescan).
+    ScanOptions scanOptions() const;
 };
 
 /// Reads and writes datasets and their clips in the workspace database.

@@ -3,6 +3,7 @@
 
 #include "audio/AudioFile.h"
 #include "data/CsvReader.h"
+#include "data/layouts/LayoutFiles.h"
 #include "util/Error.h"
 #include "util/Hash.h"
 #include "util/ProgressSink.h"
@@ -59,6 +60,35 @@ std::string trim(const std::string& s)
     return s.substr(b, e - b + 1);
 }
 
+/// A positional CSV (path,label,...) whose second column is not a label: a header that names it
+/// otherwise (ESC-50's meta/esc50.csv: filename,fold,...) or values that look like fold numbers.
+void warnAboutColumns(const std::string& csvPath, const std::vector<std::vector<std::string>>& rows,
+                      std::vector<std::string>& warnings)
+{
+    if (rows.empty() || rows[0].size() < 2)
+        return;
+    const bool header = lower(trim(rows[0][0])) == "path" || lower(trim(rows[0][0])) == "filename" ||
+                        lower(trim(rows[0][0])) == "file";
+    const std::string second = lower(trim(rows[0][1]));
+    static const std::set<std::string> labelNames{"label", "labels", "class", "category", "tag", "tags"};
+    if (header && !labelNames.count(second)) {
+        std::string names;
+        for (const auto& h : rows[0])
+            names += (names.empty() ? "" : ", ") + trim(h);
+        warnings.push_back(csvPath + ": its second column, read as the label, is named '" + trim(rows[0][1]) +
+                           "' (the header has " + names +
+                           "); name the label column with --label-column (and --path-column)");
+        return;
+    }
+    std::vector<std::string> labels;
+    for (size_t r = header ? 1 : 0; r < rows.size(); ++r)
+        if (rows[r].size() >= 2)
+            labels.push_back(trim(rows[r][1]));
+    if (layouts::looksLikeFoldNumbers(labels))
+        warnings.push_back(csvPath + ": every label is a small integer, as fold numbers are; if column 2 is "
+                                     "not the label, name the columns with --path-column and --label-column");
+}
+
 void applyCsvLabels(const std::string& csvPath, std::vector<ClipInfo>& clips,
                     std::vector<std::string>& warnings)
 {
@@ -71,6 +101,7 @@ void applyCsvLabels(const std::string& csvPath, std::vector<ClipInfo>& clips,
         byName[name] = i;
         ++nameCount[name];
     }
+    warnAboutColumns(csvPath, rows, warnings);
     size_t unmatched = 0;
     for (size_t r = 0; r < rows.size(); ++r) {
         const auto& row = rows[r];
@@ -151,6 +182,10 @@ void probeClip(const fs::path& file, const fs::path& root, bool verify, ClipInfo
 {
     c.path = file.lexically_relative(root).generic_string();
     std::error_code fec;
+    if (!fs::exists(file, fec)) {
+        c.error = "missing: the dataset's metadata lists it, the folder does not have it";
+        return;
+    }
     c.bytes = std::int64_t(fs::file_size(file, fec));
     try {
         const AudioInfo info = AudioFile::probe(file.string());
@@ -228,6 +263,10 @@ std::string versionOf(const std::vector<ClipInfo>& clips, const std::vector<fs::
         h.add(&mtime, sizeof mtime);
         h.add(c.label);
         h.add(&c.fold, sizeof c.fold);
+        if (!c.split.empty() || !c.known.empty()) { // only then, so folder datasets keep their versions
+            h.add(c.split);
+            h.add(c.known);
+        }
     }
     return h.hex();
 }
@@ -243,6 +282,8 @@ std::string labelSourceName(LabelSource s)
         return "folders";
     case LabelSource::Csv:
         return "csv";
+    case LabelSource::Layout:
+        return "layout";
     }
     return "none";
 }
@@ -255,7 +296,9 @@ LabelSource labelSourceFromName(const std::string& name)
         return LabelSource::Folders;
     if (name == "csv")
         return LabelSource::Csv;
-    throw InputError("unknown label source '" + name + "' (expected none, folders or csv)");
+    if (name == "layout")
+        return LabelSource::Layout;
+    throw InputError("unknown label source '" + name + "' (expected none, folders, csv or layout)");
 }
 
 DatasetSummary DatasetSummary::of(const std::vector<ClipInfo>& clips)
@@ -299,11 +342,127 @@ DatasetSummary DatasetSummary::of(const std::vector<ClipInfo>& clips)
     return s;
 }
 
+namespace {
+
+std::string joined(const std::vector<std::string>& v)
+{
+    std::string out;
+    for (const auto& x : v)
+        out += (out.empty() ? "" : ";") + x;
+    return out;
+}
+
+/// A CSV that names clips by their bare file names (ESC-50's filename column) while the files sit
+/// in a sub-folder: each missing path whose file name is unique under the root is pointed at it.
+void resolveBareNames(const fs::path& root, LayoutRead& read)
+{
+    std::vector<std::string> unused;
+    std::unordered_map<std::string, std::string> byName;
+    std::unordered_map<std::string, int> count;
+    for (const auto& f : listAudio(root, unused)) {
+        const std::string name = f.filename().string();
+        byName[name] = f.lexically_relative(root).generic_string();
+        ++count[name];
+    }
+    for (auto& c : read.clips) {
+        const std::string name = fs::path(c.path).filename().string();
+        if (!fs::exists(root / c.path) && count[name] == 1)
+            c.path = byName[name];
+    }
+}
+
+/// The clips a layout or a named-column CSV lists, in path order, once each.
+LayoutRead readListed(const fs::path& root, const ScanOptions& options)
+{
+    LayoutRead read = options.labels == LabelSource::Layout
+                          ? datasetLayouts().get(options.layout, "--format").read(root)
+                          : readLabelCsv(root, options.csvPath, *options.csvColumns);
+    if (options.labels != LabelSource::Layout)
+        resolveBareNames(root, read);
+    std::stable_sort(read.clips.begin(), read.clips.end(),
+                     [](const LayoutClip& a, const LayoutClip& b) { return a.path < b.path; });
+    const auto dup = std::unique(read.clips.begin(), read.clips.end(),
+                                 [](const LayoutClip& a, const LayoutClip& b) { return a.path == b.path; });
+    if (dup != read.clips.end()) {
+        read.warnings.push_back(std::to_string(read.clips.end() - dup) +
+                                " clips are listed more than once; the first entry of each is kept");
+        read.clips.erase(dup, read.clips.end());
+    }
+    return read;
+}
+
+/// Says how many audio files under the root the metadata does not list (they are left out).
+void warnUnlisted(const fs::path& root, const std::vector<fs::path>& listed,
+                  std::vector<std::string>& warnings)
+{
+    std::vector<std::string> unused;
+    const std::vector<fs::path> onDisk = listAudio(root, unused);
+    const std::set<fs::path> known(listed.begin(), listed.end());
+    const auto n =
+        std::count_if(onDisk.begin(), onDisk.end(), [&](const fs::path& p) { return !known.count(p); });
+    if (n)
+        warnings.push_back(std::to_string(n) +
+                           " audio files under the folder are in none of its metadata files: "
+                           "left out");
+}
+
+/// Scan of a dataset whose metadata lists its clips (a layout, or a CSV by column names).
+DatasetScan scanListed(const fs::path& root, const ScanOptions& options, ProgressSink& sink,
+                       const StopToken* stop)
+{
+    DatasetScan scan;
+    scan.root = root.string();
+    LayoutRead read = readListed(root, options);
+    std::vector<fs::path> files;
+    for (const auto& c : read.clips)
+        files.push_back((root / c.path).lexically_normal());
+    scan.clips.resize(files.size());
+    const size_t done = probeAll(files, root, options, sink, stop, scan.clips);
+    if (stop && stop->requested()) {
+        scan.stopped = true;
+        scan.clips.resize(std::min(scan.clips.size(), done));
+    }
+    for (size_t i = 0; i < scan.clips.size(); ++i) {
+        ClipInfo& c = scan.clips[i];
+        c.path = read.clips[i].path;
+        c.label = joined(read.clips[i].labels);
+        c.known = joined(read.clips[i].known);
+        c.fold = read.clips[i].fold;
+        c.split = read.clips[i].split;
+    }
+    warnUnlisted(root, files, read.warnings);
+    scan.warnings = std::move(read.warnings);
+    scan.protocol = std::move(read.protocol);
+    files.resize(scan.clips.size());
+    scan.version = versionOf(scan.clips, files);
+    return scan;
+}
+
+} // namespace
+
+ScanOptions detectScanOptions(const std::string& root, const ScanOptions& fallback)
+{
+    const DatasetLayout* layout = detectLayout(canonicalFolder(root));
+    if (!layout)
+        return fallback;
+    ScanOptions o = fallback;
+    o.labels = LabelSource::Layout;
+    o.layout = std::string(layout->name);
+    return o;
+}
+
 DatasetScan DatasetScanner::scan(const std::string& rootIn, const ScanOptions& options, ProgressSink* sinkIn,
                                  const StopToken* stop)
 {
     ProgressSink& sink = sinkIn ? *sinkIn : nullProgressSink();
     const fs::path root = canonicalFolder(rootIn);
+    if (options.labels == LabelSource::Layout || (options.labels == LabelSource::Csv && options.csvColumns)) {
+        DatasetScan scan = scanListed(root, options, sink, stop);
+        for (const auto& c : scan.clips)
+            if (!c.readable())
+                sink.warning(c.error, c.path);
+        return scan;
+    }
 
     DatasetScan scan;
     scan.root = root.string();

@@ -70,29 +70,61 @@ at::Tensor targetsOf(const ProbeData& d, const std::vector<std::int64_t>& rows)
     return y;
 }
 
-std::vector<std::vector<int>> labelsOf(const ProbeData& d, const std::vector<std::int64_t>& rows)
+/// Masked tasks: 1 where a row's class is annotated [n, C]; undefined when every label is known.
+at::Tensor maskOf(const ProbeData& d, const std::vector<std::int64_t>& rows)
 {
-    std::vector<std::vector<int>> out;
-    out.reserve(rows.size());
-    for (auto r : rows)
-        out.push_back(d.labels[size_t(r)]);
+    if (d.known.empty())
+        return {};
+    at::Tensor m = at::zeros({std::int64_t(rows.size()), d.numClasses});
+    auto acc = m.accessor<float, 2>();
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        for (int c : d.known[size_t(rows[i])])
+            acc[std::int64_t(i)][c] = 1.f;
+    return m;
+}
+
+/// The labels (and, masked, the known classes) of `rows`, for scoring.
+struct RowLabels
+{
+    std::vector<std::vector<int>> labels, known;
+};
+
+RowLabels labelsOf(const ProbeData& d, const std::vector<std::int64_t>& rows)
+{
+    RowLabels out;
+    for (auto r : rows) {
+        out.labels.push_back(d.labels[size_t(r)]);
+        if (!d.known.empty())
+            out.known.push_back(d.known[size_t(r)]);
+    }
     return out;
 }
 
 struct Logistic
 {
     at::Tensor w, b; // [D, C], [C]
+    bool converged = true;
     at::Tensor scores(const at::Tensor& x) const { return at::addmm(b, x, w); }
 };
 
-at::Tensor dataLoss(const at::Tensor& logits, const at::Tensor& y, bool multiLabel)
+/// Gradient size at which a fit counts as converged: L-BFGS stops at 1e-6 or on a stalled change;
+/// a fit still steeper than this after its iterations is reported, not hidden.
+constexpr double kConvergedGrad = 1e-4;
+
+/// Mean cross-entropy; with a mask, the mean over the annotated entries only.
+at::Tensor dataLoss(const at::Tensor& logits, const at::Tensor& y, bool multiLabel, const at::Tensor& mask)
 {
-    return multiLabel ? at::binary_cross_entropy_with_logits(logits, y) : at::cross_entropy_loss(logits, y);
+    if (!multiLabel)
+        return at::cross_entropy_loss(logits, y);
+    if (!mask.defined())
+        return at::binary_cross_entropy_with_logits(logits, y);
+    const at::Tensor each = at::binary_cross_entropy_with_logits(logits, y, {}, {}, at::Reduction::None);
+    return (each * mask).sum() / mask.sum().clamp_min(1);
 }
 
 /// Full-batch L-BFGS on mean cross-entropy + wd/2 ‖W‖², from `init` when given.
-Logistic fit(const at::Tensor& x, const at::Tensor& y, std::int64_t classes, bool multiLabel, double wd,
-             int maxIterations, const Logistic* init)
+Logistic fit(const at::Tensor& x, const at::Tensor& y, const at::Tensor& mask, std::int64_t classes,
+             bool multiLabel, double wd, int maxIterations, const Logistic* init)
 {
     Logistic m;
     m.w = (init ? init->w.clone() : at::zeros({x.size(1), classes})).set_requires_grad(true);
@@ -105,21 +137,27 @@ Logistic fit(const at::Tensor& x, const at::Tensor& y, std::int64_t classes, boo
                                                                    .line_search_fn("strong_wolfe"));
     auto closure = [&]() {
         opt.zero_grad();
-        at::Tensor loss = dataLoss(m.scores(x), y, multiLabel);
+        at::Tensor loss = dataLoss(m.scores(x), y, multiLabel, mask);
         if (wd > 0)
             loss = loss + 0.5 * wd * m.w.pow(2).sum();
         loss.backward();
         return loss;
     };
     opt.step(closure);
+    closure(); // the gradient where L-BFGS stopped
+    const double steepest =
+        std::max(m.w.grad().abs().max().item<double>(), m.b.grad().abs().max().item<double>());
+    m.converged = steepest <= kConvergedGrad;
     m.w = m.w.detach();
     m.b = m.b.detach();
     return m;
 }
 
-double scoreOf(const at::Tensor& scores, const std::vector<std::vector<int>>& labels, bool multiLabel)
+double scoreOf(const at::Tensor& scores, const RowLabels& y, bool multiLabel)
 {
-    return multiLabel ? meanAveragePrecision(scores, labels) : accuracyScore(scores, labels);
+    if (!multiLabel)
+        return accuracyScore(scores, y.labels);
+    return meanAveragePrecision(scores, y.labels, y.known.empty() ? nullptr : &y.known);
 }
 
 at::Tensor l2normalize(const at::Tensor& x)
@@ -189,6 +227,8 @@ void checkProbeInput(const ProbeData& d, const FoldPlan& plan, const ProbeOption
                          ")");
     if (o.weightDecays.empty())
         throw InputError("linear probe: the weight-decay grid is empty");
+    if (!d.known.empty() && (d.known.size() != d.labels.size() || !d.multiLabel))
+        throw InputError("linear probe: known-label masks need a multi-label task and one mask per row");
     for (const auto& l : d.labels)
         for (int c : l)
             if (c < 0 || c >= d.numClasses)
@@ -204,14 +244,16 @@ void chooseWeightDecay(const at::Tensor& x, const ProbeData& d, const std::vecto
 {
     const Standardizer st(index(x, train));
     const at::Tensor xt = st(index(x, train)), xv = st(index(x, val));
-    const at::Tensor yt = targetsOf(d, train);
+    const at::Tensor yt = targetsOf(d, train), mt = maskOf(d, train);
     const auto yv = labelsOf(d, val);
     Logistic prev;
     double best = -1;
     for (std::size_t g = 0; g < grid.size(); ++g) {
         const Logistic m =
-            fit(xt, yt, d.numClasses, d.multiLabel, grid[g], maxIterations, g ? &prev : nullptr);
+            fit(xt, yt, mt, d.numClasses, d.multiLabel, grid[g], maxIterations, g ? &prev : nullptr);
         const double s = scoreOf(m.scores(xv), yv, d.multiLabel);
+        pf.validationScores.push_back(s);
+        pf.converged &= m.converged;
         if (s > best + 1e-12) // ties keep the stronger penalty (seen first)
             best = s, pf.weightDecay = grid[g];
         prev = m;
@@ -241,7 +283,9 @@ ProbeFold probeRound(const at::Tensor& x, const ProbeData& d, const FoldPlan& pl
     const Standardizer st(index(x, fitRows));
     const at::Tensor xf = st(index(x, fitRows));
     const at::Tensor yf = targetsOf(d, fitRows);
-    const Logistic m = fit(xf, yf, d.numClasses, d.multiLabel, pf.weightDecay, o.maxIterations, nullptr);
+    const Logistic m =
+        fit(xf, yf, maskOf(d, fitRows), d.numClasses, d.multiLabel, pf.weightDecay, o.maxIterations, nullptr);
+    pf.converged &= m.converged;
     const auto yTest = labelsOf(d, test);
     pf.score = scoreOf(m.scores(st(index(x, test))), yTest, d.multiLabel);
     if (o.knnK > 0)
@@ -309,21 +353,34 @@ FoldPlan FoldPlan::stratified(const std::vector<int>& primaryLabel, int k, std::
                            "stratified " + std::to_string(k) + "-fold, seed " + std::to_string(seed));
 }
 
-FoldPlan FoldPlan::fromSplits(const std::vector<std::string>& split)
+FoldPlan FoldPlan::fromSplits(const std::vector<std::string>& split, std::uint64_t seed)
 {
     FoldPlan p;
     p.numFolds = 3;
-    bool hasTrain = false, hasValid = false, hasTest = false;
+    std::vector<std::int64_t> train;
+    bool hasValid = false, hasTest = false;
     for (const auto& s : split) {
         const int f = s == "test" ? 0 : s == "valid" ? 1 : s == "train" ? 2 : -1;
-        hasTest |= f == 0, hasValid |= f == 1, hasTrain |= f == 2;
+        hasTest |= f == 0, hasValid |= f == 1;
+        if (f == 2)
+            train.push_back(std::int64_t(p.fold.size()));
         p.fold.push_back(f);
     }
-    if (!hasTrain || !hasValid || !hasTest)
+    p.protocol = "train/valid/test split";
+    if (!hasValid && train.size() >= 2) {
+        // Choose the weight decay on a seeded eighth of train (at least one row), refit on all of it.
+        std::shuffle(train.begin(), train.end(), std::mt19937_64(seed));
+        const std::size_t n = std::max<std::size_t>(1, (train.size() + 4) / 8);
+        for (std::size_t i = 0; i < n; ++i)
+            p.fold[size_t(train[i])] = 1;
+        hasValid = true;
+        p.protocol = "train/test split, weight decay chosen on a seeded eighth of train (seed " +
+                     std::to_string(seed) + ")";
+    }
+    if (train.empty() || !hasValid || !hasTest)
         throw InputError("a split evaluation needs train, valid and test clips");
     p.testFolds = {0};
     p.validationFor = {1, 2, 0};
-    p.protocol = "train/valid/test split";
     return p;
 }
 
@@ -339,24 +396,36 @@ double accuracyScore(const at::Tensor& scores, const std::vector<std::vector<int
     return double(correct) / double(labels.size());
 }
 
-double meanAveragePrecision(const at::Tensor& scores, const std::vector<std::vector<int>>& labels)
+double meanAveragePrecision(const at::Tensor& scores, const std::vector<std::vector<int>>& labels,
+                            const std::vector<std::vector<int>>* known)
 {
     const at::Tensor s = scores.to(at::kDouble).contiguous();
     const std::int64_t n = s.size(0), classes = s.size(1);
-    std::vector<std::vector<char>> pos(size_t(classes), std::vector<char>(size_t(n), 0));
-    for (std::int64_t i = 0; i < n; ++i)
+    // pos: 1 positive, 0 negative, -1 not annotated (left out of that class's AP).
+    std::vector<std::vector<signed char>> pos(size_t(classes),
+                                              std::vector<signed char>(size_t(n), known ? -1 : 0));
+    for (std::int64_t i = 0; i < n; ++i) {
+        if (known)
+            for (int c : (*known)[size_t(i)])
+                pos[size_t(c)][size_t(i)] = 0;
         for (int c : labels[size_t(i)])
-            pos[size_t(c)][size_t(i)] = 1;
+            if (pos[size_t(c)][size_t(i)] == 0) // a label that is not annotated stays out
+                pos[size_t(c)][size_t(i)] = 1;
+    }
     const double* sp = s.data_ptr<double>();
     double sum = 0;
     int counted = 0;
-    std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+    std::vector<std::int64_t> order;
+    order.reserve(static_cast<std::size_t>(n));
     for (std::int64_t c = 0; c < classes; ++c) {
         const auto& y = pos[size_t(c)];
         const std::int64_t positives = std::count(y.begin(), y.end(), 1);
         if (positives == 0)
             continue;
-        std::iota(order.begin(), order.end(), 0);
+        order.clear();
+        for (std::int64_t i = 0; i < n; ++i)
+            if (y[size_t(i)] >= 0)
+                order.push_back(i);
         std::stable_sort(order.begin(), order.end(),
                          [&](auto a, auto b) { return sp[a * classes + c] > sp[b * classes + c]; });
         // Step-wise AP over distinct thresholds (ties form one step), as scikit-learn computes it.
@@ -416,6 +485,7 @@ ProbeResult runLinearProbe(const ProbeData& d, const FoldPlan& plan, const Probe
     res.metric = d.multiLabel ? "mAP" : "accuracy";
     std::vector<double> grid = o.weightDecays;
     std::sort(grid.begin(), grid.end(), std::greater<>()); // strongest first: a smooth warm-started path
+    res.grid = grid;
     const at::Tensor x = d.features.to(at::kFloat).contiguous();
     std::int64_t round = 0;
     for (int f : plan.testFolds) {
@@ -426,8 +496,9 @@ ProbeResult runLinearProbe(const ProbeData& d, const FoldPlan& plan, const Probe
         if (sink) {
             sink->progress("probe", ++round, std::int64_t(plan.testFolds.size()));
             char line[200];
-            std::snprintf(line, sizeof line, "fold %d: %s %.4f (kNN %.4f), weight decay %g", f,
-                          res.metric.c_str(), pf.score, pf.knnScore, pf.weightDecay);
+            std::snprintf(line, sizeof line, "fold %d: %s %.4f (kNN %.4f), weight decay %g%s", f,
+                          res.metric.c_str(), pf.score, pf.knnScore, pf.weightDecay,
+                          pf.converged ? "" : " (L-BFGS did not converge in its iterations)");
             sink->info(line);
         }
     }

@@ -261,6 +261,16 @@ UPDATE embedding_sets SET state = 'extracting' WHERE done = 0 AND failed < rows;
         R"SQL(
 ALTER TABLE jobs ADD COLUMN run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL;
 )SQL",
+        // v9: datasets read by their layout (ESC-50, NSynth, ...) or by named CSV columns, with the
+        // evaluation protocol their metadata gives (JSON), and the annotated labels of the clips of
+        // masked datasets (OpenMIC). A dataset read by a layout has label_source 'csv' (its labels
+        // come from its metadata files: the CHECK of v1 stays) and the layout's name in `layout`.
+        R"SQL(
+ALTER TABLE datasets ADD COLUMN layout TEXT NOT NULL DEFAULT '';
+ALTER TABLE datasets ADD COLUMN csv_columns TEXT NOT NULL DEFAULT '';
+ALTER TABLE datasets ADD COLUMN protocol TEXT NOT NULL DEFAULT '';
+ALTER TABLE clips ADD COLUMN known TEXT NOT NULL DEFAULT '';
+)SQL",
     };
     return m;
 }

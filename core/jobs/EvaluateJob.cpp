@@ -45,7 +45,7 @@ std::vector<std::string> splitLabels(const std::string& label)
 /// Folds of every clip of the dataset (so that a teacher and a student get the same folds even when
 /// their failed clips differ).
 FoldPlan planFor(const std::vector<ClipInfo>& clips, const std::vector<int>& primary,
-                 const EvaluateConfig& cfg, const std::string& task)
+                 const EvaluateConfig& cfg, const std::string& task, const DatasetProtocol& protocol)
 {
     std::set<int> folds;
     bool train = false, valid = false, test = false;
@@ -58,6 +58,8 @@ FoldPlan planFor(const std::vector<ClipInfo>& clips, const std::vector<int>& pri
             test |= clips[i].split == "test";
     }
     std::string how = cfg.foldsFrom;
+    if (how == "auto" && !protocol.evaluation.empty()) // what the dataset's own metadata says
+        how = protocol.evaluation == "folds" ? "dataset" : protocol.evaluation;
     if (how == "auto")
         how = folds.size() >= 3 ? "dataset" : (train && valid && test) ? "split" : "stratified";
     if (how == "dataset") {
@@ -73,7 +75,7 @@ FoldPlan planFor(const std::vector<ClipInfo>& clips, const std::vector<int>& pri
         std::vector<std::string> s;
         for (std::size_t i = 0; i < clips.size(); ++i)
             s.push_back(primary[i] < 0 ? std::string() : clips[i].split);
-        return FoldPlan::fromSplits(s);
+        return FoldPlan::fromSplits(s, cfg.seed);
     }
     if (how == "stratified")
         return FoldPlan::stratified(primary, cfg.folds, cfg.seed);
@@ -120,6 +122,8 @@ private:
     DatasetRecord m_ds;
     std::vector<ClipInfo> m_clips;
     std::vector<std::vector<std::string>> m_names; ///< each clip's labels
+    std::vector<std::vector<std::string>> m_known; ///< masked tasks: each clip's annotated labels
+    bool m_masked = false;
     std::map<std::string, int> m_classIndex;
     std::string m_metric;
     FoldPlan m_plan;
@@ -131,34 +135,50 @@ private:
     std::int64_t m_jobId = 0;
 };
 
-/// Labels → classes: the class index of every label, the metric, and the fold plan.
+/// Labels → classes: the class index of every label (in the dataset's vocabulary order when its
+/// layout gives one), the metric (the layout's, else mAP when clips have several labels), and the
+/// fold plan. A clip is in the plan when it has a label, or, on a masked task, a known one.
 void Evaluation::readClasses()
 {
+    const DatasetProtocol& proto = m_ds.protocol;
     m_names.resize(m_clips.size());
+    m_known.resize(m_clips.size());
     std::set<std::string> classSet;
-    bool multi = false;
+    bool multi = proto.multiLabel;
     for (std::size_t i = 0; i < m_clips.size(); ++i) {
         m_names[i] = splitLabels(m_clips[i].label);
+        m_known[i] = splitLabels(m_clips[i].known);
         multi |= m_names[i].size() > 1;
         classSet.insert(m_names[i].begin(), m_names[i].end());
+        classSet.insert(m_known[i].begin(), m_known[i].end());
     }
     if (classSet.size() < 2)
         throw InputError(
             "dataset '" + m_ds.name + "' has " + std::to_string(classSet.size()) +
             " label(s); evaluation needs a labelled dataset with at least 2 classes (add it with "
             "--labels folders or --labels csv)");
-    m_metric = m_cfg.metric == "auto" ? (multi ? "mAP" : "accuracy") : m_cfg.metric;
+    const std::string metricDefault = !proto.metric.empty() ? proto.metric : multi ? "mAP" : "accuracy";
+    m_metric = m_cfg.metric == "auto" ? metricDefault : m_cfg.metric;
     if (m_metric != "accuracy" && m_metric != "mAP")
         throw InputError("--metric must be auto, accuracy or mAP (got '" + m_cfg.metric + "')");
     if (m_metric == "accuracy" && multi)
         throw InputError("dataset '" + m_ds.name + "' has clips with several labels; use --metric mAP");
-    for (const auto& c : classSet)
+    m_masked = proto.masked && m_metric == "mAP";
+    for (const auto& c : proto.classes)
+        if (classSet.count(c))
+            m_classIndex.emplace(c, int(m_classIndex.size()));
+    for (const auto& c : classSet) // labels outside the vocabulary (or no vocabulary)
         m_classIndex.emplace(c, int(m_classIndex.size()));
     std::vector<int> primary(m_clips.size(), -1);
-    for (std::size_t i = 0; i < m_clips.size(); ++i)
-        if (!m_names[i].empty() && m_clips[i].readable())
+    for (std::size_t i = 0; i < m_clips.size(); ++i) {
+        if (!m_clips[i].readable())
+            continue;
+        if (!m_names[i].empty())
             primary[i] = m_classIndex[m_names[i].front()];
-    m_plan = planFor(m_clips, primary, m_cfg, m_ds.name);
+        else if (m_masked && !m_known[i].empty()) // only negatives: still informative
+            primary[i] = m_classIndex[m_known[i].front()];
+    }
+    m_plan = planFor(m_clips, primary, m_cfg, m_ds.name, m_ds.protocol);
 }
 
 /// The run's student embeds the task's clips (an embedding set); false when stopped meanwhile.
@@ -242,11 +262,16 @@ ProbeData Evaluation::probeData(const EmbeddingStore& store, const std::vector<s
     data.features = store.rowsAt(rows);
     data.numClasses = std::int64_t(m_classIndex.size());
     data.multiLabel = m_metric == "mAP";
-    for (auto r : rows) {
+    auto indices = [&](const std::vector<std::string>& names) {
         std::vector<int> l;
-        for (const auto& n : m_names[size_t(r)])
+        for (const auto& n : names)
             l.push_back(m_classIndex[n]);
-        data.labels.push_back(l);
+        return l;
+    };
+    for (auto r : rows) {
+        data.labels.push_back(indices(m_names[size_t(r)]));
+        if (m_masked)
+            data.known.push_back(indices(m_known[size_t(r)]));
     }
     return data;
 }
@@ -274,6 +299,9 @@ void Evaluation::record(const std::vector<std::int64_t>& rows, const ProbeData& 
                          {"knn", f.knnScore},
                          {"weight_decay", f.weightDecay},
                          {"validation", f.validationScore},
+                         {"grid", m_res.probe.grid},
+                         {"validation_scores", f.validationScores},
+                         {"converged", f.converged},
                          {"train", f.trainRows},
                          {"test", f.testRows}});
     m_rec.foldsJson = folds.dump();

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void evaluateJsonOneObjectPerTask();
     void profileAndAgreement();
     void mapsOfEmbeddings();
+    void benchmarkPrintsTable1();
     void badRequests();
 
 private:
@@ -151,6 +152,58 @@ void tst_CliPipeline::mapsOfEmbeddings()
     const MapData m = MapJob::load(*ws, id);
     QCOMPARE(m.coords.size(0), std::int64_t(39));
     QVERIFY(at::isfinite(m.coords).all().item<bool>());
+}
+
+void tst_CliPipeline::benchmarkPrintsTable1()
+{
+    // The demo task is evaluated already: the table is read from the log, nothing is evaluated.
+    Result r = run({"-w", m_ws, "--json", "benchmark", "--run", "1", "--run", "2", "--teacher", "1", "--task",
+                    "demo", "--suite", "paper"});
+    QVERIFY2(r.code == 0, r.err.right(2000).constData());
+    QJsonObject t = results(r.out).last();
+    QCOMPARE(t["evaluated"].toArray().size(), 0);
+    QJsonArray rows = t["rows"].toArray();
+    QCOMPARE(rows.size(), 3);
+    QCOMPARE(rows[0].toObject()["kind"].toString(), QString("teacher"));
+    const Result list = run({"-w", m_ws, "--json", "evaluations", "list", "--run", "1"});
+    const QJsonObject latest = QJsonDocument::fromJson(list.out).array().at(0).toObject();
+    QCOMPARE(rows[1].toObject()["scores"].toObject()["demo"].toObject()["mean"].toDouble(),
+             latest["mean"].toDouble());
+    QVERIFY(rows[1].toObject()["pct_of_teacher"].toDouble() > 0);
+
+    // A second task (the same clips under another name): the teacher's embeddings of it are
+    // extracted, the teacher and both students evaluated; a second call reuses them all.
+    const Result show = run({"-w", m_ws, "--json", "dataset", "show", "demo"});
+    const QString root = QJsonDocument::fromJson(show.out).object()["root"].toString();
+    QCOMPARE(run({"-w", m_ws, "-q", "dataset", "add", root, "--name", "demo2"}).code, 0);
+    const QString md = m_dir.path() + "/table.md", tex = m_dir.path() + "/table.tex";
+    r = run({"-w", m_ws, "--json", "benchmark", "--run", "1", "--run", "2", "--teacher", "1", "--task",
+             "demo", "--task", "demo2", "--out", md, "--out", tex});
+    QVERIFY2(r.code == 0, r.err.right(2000).constData());
+    t = results(r.out).last();
+    QCOMPARE(t["evaluated"].toArray().size(), 3);
+    QCOMPARE(t["failed"].toArray().size(), 0);
+    rows = t["rows"].toArray();
+    for (const auto& row : rows) {
+        QVERIFY(!row.toObject()["partial"].toBool());
+        QVERIFY(row.toObject()["scores"].toObject()["demo2"].toObject()["mean"].isDouble());
+    }
+    QFile m(md), x(tex);
+    QVERIFY(m.open(QIODevice::ReadOnly) && x.open(QIODevice::ReadOnly));
+    const QByteArray mdText = m.readAll();
+    QVERIFY(mdText.contains("| demo (accuracy) | demo2 (accuracy) |") && mdText.contains("(teacher)"));
+    QVERIFY(x.readAll().contains("\\begin{tabular}"));
+    r = run({"-w", m_ws, "--json", "benchmark", "--run", "1", "--run", "2", "--teacher", "1", "--task",
+             "demo", "--task", "demo2"});
+    QCOMPARE(results(r.out).last()["evaluated"].toArray().size(), 0);
+
+    // The saved suite names the first task list; the text table has the paper's columns.
+    r = run({"-w", m_ws, "benchmark", "--run", "1", "--suite", "paper"});
+    QVERIFY2(r.code == 0, r.err.right(2000).constData());
+    QVERIFY2(r.out.contains("| model | demo (accuracy) | average | % of teacher | backbone |"),
+             r.out.constData());
+    QCOMPARE(run({"-w", m_ws, "benchmark", "--run", "1", "--suite", "nope"}).code, 1);
+    QCOMPARE(run({"-w", m_ws, "benchmark", "--task", "demo"}).code, 2);
 }
 
 void tst_CliPipeline::badRequests()

@@ -275,6 +275,30 @@ void DataPage::addDataset()
     Q_EMIT runCommand(dialog.arguments(), QStringLiteral("scan"), dialog.datasetName());
 }
 
+namespace {
+
+/// The `dataset add` options that read a dataset the way it was read.
+QStringList rescanArguments(const DatasetRecord& rec)
+{
+    auto q = [](const std::string& s) { return QString::fromStdString(s); };
+    if (rec.labelSource == LabelSource::Layout)
+        return {QStringLiteral("--format"), q(rec.layout)};
+    if (rec.labelSource != LabelSource::Csv)
+        return {QStringLiteral("--labels"), q(labelSourceName(rec.labelSource))};
+    QStringList args{QStringLiteral("--csv"), q(rec.labelCsv)};
+    if (const auto& c = rec.csvColumns) {
+        args << QStringLiteral("--path-column") << q(c->path) << QStringLiteral("--label-column")
+             << q(c->label) << QStringLiteral("--label-separator") << q(c->labelSeparator);
+        if (!c->fold.empty())
+            args << QStringLiteral("--fold-column") << q(c->fold);
+        if (!c->split.empty())
+            args << QStringLiteral("--split-column") << q(c->split);
+    }
+    return args;
+}
+
+} // namespace
+
 void DataPage::rescan()
 {
     Workspace* ws = controller()->workspace();
@@ -284,10 +308,7 @@ void DataPage::rescan()
         const auto rec = DatasetCatalog(ws->database()).get(m_datasets->currentText().toStdString());
         QStringList args{QStringLiteral("dataset"), QStringLiteral("add"), QString::fromStdString(rec.root),
                          QStringLiteral("--name"), QString::fromStdString(rec.name)};
-        if (rec.labelSource == LabelSource::Csv)
-            args << QStringLiteral("--csv") << QString::fromStdString(rec.labelCsv);
-        else
-            args << QStringLiteral("--labels") << QString::fromStdString(labelSourceName(rec.labelSource));
+        args << rescanArguments(rec);
         Q_EMIT runCommand(args, QStringLiteral("scan"), QString::fromStdString(rec.name));
     } catch (const std::exception& e) {
         Q_EMIT statusMessage(QString::fromStdString(e.what()));

@@ -84,8 +84,8 @@ ExperimentsPage::ExperimentsPage(WorkspaceController* controller, QWidget* paren
     : Page(controller, parent), m_filter(new QLineEdit(this)), m_runs(new QTableWidget(this)),
       m_tabs(new QTabWidget(this)), m_metric(new QComboBox(this)), m_summary(new QComboBox(this)),
       m_groupSeeds(new QCheckBox(tr("group seeds"), this)), m_curves(new CurvePlot(this)),
-      m_config(new QTableWidget(this)), m_scores(new QTableWidget(this)), m_paretoX(new QComboBox(this)),
-      m_pareto(new QCustomPlot(this)), m_matrix(new QTableWidget(this))
+      m_config(new QTableWidget(this)), m_scores(new QTableWidget(this)), m_suite(new QComboBox(this)),
+      m_paretoX(new QComboBox(this)), m_pareto(new QCustomPlot(this)), m_matrix(new QTableWidget(this))
 {
     m_filter->setPlaceholderText(tr("Filter runs (name, student, tags, notes…)"));
     m_filter->setClearButtonEnabled(true);
@@ -155,7 +155,25 @@ ExperimentsPage::ExperimentsPage(WorkspaceController* controller, QWidget* paren
 
     m_tabs->addTab(curvesTab, tr("Curves"));
     m_tabs->addTab(m_config, tr("Config differences"));
-    m_tabs->addTab(m_scores, tr("Students vs teachers"));
+    auto* scoresTab = new QWidget(this);
+    auto* sl = new QVBoxLayout(scoresTab);
+    auto* sc = new QHBoxLayout;
+    sc->addWidget(new QLabel(tr("tasks"), this));
+    sc->addWidget(m_suite);
+    auto* exportTable = new QPushButton(tr("Export table…"), this);
+    exportTable->setToolTip(tr("CSV, Markdown or LaTeX, as `ssondo benchmark --out` writes it"));
+    sc->addWidget(exportTable);
+    sc->addStretch(1);
+    sl->addLayout(sc);
+    sl->addWidget(m_scores, 1);
+    connect(m_suite, &QComboBox::activated, this, [this] { fillScores(); });
+    connect(exportTable, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getSaveFileName(this, tr("Export the table"), QString(),
+                                                          tr("CSV (*.csv);;Markdown (*.md);;LaTeX (*.tex)"));
+        if (!file.isEmpty() && exportScores(file))
+            Q_EMIT statusMessage(tr("Wrote %1").arg(file));
+    });
+    m_tabs->addTab(scoresTab, tr("Students vs teachers"));
     m_tabs->addTab(paretoTab, tr("Pareto"));
     m_tabs->addTab(m_matrix, tr("Teacher × student"));
 

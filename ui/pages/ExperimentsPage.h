@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "eval/BenchmarkTable.h"
 #include "pages/Page.h"
 
 #include <cstdint>
@@ -45,6 +46,11 @@ public:
     CurvePlot* curves() const { return m_curves; }
     QTableWidget* configTable() const { return m_config; }
     QTableWidget* scoresTable() const { return m_scores; }
+    /// The students-vs-teachers table shown (the paper's layout: tasks as columns).
+    const BenchmarkTable& benchmarkTable() const { return m_benchmark; }
+    /// Writes it as CSV, Markdown or LaTeX by the file's extension; false (and a status message) on failure.
+    bool exportScores(const QString& file);
+    QComboBox* taskSuiteCombo() const { return m_suite; }
     QCustomPlot* paretoPlot() const { return m_pareto; }
     QTableWidget* matrixTable() const { return m_matrix; }
     /// Colour of a run's curves: the user's choice (double-click the run's id) or a stable default.
@@ -59,6 +65,7 @@ private:
     void fillCurves();
     void fillConfig();
     void fillScores();
+    std::vector<std::string> scoreTasks() const;
     void fillPareto();
     void fillMatrix();
     void editSelected(const QString& what);
@@ -72,6 +79,8 @@ private:
     CurvePlot* m_curves;
     QTableWidget* m_config;
     QTableWidget* m_scores;
+    QComboBox* m_suite;
+    BenchmarkTable m_benchmark;
     QComboBox* m_paretoX;
     QCustomPlot* m_pareto;
     QTableWidget* m_matrix;

@@ -11,10 +11,12 @@
 #include "experiments/RunLog.h"
 #include "plots/CurvePlot.h"
 #include "plots/QCustomPlotInclude.h"
+#include "util/Error.h"
 #include "workspace/Workspace.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFile>
 #include <QTableWidget>
 
 #include <algorithm>
@@ -136,69 +138,121 @@ void ExperimentsPage::fillConfig()
     }
 }
 
+/// The columns of the students-vs-teachers table: the saved suite chosen, else every task the
+/// selected runs were evaluated on (sorted).
+std::vector<std::string> ExperimentsPage::scoreTasks() const
+{
+    Workspace* ws = controller()->workspace();
+    const QString suite = m_suite->currentData().toString();
+    if (!ws)
+        return {};
+    if (!suite.isEmpty()) {
+        try {
+            return loadTaskSuite(ws->database(), suite.toStdString());
+        } catch (const std::exception&) {
+        }
+    }
+    std::set<std::string> tasks;
+    EvaluationLog evals(ws->database());
+    for (auto id : selectedRuns())
+        for (const auto& e : evals.latestPerTask(id))
+            tasks.insert(e.task);
+    return {tasks.begin(), tasks.end()};
+}
+
+namespace {
+
+QString scoreCell(const BenchmarkCell& c)
+{
+    if (!c.mean)
+        return QStringLiteral("–");
+    return c.ci95 && !std::isnan(*c.ci95)
+               ? QStringLiteral("%1 ± %2").arg(*c.mean, 0, 'f', 4).arg(*c.ci95, 0, 'f', 4)
+               : QString::number(*c.mean, 'f', 4);
+}
+
+/// Green from 95 %, amber from 85 %, red below: how much of its teacher a student keeps.
+QColor pctColor(double pct)
+{
+    return pct >= 95   ? QColor(0xd4, 0xed, 0xda)
+           : pct >= 85 ? QColor(0xff, 0xf3, 0xcd)
+                       : QColor(0xf8, 0xd7, 0xda);
+}
+
+} // namespace
+
 void ExperimentsPage::fillScores()
 {
-    m_scores->clear();
-    const QStringList headers{tr("task"),   tr("model"),   tr("metric"),      tr("score"),
-                              tr("95% CI"), tr("teacher"), tr("% of teacher")};
-    m_scores->setColumnCount(headers.size());
-    m_scores->setHorizontalHeaderLabels(headers);
-    m_scores->setRowCount(0);
     Workspace* ws = controller()->workspace();
+    const QString suite = m_suite->currentData().toString();
+    m_suite->clear();
+    m_suite->addItem(tr("tasks the runs were evaluated on"), QString());
+    if (ws)
+        for (const auto& name : taskSuiteNames(ws->database()))
+            m_suite->addItem(tr("suite %1").arg(QString::fromStdString(name)), QString::fromStdString(name));
+    m_suite->setCurrentIndex(std::max(0, m_suite->findData(suite)));
+    m_scores->clear();
+    m_scores->setRowCount(0);
+    m_benchmark = {};
     if (!ws)
         return;
-    EvaluationLog evals(ws->database());
-    RunLog log(ws->database());
-    // Per task: the teacher row (grey), then each selected student.
-    std::map<std::string, std::vector<std::pair<RunRecord, TaskScore>>> byTask;
-    for (auto id : selectedRuns())
-        for (const auto& t : evals.runScores(id).tasks)
-            byTask[t.student.task].push_back({log.get(id), t});
-    auto add = [&](const QStringList& cells, bool teacher) {
-        const int r = m_scores->rowCount();
-        m_scores->insertRow(r);
+    m_benchmark = BenchmarkTable::build(ws->database(), selectedRuns(), {}, scoreTasks());
+    const auto& t = m_benchmark;
+    QStringList headers{tr("model")};
+    for (std::size_t c = 0; c < t.tasks.size(); ++c)
+        headers << QString::fromStdString(t.tasks[c]) +
+                       (t.metrics[c].empty() ? QString()
+                                             : QStringLiteral("\n") + QString::fromStdString(t.metrics[c]));
+    headers << tr("average") << tr("% of teacher") << tr("backbone");
+    m_scores->setColumnCount(headers.size());
+    m_scores->setHorizontalHeaderLabels(headers);
+    const auto best = t.bestRowPerTask();
+    const int last = int(t.tasks.size()) + 1;
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        const auto& row = t.rows[r];
+        m_scores->insertRow(int(r));
+        QStringList cells{QString::fromStdString(row.model) + (row.teacher ? tr(" (teacher)") : QString())};
+        for (const auto& c : row.cells)
+            cells << scoreCell(c);
+        cells << (row.average
+                      ? QString::number(*row.average, 'f', 4) + (row.partial ? tr(" (partial)") : QString())
+                      : QStringLiteral("–"))
+              << (row.pctOfTeacher ? QStringLiteral("%1 %").arg(*row.pctOfTeacher, 0, 'f', 1)
+                  : row.teacher    ? QStringLiteral("100 %")
+                                   : QStringLiteral("–"))
+              << (row.params > 0 ? QStringLiteral("%1 M").arg(double(row.params) / 1e6, 0, 'f', 2)
+                                 : QString());
         for (int c = 0; c < cells.size(); ++c) {
             auto* i = new QTableWidgetItem(cells[c]);
-            if (teacher) {
+            if (row.teacher) {
                 i->setForeground(QColor(0x70, 0x70, 0x70));
                 i->setBackground(QColor(0xf0, 0xf0, 0xf0));
             }
-            m_scores->setItem(r, c, i);
-        }
-    };
-    auto ci = [](const std::optional<double>& v) {
-        return v ? QStringLiteral("± %1").arg(*v, 0, 'f', 4) : QStringLiteral("-");
-    };
-    std::map<std::int64_t, std::vector<std::pair<double, double>>> pairsByRun;
-    for (const auto& [task, rows] : byTask) {
-        std::set<std::string> teachersShown;
-        for (const auto& [run, t] : rows)
-            if (t.teacher && !teachersShown.count(t.teacher->teacherIdentity)) {
-                teachersShown.insert(t.teacher->teacherIdentity);
-                add({QString::fromStdString(task), tr("teacher"), QString::fromStdString(t.teacher->metric),
-                     QString::number(t.teacher->mean, 'f', 4), ci(t.teacher->ci95), QString(),
-                     QStringLiteral("100 %")},
-                    true);
+            if (c >= 1 && c <= int(t.tasks.size()) && best[size_t(c - 1)] == int(r)) {
+                QFont f = i->font();
+                f.setBold(true);
+                i->setFont(f);
             }
-        for (const auto& [run, t] : rows) {
-            add({QString::fromStdString(task),
-                 QStringLiteral("#%1 %2 (%3)")
-                     .arg(run.id)
-                     .arg(QString::fromStdString(run.name), QString::fromStdString(run.student)),
-                 QString::fromStdString(t.student.metric), QString::number(t.student.mean, 'f', 4),
-                 ci(t.student.ci95),
-                 t.teacher ? QString::number(t.teacher->mean, 'f', 4) : QStringLiteral("-"),
-                 t.pctOfTeacher ? QStringLiteral("%1 %").arg(*t.pctOfTeacher, 0, 'f', 1)
-                                : QStringLiteral("-")},
-                false);
-            if (t.teacher)
-                pairsByRun[run.id].push_back({t.student.mean, t.teacher->mean});
+            if (c == last + 1 && row.pctOfTeacher)
+                i->setBackground(pctColor(*row.pctOfTeacher));
+            m_scores->setItem(int(r), c, i);
         }
     }
-    for (const auto& [id, pairs] : pairsByRun)
-        add({tr("average"), QStringLiteral("#%1").arg(id), QString(), QString(), QString(), QString(),
-             QStringLiteral("%1 %").arg(percentOfTeacher(pairs), 0, 'f', 1)},
-            false);
+}
+
+bool ExperimentsPage::exportScores(const QString& file)
+{
+    try {
+        const std::string text = m_benchmark.format(file.toStdString());
+        QFile f(file);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+            f.write(text.data(), qint64(text.size())) != qint64(text.size()))
+            throw InputError(file.toStdString() + ": cannot be written");
+        return true;
+    } catch (const std::exception& e) {
+        Q_EMIT statusMessage(QString::fromStdString(e.what()));
+        return false;
+    }
 }
 
 void ExperimentsPage::fillPareto()

@@ -74,6 +74,8 @@ private Q_SLOTS:
     void datasetFoldsAndSplits();
     void separableBlobsScoreHighRandomLabelsDoNot();
     void multiLabelProbeUsesMap();
+    void maskedAveragePrecisionIgnoresUnknownRows();
+    void maskedProbeIgnoresUnknownLabels();
     void rejectsBadInput();
 };
 
@@ -177,6 +179,69 @@ void tst_LinearProbe::datasetFoldsAndSplits()
     QCOMPARE(s.fold, (std::vector<int>{2, 0, 1, 2, -1}));
     QCOMPARE(s.validationFor[0], 1);
     QVERIFY_THROWS_EXCEPTION(InputError, FoldPlan::fromSplits({"train", "test"}));
+
+    // Train and test only (OpenMIC's split01): a seeded eighth of train chooses the weight decay.
+    std::vector<std::string> tt(16, "train");
+    tt.insert(tt.end(), 4, "test");
+    const FoldPlan t = FoldPlan::fromSplits(tt, 7);
+    QCOMPARE(std::count(t.fold.begin(), t.fold.end(), 1), std::ptrdiff_t(2)); // (16 + 4) / 8
+    QCOMPARE(std::count(t.fold.begin(), t.fold.end(), 2), std::ptrdiff_t(14));
+    QCOMPARE(std::count(t.fold.begin(), t.fold.end(), 0), std::ptrdiff_t(4));
+    QCOMPARE(FoldPlan::fromSplits(tt, 7).fold, t.fold);
+    QVERIFY(FoldPlan::fromSplits(tt, 8).fold != t.fold);
+    QVERIFY(QString::fromStdString(t.protocol).contains("eighth of train"));
+}
+
+void tst_LinearProbe::maskedAveragePrecisionIgnoresUnknownRows()
+{
+    // One class; rows 0 and 3 positive, row 2 negative, row 1 not annotated. By hand: unmasked, the
+    // ranking is P N N P: AP = 1/2 · 1/1 + 1/2 · 2/4 = 0.75; masked, row 1 drops out: P N P,
+    // AP = 1/2 · 1/1 + 1/2 · 2/3 = 5/6.
+    const at::Tensor scores = at::tensor({0.9f, 0.8f, 0.7f, 0.1f}).reshape({4, 1});
+    const std::vector<std::vector<int>> labels{{0}, {}, {}, {0}};
+    const std::vector<std::vector<int>> known{{0}, {}, {0}, {0}};
+    QVERIFY(std::abs(meanAveragePrecision(scores, labels) - 0.75) < 1e-12);
+    QVERIFY(std::abs(meanAveragePrecision(scores, labels, &known) - 5.0 / 6.0) < 1e-12);
+}
+
+void tst_LinearProbe::maskedProbeIgnoresUnknownLabels()
+{
+    // Three tags from linear functions of the features; a third of the (row, tag) entries are not
+    // annotated. What the labels say there must not matter to a masked probe: the loss multiplies
+    // those entries by an exact 0 and the mAP leaves them out, so the results are identical when
+    // the hidden entries are flipped. Without the mask, the flip changes the result.
+    at::manual_seed(5);
+    const at::Tensor x = at::randn({180, 12});
+    const at::Tensor on = (x.matmul(at::randn({12, 3})) > 0.2).contiguous();
+    ProbeData d;
+    d.features = x;
+    d.numClasses = 3;
+    d.multiLabel = true;
+    ProbeData flipped = d;
+    std::vector<int> prim;
+    for (int i = 0; i < 180; ++i) {
+        std::vector<int> l, lf, k;
+        for (int c = 0; c < 3; ++c) {
+            const bool pos = on[i][c].item<bool>(), annotated = (i + c) % 3 != 0;
+            if (annotated)
+                k.push_back(c);
+            if (pos)
+                l.push_back(c);
+            if (annotated ? pos : !pos)
+                lf.push_back(c);
+        }
+        prim.push_back(i % 3);
+        d.labels.push_back(l), flipped.labels.push_back(lf);
+        d.known.push_back(k), flipped.known.push_back(k);
+    }
+    const FoldPlan plan = FoldPlan::stratified(prim, 3, 1);
+    ProbeOptions o;
+    o.knnK = 0;
+    const ProbeResult a = runLinearProbe(d, plan, o), b = runLinearProbe(flipped, plan, o);
+    QVERIFY2(a.mean > 0.85, qPrintable(QString::number(a.mean)));
+    QCOMPARE(a.mean, b.mean);
+    d.known.clear(), flipped.known.clear();
+    QVERIFY(runLinearProbe(d, plan, o).mean != runLinearProbe(flipped, plan, o).mean);
 }
 
 void tst_LinearProbe::separableBlobsScoreHighRandomLabelsDoNot()

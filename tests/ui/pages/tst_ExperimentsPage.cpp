@@ -5,6 +5,7 @@
 
 #include "WorkspaceController.h"
 #include "distill/TrainConfig.h"
+#include "experiments/Database.h"
 #include "experiments/EvaluationLog.h"
 #include "experiments/RunLog.h"
 #include "pages/ExperimentsPage.h"
@@ -149,19 +150,76 @@ void tst_ExperimentsPage::configShowsOnlyDifferences()
 
 void tst_ExperimentsPage::studentsVersusTeachers()
 {
+    // A second task, evaluated for one student only (removed at the end: the other tests count
+    // one task per run).
+    {
+        auto ws = Workspace::open(m_ws.toStdString());
+        EvaluationRecord e;
+        e.runId = m_ids[0];
+        e.teacherIdentity = "teacher-x";
+        e.task = "us8k";
+        e.taskVersion = "v1";
+        e.protocol = "dataset folds (10)";
+        e.metric = "accuracy";
+        e.mean = 0.50;
+        e.foldsJson = "[]";
+        EvaluationLog(ws->database()).add(e);
+    }
     WorkspaceController w;
     QVERIFY(w.open(m_ws));
     ExperimentsPage page(&w);
     page.refresh();
     page.selectRuns({m_ids[0], m_ids[1]});
     QTableWidget* t = page.scoresTable();
-    // Teacher row (greyed), the two students, then the averages.
-    QCOMPARE(t->item(0, 1)->text(), QStringLiteral("teacher"));
-    QCOMPARE(t->item(0, 3)->text(), QStringLiteral("0.8000"));
+    // The paper's layout: models as rows (the teacher first, greyed), tasks as columns, then the
+    // average, % of teacher and the backbone size.
+    QCOMPARE(t->rowCount(), 3);
+    QCOMPARE(t->columnCount(), 1 + 2 + 3);
+    QVERIFY(t->horizontalHeaderItem(1)->text().startsWith("esc50"));
+    QVERIFY(t->horizontalHeaderItem(2)->text().startsWith("us8k"));
+    QCOMPARE(t->item(0, 0)->text(), QStringLiteral("teacher-x (teacher)"));
     QVERIFY(t->item(0, 0)->foreground().color() != t->item(1, 0)->foreground().color());
-    QCOMPARE(t->item(1, 6)->text(), QStringLiteral("90.0 %"));
-    QCOMPARE(t->item(2, 6)->text(), QStringLiteral("95.0 %"));
-    QCOMPARE(t->rowCount(), 5);
+    QCOMPARE(t->item(0, 1)->text(), QStringLiteral("0.8000 ± 0.0100"));
+    // Missing is missing, never zero, and the average says it is partial.
+    QCOMPARE(t->item(0, 2)->text(), QStringLiteral("–"));
+    QCOMPARE(t->item(0, 3)->text(), QStringLiteral("0.8000 (partial)"));
+    QCOMPARE(t->item(1, 3)->text(), QStringLiteral("0.6100")); // (0.72 + 0.50) / 2
+    QCOMPARE(t->item(2, 2)->text(), QStringLiteral("–"));
+    QVERIFY(t->item(2, 3)->text().endsWith("(partial)"));
+    // % of teacher over the tasks both have: 0.72 / 0.80 and 0.76 / 0.80.
+    QCOMPARE(t->item(1, 4)->text(), QStringLiteral("90.0 %"));
+    QCOMPARE(t->item(2, 4)->text(), QStringLiteral("95.0 %"));
+    QVERIFY(t->item(1, 4)->background().color() != t->item(2, 4)->background().color());
+    QCOMPARE(t->item(1, 5)->text(), QStringLiteral("2.97 M"));
+    // The best of each column in bold: the teacher on esc50, the only score on us8k.
+    QVERIFY(t->item(0, 1)->font().bold() && !t->item(1, 1)->font().bold() && !t->item(2, 1)->font().bold());
+    QVERIFY(t->item(1, 2)->font().bold());
+
+    // The CSV export, read back against the log.
+    const QString csv = m_dir.path() + "/table.csv";
+    QVERIFY(page.exportScores(csv));
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(f.readAll()).trimmed().split('\n');
+    QCOMPARE(lines.size(), 4);
+    QCOMPARE(lines[0],
+             QStringLiteral("model,kind,esc50,esc50 ci95,us8k,us8k ci95,average,partial,pct_of_teacher,"
+                            "backbone_params"));
+    auto ws = Workspace::open(m_ws.toStdString());
+    EvaluationLog log(ws->database());
+    const QStringList run0 = lines[2].split(',');
+    QCOMPARE(run0[1], QStringLiteral("student"));
+    for (const auto& e : log.latestPerTask(m_ids[0])) {
+        const int col = e.task == "esc50" ? 2 : 4;
+        QCOMPARE(run0[col].toDouble(), e.mean);
+    }
+    QCOMPARE(run0[7], QStringLiteral("0"));
+    QCOMPARE(run0[8].toDouble(), 90.0);
+    QCOMPARE(run0[9], QStringLiteral("2971664"));
+    QCOMPARE(lines[3].split(',')[4], QString()); // missing, not 0
+    QCOMPARE(lines[3].split(',')[7], QStringLiteral("1"));
+    QVERIFY(!page.exportScores(m_dir.path() + "/table.xlsx")); // refused with a message
+    ws->database().exec("DELETE FROM evaluations WHERE task = 'us8k'");
 }
 
 void tst_ExperimentsPage::paretoFront()
