@@ -359,6 +359,13 @@ void Extraction::decode(const std::vector<std::int64_t>& todo, std::atomic<std::
 /// Decoding on worker threads, the teacher on this one, in batches of about batchSize segments.
 void Extraction::embedWithModel(const std::vector<std::int64_t>& todo)
 {
+    // Choosing the teacher's fastest form costs about six forwards of 8 windows: worth it only
+    // for a job of at least 20 times that (a short job keeps the module as exported).
+    if (todo.size() >= 160) {
+        const std::string chosen = m_teacher->optimizeForInference();
+        if (!chosen.empty())
+            m_sink.info(chosen);
+    }
     const int workers = m_cfg.workers > 0 ? m_cfg.workers : std::max(1, logicalCores() - 1);
     const std::size_t ahead = std::size_t(4 * workers + m_cfg.batchSize);
     BoundedQueue<Loaded> queue(ahead);

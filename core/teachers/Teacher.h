@@ -72,6 +72,11 @@ public:
 
     /// Moves the teacher to a device ("cpu", "cuda"); a no-op for precomputed teachers.
     virtual void to(const std::string& device) { (void)device; }
+
+    /// Before a long extraction: switches to the fastest equivalent form of the model on its
+    /// device, measured here, when there is one (outputs equal to rounding). Returns one line saying
+    /// what was measured and chosen, "" when there is nothing to choose.
+    virtual std::string optimizeForInference() { return {}; }
 };
 
 /// Options for opening a teacher from the command line or the GUI.
