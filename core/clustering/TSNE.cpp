@@ -27,7 +27,9 @@ struct Sparse
     std::vector<double> val;
 };
 
-/// Quadtree over 2-D points: every node keeps its centre of mass and point count.
+/// Quadtree over 2-D points: every node keeps its centre of mass and point count. The fields the
+/// force traversal reads (centre of mass, squared width, count, first child) are packed in 32 bytes
+/// per node; those only the build needs are kept apart.
 class QuadTree
 {
 public:
@@ -41,15 +43,23 @@ public:
         }
         const double half = 0.5 * std::max(maxX - minX, maxY - minY) * (1 + 1e-5) + 1e-9;
         m_nodes.reserve(size_t(2 * n + 16));
-        m_nodes.push_back(Node{0.5 * (minX + maxX), 0.5 * (minY + maxY), half});
+        m_build.reserve(size_t(2 * n + 16));
+        m_next.assign(size_t(n), -1);
+        addNode(0.5 * (minX + maxX), 0.5 * (minY + maxY), half);
         for (std::int64_t i = 0; i < n; ++i)
             insert(0, y[size_t(2 * i)], y[size_t(2 * i + 1)], 0);
+        order(0, y);
     }
+
+    /// The points in the order of the tree's leaves: neighbours in the plane are neighbours in
+    /// this order, so the traversals of consecutive points touch the same nodes (cache locality).
+    const std::vector<std::int64_t>& leafOrder() const { return m_order; }
 
     /// Σ_j q_ij² (y_i − y_j) (unnormalised) into f, returns Σ_j q_ij for point (px, py).
     double repulsion(double px, double py, double theta, double& fx, double& fy) const
     {
         double z = 0;
+        const double theta2 = theta * theta;
         // Explicit stack: recursion depth is bounded anyway, but this keeps it allocation-free.
         std::int32_t stack[512];
         int top = 0;
@@ -61,7 +71,7 @@ public:
             const double dx = px - nd.comX, dy = py - nd.comY;
             const double d2 = dx * dx + dy * dy;
             const bool leaf = nd.child < 0;
-            if (leaf || (2 * nd.half) * (2 * nd.half) < theta * theta * d2) {
+            if (leaf || nd.width2 < theta2 * d2) {
                 if (leaf && d2 < 1e-24 && nd.count == 1)
                     continue; // the point itself
                 const double q = 1.0 / (1.0 + d2);
@@ -79,63 +89,108 @@ public:
     }
 
 private:
-    struct Node
+    struct Node // what the traversal reads
+    {
+        double comX = 0, comY = 0;
+        double width2 = 0; // (2 · half-width)²
+        std::int32_t count = 0;
+        std::int32_t child = -1; // first of four children
+    };
+    struct Build // what only the build reads
     {
         double cx, cy, half;
-        double comX = 0, comY = 0;
-        std::int64_t count = 0;
-        std::int32_t child = -1; // first of four children
-        double px = 0, py = 0;   // the point of a leaf
+        double px = 0, py = 0;  // the point of a leaf
+        std::int64_t head = -1; // a leaf's first point; the others follow in m_next
     };
+
+    void addNode(double cx, double cy, double half)
+    {
+        Node nd;
+        nd.width2 = (2 * half) * (2 * half);
+        m_nodes.push_back(nd);
+        m_build.push_back(Build{cx, cy, half, 0, 0, -1});
+    }
 
     void insert(std::int32_t idx, double x, double y, int depth)
     {
+        const std::int64_t point = m_inserted++;
         for (;;) {
             Node& nd = m_nodes[size_t(idx)];
+            Build& b = m_build[size_t(idx)];
             const double c = double(nd.count);
             nd.comX = (nd.comX * c + x) / (c + 1);
             nd.comY = (nd.comY * c + y) / (c + 1);
             ++nd.count;
             if (nd.child < 0) {
                 if (nd.count == 1) {
-                    nd.px = x, nd.py = y;
+                    b.px = x, b.py = y;
+                    m_next[size_t(point)] = -1, b.head = point;
                     return;
                 }
                 // Duplicates (or too deep): keep several points in one leaf.
-                if ((nd.px == x && nd.py == y) || depth > 48)
+                if ((b.px == x && b.py == y) || depth > 48) {
+                    m_next[size_t(point)] = b.head, b.head = point;
                     return;
+                }
                 subdivide(idx);
                 // Push the leaf's old point down one level.
-                Node& again = m_nodes[size_t(idx)];
-                const std::int32_t q = quadrant(again, again.px, again.py);
+                const Node& again = m_nodes[size_t(idx)];
+                Build& old = m_build[size_t(idx)];
+                const std::int32_t q = quadrant(idx, old.px, old.py);
                 Node& ch = m_nodes[size_t(q)];
-                ch.comX = again.px, ch.comY = again.py,
+                Build& cb = m_build[size_t(q)];
+                ch.comX = old.px, ch.comY = old.py;
                 ch.count = again.count - 1; // the old point and its duplicates
-                ch.px = again.px, ch.py = again.py;
+                cb.px = old.px, cb.py = old.py;
+                cb.head = old.head;
+                old.head = -1;
             }
-            idx = quadrant(m_nodes[size_t(idx)], x, y);
+            idx = quadrant(idx, x, y);
             ++depth;
         }
     }
 
     void subdivide(std::int32_t idx)
     {
-        const Node p = m_nodes[size_t(idx)];
+        const Build p = m_build[size_t(idx)];
         const double h = p.half / 2;
         const std::int32_t first = std::int32_t(m_nodes.size());
-        m_nodes.push_back(Node{p.cx - h, p.cy - h, h});
-        m_nodes.push_back(Node{p.cx + h, p.cy - h, h});
-        m_nodes.push_back(Node{p.cx - h, p.cy + h, h});
-        m_nodes.push_back(Node{p.cx + h, p.cy + h, h});
+        addNode(p.cx - h, p.cy - h, h);
+        addNode(p.cx + h, p.cy - h, h);
+        addNode(p.cx - h, p.cy + h, h);
+        addNode(p.cx + h, p.cy + h, h);
         m_nodes[size_t(idx)].child = first;
     }
 
-    std::int32_t quadrant(const Node& nd, double x, double y) const
+    std::int32_t quadrant(std::int32_t idx, double x, double y) const
     {
-        return nd.child + (x >= nd.cx ? 1 : 0) + (y >= nd.cy ? 2 : 0);
+        const Build& b = m_build[size_t(idx)];
+        return m_nodes[size_t(idx)].child + (x >= b.cx ? 1 : 0) + (y >= b.cy ? 2 : 0);
+    }
+
+    void order(std::int32_t root, const std::vector<double>& y)
+    {
+        m_order.reserve(y.size() / 2);
+        std::vector<std::int32_t> stack{root};
+        while (!stack.empty()) {
+            const std::int32_t idx = stack.back();
+            stack.pop_back();
+            const Node& nd = m_nodes[size_t(idx)];
+            if (nd.child < 0) {
+                for (std::int64_t i = m_build[size_t(idx)].head; i >= 0; i = m_next[size_t(i)])
+                    m_order.push_back(i);
+                continue;
+            }
+            for (int c = 3; c >= 0; --c)
+                stack.push_back(nd.child + c);
+        }
     }
 
     std::vector<Node> m_nodes;
+    std::vector<Build> m_build;
+    std::vector<std::int64_t> m_next; // per point: the next point of its leaf (-1: last)
+    std::vector<std::int64_t> m_order;
+    std::int64_t m_inserted = 0;
 };
 
 /// The k + 1 exact nearest neighbours (L2) of every row of x, the row itself among them.
@@ -429,9 +484,10 @@ TsneResult tsne2d(const at::Tensor& input, const TsneOptions& o, ProgressSink* s
         const double exag = early ? o.earlyExaggeration : 1.0;
         const double momentum = early ? 0.5 : 0.8;
         const QuadTree tree(s.y);
+        const std::vector<std::int64_t>& order = tree.leafOrder(); // each point's forces are its own
         at::parallel_for(0, n, 256, [&](std::int64_t b, std::int64_t e) {
             for (std::int64_t i = b; i < e; ++i)
-                pointForces(P, tree, o.theta, i, s);
+                pointForces(P, tree, o.theta, order[size_t(i)], s);
         });
         double z = 0;
         for (double v : s.zPart) // fixed order: deterministic whatever the thread count
