@@ -38,17 +38,11 @@ bool isAudio(const fs::path& p)
     return std::find(exts.begin(), exts.end(), ext) != exts.end();
 }
 
-// Folder names that mean a split rather than a label ("train/dog/x.wav").
+// Folder names that mean a split rather than a label ("train/dog/x.wav"): the names datasets give
+// their splits, one list for folders, CSVs and layouts.
 std::string splitOfFolder(const std::string& name)
 {
-    const std::string n = lower(name);
-    if (n == "train" || n == "training")
-        return "train";
-    if (n == "valid" || n == "validation" || n == "val" || n == "dev")
-        return "valid";
-    if (n == "test" || n == "eval" || n == "evaluation")
-        return "test";
-    return {};
+    return layouts::canonicalSplit(name);
 }
 
 std::string trim(const std::string& s)
