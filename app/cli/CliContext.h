@@ -55,6 +55,7 @@ void addRunsCommands(CLI::App& app, CliContext& ctx);
 void addEvaluateCommands(CLI::App& app, CliContext& ctx);
 void addBenchmarkCommand(CLI::App& app, CliContext& ctx);
 void addSlurmCommands(CLI::App& app, CliContext& ctx);
+void addSweepCommands(CLI::App& app, CliContext& ctx);
 
 } // namespace cli
 } // namespace ssondo

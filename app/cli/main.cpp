@@ -79,6 +79,7 @@ int main(int argc, char** argv)
     ssondo::cli::addBenchmarkCommand(app, ctx);
     ssondo::cli::addRunsCommands(app, ctx);
     ssondo::cli::addDemoCommand(app, ctx);
+    ssondo::cli::addSweepCommands(app, ctx);
     ssondo::cli::addSlurmCommands(app, ctx);
 
     try {

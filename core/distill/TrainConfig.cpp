@@ -5,6 +5,7 @@
 #include "distill/Losses.h"
 #include "distill/LrSchedule.h"
 #include "distill/Optimizers.h"
+#include "distill/TargetNorm.h"
 #include "students/StudentRegistry.h"
 #include "util/AtomicFile.h"
 #include "util/Device.h"
@@ -39,6 +40,9 @@ struct Field
     std::optional<double> min{}, max{};
     bool minOpen = false, maxOpen = false;
     bool advanced = true;
+    /// A key added after runs were recorded: hashed only away from its default, so that the hash
+    /// of every earlier config (what resumes a run) stays what it was.
+    bool hashedOnlyWhenSet = false;
 
     Field(const char* s, const char* k, Ptr p, const char* d, bool id)
         : section(s), key(k), ptr(p), doc(d), identity(id)
@@ -47,6 +51,11 @@ struct Field
     Field& basic()
     {
         advanced = false;
+        return *this;
+    }
+    Field& addedLater()
+    {
+        hashedOnlyWhenSet = true;
         return *this;
     }
     Field& oneOf(std::vector<ChoiceInfo> (*c)())
@@ -65,6 +74,10 @@ struct Field
 std::vector<ChoiceInfo> lossChoices()
 {
     return losses().infos();
+}
+std::vector<ChoiceInfo> targetNormChoices()
+{
+    return targetNorms().infos();
 }
 std::vector<ChoiceInfo> samplerChoices()
 {
@@ -128,6 +141,10 @@ const std::vector<Field>& fields()
             .oneOf(lossChoices),
         Field("loss", "temperature", &C::temperature, "temperature of the losses that use one", true)
             .range(0, {}, true),
+        Field("loss", "target_norm", &C::targetNorm,
+              "teacher embeddings as the loss and the validation cosine see them (reference: none)", true)
+            .oneOf(targetNormChoices)
+            .addedLater(),
         Field("sampler", "kind", &C::sampler,
               "how training clips are drawn (the paper's best: balanced over k = 50 clusters)", true)
             .basic()
@@ -506,9 +523,10 @@ std::string TrainConfig::toToml(bool withComments) const
 
 std::string TrainConfig::hash() const
 {
+    static const TrainConfig defaults;
     Fnv1a64 h;
     for (const auto& f : fields())
-        if (f.identity) {
+        if (f.identity && !(f.hashedOnlyWhenSet && formatValue(*this, f) == formatValue(defaults, f))) {
             h.add(fullKey(f));
             h.add(formatValue(*this, f));
         }

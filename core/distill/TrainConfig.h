@@ -66,6 +66,7 @@ struct TrainConfig
     // [loss]
     std::string loss = "cosine";
     double temperature = 0.1;
+    std::string targetNorm = "none"; ///< none | center | standardize (TargetNorm)
 
     // [sampler]
     std::string sampler = "uniform";

@@ -74,6 +74,7 @@ Trainer::Trainer(Workspace& ws, TrainConfig cfg, std::string commandLine, Progre
     m_stepsPerEpoch = (perEpoch + m_cfg.batchSize - 1) / m_cfg.batchSize;
     m_recorder->start(m_state.globalStep, m_stepsPerEpoch * m_cfg.epochs, m_res.resumed);
     openData();
+    fitTargetNorm();
     computeBaseline();
 }
 
@@ -140,14 +141,36 @@ void Trainer::openData()
         std::make_unique<DataPipeline>(source, frontEnd, workers, m_recorder->enabled() ? &m_sink : nullptr);
 }
 
+/// loss.target_norm from the training rows, once: saved with the run, read back when it resumes.
+void Trainer::fitTargetNorm()
+{
+    const TargetNormKind kind = targetNorms().get(m_cfg.targetNorm, "loss.target_norm").value;
+    const std::string path = (fs::path(m_recorder->runDir()) / "target_norm.npy").string();
+    if (kind == TargetNormKind::None)
+        return;
+    if (m_res.resumed && fs::exists(path)) {
+        m_norm = TargetNorm::load(kind, path, m_data.store().dim());
+        return;
+    }
+    m_norm = TargetNorm::fit(kind, m_data.store(), m_data.train());
+    if (m_recorder->enabled())
+        m_norm.save(path);
+}
+
 /// The baseline every validation cosine is read against: predicting the mean training embedding.
+/// With loss.target_norm centring the targets, that mean is the origin, whose cosine is 0 by
+/// definition (computed, it would be the cosine with float32 rounding noise).
 void Trainer::computeBaseline()
 {
     if (!m_data.val().empty()) {
-        const at::Tensor mean = meanRows(m_data.store(), m_data.train());
-        const at::Tensor targets = m_data.store().rowsAt(m_data.val());
-        m_res.baselineValCosine =
-            at::cosine_similarity(targets, mean.unsqueeze(0).expand_as(targets), 1).mean().item<double>();
+        if (m_norm.kind == TargetNormKind::None) {
+            const at::Tensor mean = meanRows(m_data.store(), m_data.train());
+            const at::Tensor targets = m_data.store().rowsAt(m_data.val());
+            m_res.baselineValCosine =
+                at::cosine_similarity(targets, mean.unsqueeze(0).expand_as(targets), 1).mean().item<double>();
+        } else {
+            m_res.baselineValCosine = 0.0;
+        }
         if (m_state.globalStep == 0)
             m_recorder->metric("baseline_val_cosine", m_res.baselineValCosine, 0, 0, 0.0);
     }
@@ -249,7 +272,7 @@ void Trainer::trainStep(TrainBatch& batch)
         batch.target = torch::zeros({1, m_data.store().dim()});
     }
     at::Tensor mel = batch.mel.to(torch::Device(m_device));
-    at::Tensor target = batch.target.to(torch::Device(m_device));
+    at::Tensor target = m_norm.apply(batch.target.to(torch::Device(m_device)));
     if (m_cfg.specAugment)
         specAugment(mel, m_cfg.freqMask, m_cfg.timeMask, stepSeed,
                     m_dp->rank() * (m_cfg.batchSize / m_dp->worldSize()));
@@ -326,7 +349,7 @@ ValidationTotals Trainer::validationTotals()
             continue;
         const torch::Device device(m_device);
         const at::Tensor pred = m_head->forward(m_student->forward(batch->mel.to(device)));
-        const at::Tensor target = batch->target.to(device);
+        const at::Tensor target = m_norm.apply(batch->target.to(device));
         const std::int64_t b = pred.size(0);
         v.loss += distillationLoss(m_cfg.loss, pred, target, m_cfg.temperature,
                                    m_data.clustersOf(batch->items, device))

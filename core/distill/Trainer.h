@@ -2,6 +2,7 @@
 #pragma once
 
 #include "distill/Checkpoint.h"
+#include "distill/TargetNorm.h"
 #include "distill/TrainConfig.h"
 #include "distill/TrainingData.h"
 
@@ -76,6 +77,7 @@ private:
     void buildModels();
     void openRun(std::int64_t resumeRunId);
     void openData();
+    void fitTargetNorm();
     void computeBaseline();
     void trainEpoch();
     void trainStep(TrainBatch& batch);
@@ -93,6 +95,7 @@ private:
     const StopToken& m_stop;
     std::unique_ptr<DataParallel> m_dp;
     TrainingData m_data;
+    TargetNorm m_norm; ///< loss.target_norm, applied to every teacher embedding
     std::unique_ptr<RunRecorder> m_recorder;
     std::string m_device;
     std::shared_ptr<StudentBackbone> m_student;

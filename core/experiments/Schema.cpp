@@ -271,6 +271,59 @@ ALTER TABLE datasets ADD COLUMN csv_columns TEXT NOT NULL DEFAULT '';
 ALTER TABLE datasets ADD COLUMN protocol TEXT NOT NULL DEFAULT '';
 ALTER TABLE clips ADD COLUMN known TEXT NOT NULL DEFAULT '';
 )SQL",
+        // v10: sweeps (families of runs from one sweep file) and their runs, each with the values it
+        // varies, its status in the sweep, the metric read when it finished, and why it stopped early;
+        // slurm_jobs rebuilt (SQLite cannot alter a CHECK) to accept kind 'sweep' (a job array).
+        R"SQL(
+CREATE TABLE sweeps (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL,
+  spec_toml   TEXT NOT NULL,
+  spec_hash   TEXT NOT NULL,
+  method      TEXT NOT NULL,
+  metric      TEXT NOT NULL,
+  keys        TEXT NOT NULL DEFAULT '',
+  status      TEXT NOT NULL CHECK (status IN ('created', 'running', 'stopped', 'failed', 'done')),
+  message     TEXT NOT NULL DEFAULT '',
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+);
+CREATE TABLE sweep_runs (
+  sweep_id    INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+  idx         INTEGER NOT NULL,
+  point       INTEGER NOT NULL,
+  seed        INTEGER NOT NULL,
+  vals        TEXT NOT NULL,
+  config_toml TEXT NOT NULL,
+  config_hash TEXT NOT NULL,
+  run_id      INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  status      TEXT NOT NULL CHECK (status IN ('pending', 'running', 'stopped', 'failed', 'pruned', 'done')),
+  metric      REAL,
+  message     TEXT NOT NULL DEFAULT '',
+  updated_at  TEXT NOT NULL,
+  PRIMARY KEY (sweep_id, idx)
+);
+CREATE TABLE slurm_jobs_v10 (
+  id             INTEGER PRIMARY KEY,
+  slurm_job_id   TEXT NOT NULL,
+  merge_job_id   TEXT NOT NULL DEFAULT '',
+  kind           TEXT NOT NULL CHECK (kind IN ('extract', 'train', 'sweep')),
+  target         TEXT NOT NULL DEFAULT '',
+  command        TEXT NOT NULL,
+  job_command    TEXT NOT NULL,
+  script_path    TEXT NOT NULL,
+  tasks          INTEGER NOT NULL,
+  parts_path     TEXT NOT NULL DEFAULT '',
+  state          TEXT NOT NULL DEFAULT 'PENDING',
+  reason         TEXT NOT NULL DEFAULT '',
+  submitted_at   TEXT NOT NULL,
+  updated_at     TEXT NOT NULL
+);
+INSERT INTO slurm_jobs_v10 SELECT id, slurm_job_id, merge_job_id, kind, target, command, job_command,
+  script_path, tasks, parts_path, state, reason, submitted_at, updated_at FROM slurm_jobs;
+DROP TABLE slurm_jobs;
+ALTER TABLE slurm_jobs_v10 RENAME TO slurm_jobs;
+)SQL",
     };
     return m;
 }

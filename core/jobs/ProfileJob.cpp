@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "jobs/ProfileJob.h"
 
+#include "distill/TargetNorm.h"
+
 #include "audio/LogMelFrontEnd.h"
 #include "audio/Segmenter.h"
 #include "data/DatasetCatalog.h"
@@ -124,7 +126,10 @@ AgreementRecord agreementOf(Workspace& ws, RunModels& m, const ProfileConfig& cf
     pipeline.stop();
     if (stop.requested())
         throw InputError("stopped");
-    const AgreementScores s = embeddingAgreement(at::cat(targets), at::cat(preds), cfg.k);
+    // The head predicts in the space of the run's loss.target_norm: the teacher is compared there.
+    const TargetNorm norm = TargetNorm::ofRun(
+        m.config.targetNorm, fs::path(m.checkpointPath).parent_path().string(), m.teacherDim);
+    const AgreementScores s = embeddingAgreement(norm.apply(at::cat(targets)), at::cat(preds), cfg.k);
     AgreementRecord r;
     r.runId = m.run.id;
     r.clips = at::cat(targets).size(0);

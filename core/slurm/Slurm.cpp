@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -142,6 +143,23 @@ std::string Slurm::extractArrayScript(const std::string& ssondo, const std::stri
       << "# not write the workspace database (one writer: the merge job that follows the array).\n"
       << "exec " << quote(ssondo) << " -w " << quote(ws) << " extract" << words(args)
       << " --shard \"${SLURM_ARRAY_TASK_ID}/" << shards << "\"\n";
+    return s.str();
+}
+
+std::string Slurm::sweepArrayScript(const std::string& ssondo, const std::string& ws,
+                                    const std::string& sweepFile, int runs, int parallel,
+                                    const SlurmResources& res, const std::string& logDir,
+                                    const std::string& name)
+{
+    std::ostringstream s;
+    s << header(res, name, logDir + "/sweep-%A_%a.out", false) << "#SBATCH --ntasks=1\n"
+      << "#SBATCH --array=0-" << (runs - 1) << (parallel > 0 ? "%" + std::to_string(parallel) : std::string())
+      << "\n"
+      << "set -euo pipefail\n"
+      << "# Task I trains run I of the sweep (an unfinished one resumes from its checkpoint; a finished\n"
+      << "# one returns at once), reads its metric and records it in the workspace.\n"
+      << "exec " << quote(ssondo) << " -w " << quote(ws) << " sweep -c " << quote(sweepFile)
+      << " --run-index \"${SLURM_ARRAY_TASK_ID}\"\n";
     return s.str();
 }
 
@@ -344,6 +362,17 @@ SlurmProgress SlurmCatalog::progress(const SlurmJobRecord& r, const std::string&
         p.detail = s.columnText(4);
         return true;
     };
+    if (r.kind == "sweep") { // target "sweep:ID": the sweep's runs that ended, of all
+        auto q = m_db.prepare("SELECT COUNT(*), SUM(status IN ('done', 'failed', 'pruned')), "
+                              "SUM(status = 'running') FROM sweep_runs WHERE sweep_id = ?1");
+        q.bind(1, std::int64_t(std::atoll(r.target.substr(r.target.find(':') + 1).c_str())));
+        if (q.step()) {
+            p.total = q.columnInt(0);
+            p.done = q.columnInt(1);
+            p.detail = std::to_string(q.columnInt(2)) + " runs running";
+        }
+        return p;
+    }
     if (r.kind == "train") {
         if (!jobRow(r.slurmJobId))
             p.detail = "waiting for rank 0";

@@ -31,7 +31,7 @@ struct SlurmJobRecord
     std::int64_t id = 0;
     std::string slurmJobId; ///< the job (training) or job array (extraction)
     std::string mergeJobId; ///< extraction: the job that merges the shards after the array
-    std::string kind;       ///< extract | train
+    std::string kind;       ///< extract | train | sweep (target "sweep:ID")
     std::string target;     ///< dataset or run name
     std::string command;    ///< the `ssondo slurm ...` command as typed
     std::string jobCommand; ///< the `ssondo ...` command each task runs
@@ -67,6 +67,12 @@ public:
                                    const std::vector<std::string>& extractArgs, int shards,
                                    const SlurmResources& res, const std::string& logDir,
                                    const std::string& name);
+    /// Script for a sweep's job array: task I runs `ssondo -w WS sweep -c FILE --run-index I`,
+    /// at most `parallel` at a time (0: as the cluster allows).
+    static std::string sweepArrayScript(const std::string& ssondo, const std::string& workspace,
+                                        const std::string& sweepFile, int runs, int parallel,
+                                        const SlurmResources& res, const std::string& logDir,
+                                        const std::string& name);
     /// Script for data-parallel training: `srun ssondo -w WS train ARGS` over nodes × tasks.
     static std::string trainScript(const std::string& ssondo, const std::string& workspace,
                                    const std::vector<std::string>& trainArgs, const SlurmResources& res,

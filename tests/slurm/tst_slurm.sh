@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # `ssondo slurm` on a real single-node Slurm cluster (slurm-cluster.sh): a 2-shard extraction array
-# with its merge job, and a 2-task data-parallel training job through srun; checks what they left
+# with its merge job, a 2-task data-parallel training job through srun and a sweep's job array; checks what they left
 # in the workspace, then stops the daemons. Exit 77 (ctest: skipped) only when not root.
 #   tst_slurm.sh SSONDO_BINARY
 set -euo pipefail
@@ -76,4 +76,28 @@ runs=$("$ssondo" -w "$ws" --json runs list)
 grep -q "2 data-parallel processes" "$ws"/slurm/train-*/train-*.out || fail "the job did not run 2 ranks"
 [[ $("$ssondo" -w "$ws" --json slurm status | field 2 done) == 4 ]] ||
   fail "training progress (4 of 4 steps) not read from the workspace: $("$ssondo" -w "$ws" slurm status)"
-echo "PASS: Slurm extraction array + merge and 2-rank training in $(( $(date +%s) - start )) s"
+
+# A sweep as one job array: 2 losses x 2 seeds, each array task one run with its metric.
+cat > "$tmp/sweep.toml" <<'TOML'
+name = "on-slurm"
+seeds = [1, 2]
+[base]
+data.dataset = "tiny"
+student.width = 0.4
+data.clip_seconds = 1.0
+train.batch_size = 8
+train.epochs = 1
+train.samples_per_epoch = 8
+[vary]
+loss.kind = ["cosine", "mse"]
+TOML
+"$ssondo" -w "$ws" slurm sweep -c "$tmp/sweep.toml" --partition ci --time 00:10:00 --parallel 2
+state=$(wait_done 3)
+"$ssondo" -w "$ws" slurm status
+"$ssondo" -w "$ws" sweeps show 1
+[[ "$state" == COMPLETED ]] || fail "the sweep array ended $state"
+[[ $("$ssondo" -w "$ws" --json sweeps show 1 | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["status"], j["counts"].get("done", 0), len(j["effects"]), all(r["metric"] is not None for r in j["runs"]))') == "done 4 2 True" ]] ||
+  fail "the sweep's 4 runs are not done with a metric: $("$ssondo" -w "$ws" sweeps show 1)"
+[[ $("$ssondo" -w "$ws" --json slurm status | field 3 done) == 4 ]] || fail "sweep progress (4 of 4 runs) not read"
+ls "$ws"/slurm/sweep-1-*/sweep-*_3.out >/dev/null || fail "no log per sweep array task"
+echo "PASS: Slurm extraction array + merge, 2-rank training and a 4-run sweep array in $(( $(date +%s) - start )) s"

@@ -5,6 +5,10 @@
 #include "data/DatasetCatalog.h"
 #include "data/DatasetScanner.h"
 #include "data/DemoDataset.h"
+#include "data/EmbeddingCatalog.h"
+#include "data/EmbeddingStore.h"
+#include "distill/TargetNorm.h"
+#include "distill/TrainingData.h"
 #include "experiments/RunLog.h"
 #include "jobs/ClusterJob.h"
 #include "jobs/ExtractJob.h"
@@ -52,6 +56,7 @@ private Q_SLOTS:
     void resumeGivesSameCurve();
     void damagedCheckpointIsReported();
     void balancedSamplerAndClusterLoss();
+    void targetNormIsFittedSavedAndUsed();
 
 private:
     std::unique_ptr<Workspace> makeWorkspace(const QString& name);
@@ -232,4 +237,34 @@ void tst_TrainJob::balancedSamplerAndClusterLoss()
 }
 
 QTEST_GUILESS_MAIN(tst_TrainJob)
+void tst_TrainJob::targetNormIsFittedSavedAndUsed()
+{
+    auto ws = makeWorkspace("norm");
+    TrainConfig c = config();
+    c.epochs = 1;
+    c.mixup = 0;
+    c.targetNorm = "standardize";
+    StopToken stop;
+    const TrainResult r = TrainJob::run(*ws, c, "test", nullProgressSink(), stop);
+    QVERIFY(!r.stopped);
+    // Predicting the mean of standardised targets is predicting the origin: baseline 0.
+    QCOMPARE(r.baselineValCosine, 0.0);
+    // The statistics saved with the run are those of its training rows (float64 sums of float32
+    // rows rounded to float32: 1e-6 relative).
+    const RunRecord rec = RunLog(ws->database()).get(r.runId);
+    const std::string runDir = (fs::path(ws->dir()) / rec.dir).string();
+    const EmbeddingSetRecord set = EmbeddingCatalog(ws->database()).list().front();
+    const TargetNorm saved = TargetNorm::ofRun("standardize", runDir, set.dim);
+    auto store = EmbeddingStore::open((fs::path(ws->dir()) / set.path).string());
+    const auto split = splitTrainVal(store->rowsIn(EmbeddingStore::RowState::Done), c.seed, c.valFraction);
+    const at::Tensor train = store->rowsAt(split.train).to(at::kDouble);
+    QVERIFY(at::allclose(saved.mean.to(at::kDouble), train.mean(0), 1e-6, 1e-6));
+    QVERIFY(at::allclose(saved.scale.to(at::kDouble), train.std(0, false), 1e-5, 1e-6));
+    // Resumed or not, the run trains against (t - mean) / sd: a config with another norm is another run.
+    TrainConfig plain = c;
+    plain.targetNorm = "none";
+    QVERIFY(plain.hash() != c.hash());
+    QVERIFY(curve(*ws, r.runId, "val_cosine").size() == 1);
+}
+
 #include "tst_TrainJob.moc"
