@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pages/ExperimentsPage.h"
+#include "pages/SweepView.h"
 
 #include "WorkspaceController.h"
 #include "data/EmbeddingCatalog.h"
@@ -85,7 +86,8 @@ ExperimentsPage::ExperimentsPage(WorkspaceController* controller, QWidget* paren
       m_tabs(new QTabWidget(this)), m_metric(new QComboBox(this)), m_summary(new QComboBox(this)),
       m_groupSeeds(new QCheckBox(tr("group seeds"), this)), m_curves(new CurvePlot(this)),
       m_config(new QTableWidget(this)), m_scores(new QTableWidget(this)), m_suite(new QComboBox(this)),
-      m_paretoX(new QComboBox(this)), m_pareto(new QCustomPlot(this)), m_matrix(new QTableWidget(this))
+      m_paretoX(new QComboBox(this)), m_pareto(new QCustomPlot(this)), m_matrix(new QTableWidget(this)),
+      m_sweepView(new SweepView(controller, this))
 {
     m_filter->setPlaceholderText(tr("Filter runs (name, student, tags, notes…)"));
     m_filter->setClearButtonEnabled(true);
@@ -176,6 +178,11 @@ ExperimentsPage::ExperimentsPage(WorkspaceController* controller, QWidget* paren
     m_tabs->addTab(scoresTab, tr("Students vs teachers"));
     m_tabs->addTab(paretoTab, tr("Pareto"));
     m_tabs->addTab(m_matrix, tr("Teacher × student"));
+    m_tabs->addTab(m_sweepView, tr("Sweeps"));
+    connect(m_sweepView, &SweepView::selectRuns, this, [this](const std::vector<std::int64_t>& ids) {
+        selectRuns(ids);
+        m_tabs->setCurrentIndex(0); // their curves
+    });
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_runs);
@@ -242,6 +249,7 @@ ExperimentsPage::ExperimentsPage(WorkspaceController* controller, QWidget* paren
 void ExperimentsPage::refresh()
 {
     fillRuns();
+    m_sweepView->refresh();
 }
 
 void ExperimentsPage::setCurrentTab(int index)
@@ -404,7 +412,9 @@ QStringList ExperimentsPage::exportCsv(const QString& dir) const
 
 bool ExperimentsPage::savePlot(const QString& file) const
 {
-    QCustomPlot* plot = m_tabs->currentIndex() == 3 ? m_pareto : m_curves->plot();
+    QCustomPlot* plot = m_tabs->currentIndex() == 3              ? m_pareto
+                        : m_tabs->currentWidget() == m_sweepView ? m_sweepView->parallelPlot()
+                                                                 : m_curves->plot();
     if (file.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
         return plot->savePdf(file);
 #ifdef SSONDO_HAVE_SVG

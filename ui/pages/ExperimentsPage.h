@@ -17,13 +17,14 @@ class QTableWidget;
 namespace ssondo::ui {
 
 class CurvePlot;
+class SweepView;
 
 /// Compare runs: the runs table (status, teacher, student, parameters, loss, sampler, best
 /// validation cosine, downstream average, % of teacher, tags, notes) with tag / note / rename /
 /// delete; for the selected runs their curves overlaid (runs differing only by seed as a mean with a
 /// min–max band), the config keys that differ, students against teachers per task, and a Pareto
-/// plot of % of teacher against size or cost; CSV export of the table and every curve, plots to
-/// PNG or PDF.
+/// plot of % of teacher against size or cost; a sweep's runs together (SweepView); CSV export of the table
+/// and every curve, plots to PNG or PDF.
 class ExperimentsPage : public Page
 {
     Q_OBJECT
@@ -58,6 +59,7 @@ public:
     static void setRunColor(std::int64_t runId, const QColor& color);
     QComboBox* metricCombo() const { return m_metric; }
     QCheckBox* groupSeeds() const { return m_groupSeeds; }
+    SweepView* sweepView() const { return m_sweepView; }
 
 private:
     void fillRuns();
@@ -85,6 +87,7 @@ private:
     QCustomPlot* m_pareto;
     QTableWidget* m_matrix;
     std::vector<std::int64_t> m_paretoRuns;
+    SweepView* m_sweepView;
 };
 
 } // namespace ssondo::ui

@@ -30,6 +30,7 @@
 #include <QPushButton>
 
 #include "jobs/ClusterRunDialog.h"
+#include "pages/SweepDialog.h"
 #include <QScrollArea>
 #include <QSlider>
 #include <QSpinBox>
@@ -202,11 +203,14 @@ QWidget* TrainPage::buildActions()
     m_cluster = new QPushButton(tr("Run on cluster…"), w);
     m_cluster->setObjectName(QStringLiteral("trainOnCluster"));
     m_cluster->setToolTip(tr("Submit the same run to Slurm: data-parallel over nodes × ranks"));
+    m_sweep = new QPushButton(tr("Sweep…"), w);
+    m_sweep->setObjectName(QStringLiteral("trainSweep"));
+    m_sweep->setToolTip(tr("Start a family of runs from this config: the keys to vary, their values, seeds"));
     auto* save = new QPushButton(tr("Save TOML…"), w);
     auto* load = new QPushButton(tr("Load TOML…"), w);
     auto* defaults = new QPushButton(tr("Paper defaults"), w);
     auto* buttons = new QHBoxLayout;
-    for (auto* b : {m_start, m_cluster, m_stop, m_resume})
+    for (auto* b : {m_start, m_sweep, m_cluster, m_stop, m_resume})
         buttons->addWidget(b);
     auto* files = new QHBoxLayout;
     for (auto* b : {save, load, defaults})
@@ -239,6 +243,17 @@ QWidget* TrainPage::buildActions()
             Q_EMIT runCommand(args, QStringLiteral("slurm"),
                               m_form->value(QStringLiteral("data.embeddings")));
     });
+    connect(m_sweep, &QPushButton::clicked, this, [this] {
+        const QString error = validationError();
+        if (!error.isEmpty()) {
+            m_error->setText(error);
+            return;
+        }
+        const QStringList args = SweepDialog::ask(
+            config(), sweepMetrics(), controller()->dir() + QStringLiteral("/sweeps/files"), this);
+        if (!args.isEmpty())
+            Q_EMIT runCommand(args, QStringLiteral("sweep"), args.at(2));
+    });
     connect(m_stop, &QPushButton::clicked, this, &TrainPage::stop);
     connect(m_resume, &QPushButton::clicked, this, &TrainPage::resume);
     connect(save, &QPushButton::clicked, this, &TrainPage::saveToml);
@@ -251,6 +266,16 @@ QWidget* TrainPage::buildActions()
         adaptClipLength();
     });
     return w;
+}
+
+QStringList TrainPage::sweepMetrics() const
+{
+    QStringList metrics{QStringLiteral("val_cosine")};
+    if (Workspace* ws = controller()->workspace())
+        for (const auto& d : DatasetCatalog(ws->database()).list())
+            if (d.labelSource != LabelSource::None)
+                metrics << QStringLiteral("probe:") + QString::fromStdString(d.name);
+    return metrics;
 }
 
 TrainConfig TrainPage::config() const
@@ -309,6 +334,7 @@ void TrainPage::updateCommand()
     m_error->setText(error);
     m_start->setEnabled(error.isEmpty() && controller()->isOpen());
     m_cluster->setEnabled(error.isEmpty() && controller()->isOpen());
+    m_sweep->setEnabled(error.isEmpty() && controller()->isOpen());
     QStringList shown;
     for (const QString& a : trainArguments())
         shown << (a.contains(QLatin1Char(' ')) ? QStringLiteral("'%1'").arg(a) : a);

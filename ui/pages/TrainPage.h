@@ -51,6 +51,8 @@ public:
     void setConfig(const TrainConfig& config);
     /// `train` arguments equivalent to the form: flags for the keys that differ from the defaults.
     QStringList trainArguments() const;
+    /// The metrics a sweep can compare: val_cosine, and probe:DATASET for each labelled dataset.
+    QStringList sweepMetrics() const;
     /// Empty when the form is valid, else what is wrong.
     QString validationError() const;
 
@@ -97,6 +99,7 @@ private:
     QPlainTextEdit* m_commandView;
     QPushButton* m_start;
     QPushButton* m_cluster = nullptr;
+    QPushButton* m_sweep = nullptr;
     QPushButton* m_stop;
     QPushButton* m_resume;
     bool m_clipChosenByUser = false, m_adaptingClip = false, m_fillingSources = false;

@@ -189,7 +189,7 @@ static TrainConfig everyKeyChanged(const testing::DemoWorkspace& demo)
         "\ndataset = 'demo'\nval_fraction = 0.2\nclip_seconds = 2.5\ncache = false\nworkers = 1\n"
         "[student]\narch = 'dymn10'\nwidth = 0.5\nm_channels = 8\ninit = '/models/init.pt'\n"
         "[head]\nhidden = 64\ndropout = 0.1\n"
-        "[loss]\nkind = 'clap'\ntemperature = 0.2\n"
+        "[loss]\nkind = 'clap'\ntemperature = 0.2\ntarget_norm = 'center'\n"
         "[sampler]\nkind = 'balanced'\nclustering = " +
         std::to_string(demo.clustering) +
         "\n[optim]\noptimizer = 'sgd'\nlr = 0.003\nweight_decay = 0.01\nschedule = 'cosine'\n"
