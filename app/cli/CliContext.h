@@ -56,6 +56,7 @@ void addEvaluateCommands(CLI::App& app, CliContext& ctx);
 void addBenchmarkCommand(CLI::App& app, CliContext& ctx);
 void addSlurmCommands(CLI::App& app, CliContext& ctx);
 void addSweepCommands(CLI::App& app, CliContext& ctx);
+void addAlignCommand(CLI::App& app, CliContext& ctx);
 
 } // namespace cli
 } // namespace ssondo

@@ -80,6 +80,7 @@ int main(int argc, char** argv)
     ssondo::cli::addRunsCommands(app, ctx);
     ssondo::cli::addDemoCommand(app, ctx);
     ssondo::cli::addSweepCommands(app, ctx);
+    ssondo::cli::addAlignCommand(app, ctx);
     ssondo::cli::addSlurmCommands(app, ctx);
 
     try {

@@ -206,6 +206,11 @@ const std::vector<Field>& fields()
               "(reference: off; with BN momentum 0.01, short runs need it for a faithful validation)",
               true)
             .range(0, {}),
+        Field("train", "align_clips", &C::alignClips,
+              "training clips whose mapped student embeddings are kept at step 0 and after every epoch "
+              "for the alignment map (-1: the smaller of 2000 and a sixteenth of an epoch's clips; 0: off)",
+              false)
+            .range(-1, 100000),
     };
     return f;
 }

@@ -95,6 +95,9 @@ struct TrainConfig
     std::int64_t timeMask = 192;
     std::int64_t checkpointEvery = 200; ///< steps between checkpoints (also at every epoch end)
     std::int64_t logEvery = 10;         ///< steps between train-loss points
+    /// Training clips whose mapped student embeddings are kept at step 0 and every epoch's end for
+    /// the alignment map (-1: the smaller of 2,000 and a sixteenth of an epoch's; 0: off).
+    std::int64_t alignClips = -1;
     std::int64_t preciseBn =
         0; ///< training clips used to re-estimate BN statistics before validation (0: off)
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "distill/Trainer.h"
 
+#include "distill/Alignment.h"
+
 #include "data/EmbeddingStore.h"
 #include "distill/Augmentation.h"
 #include "distill/DataPipeline.h"
@@ -24,8 +26,10 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <filesystem>
 #include <random>
+#include <unordered_map>
 
 namespace fs = std::filesystem;
 
@@ -211,11 +215,16 @@ void Trainer::checkpoint()
 TrainResult Trainer::run()
 {
     try {
+        if (m_state.globalStep == 0)
+            snapshotAlignment(0); // where the student starts
         while (m_state.epoch < m_cfg.epochs && !stopping()) {
+            const auto epochStart = Clock::now();
             trainEpoch();
+            m_epochSeconds = secondsSince(epochStart);
             if (stopping())
                 break;
             validate();
+            snapshotAlignment(m_state.epoch + 1);
             ++m_state.epoch;
             m_state.stepInEpoch = 0;
             checkpoint();
@@ -334,6 +343,55 @@ void Trainer::validate()
     for (const auto& [cluster, acc] : v.perCluster)
         emit("val_loss_cluster/" + std::to_string(cluster),
              acc.first / double(std::max<std::int64_t>(1, acc.second)));
+}
+
+/// The mapped student embeddings of the alignment sample, kept as the snapshot of the epoch just
+/// `epoch` has finished (0: before training). Rank 0 only; its cost is reported as a share of
+/// the epoch's training time.
+void Trainer::snapshotAlignment(std::int64_t epoch)
+{
+    if (m_cfg.alignClips == 0 || !m_recorder->enabled())
+        return;
+    const auto start = Clock::now();
+    const AlignmentLog log(m_recorder->runDir());
+    if (m_alignSample.empty()) {
+        if (log.hasSample()) {
+            m_alignSample = log.sample();
+        } else {
+            const std::int64_t perEpoch = m_stepsPerEpoch * m_cfg.batchSize;
+            std::vector<std::int64_t> clusterOf;
+            if (m_data.hasClusters())
+                for (std::int64_t r = 0; r < m_data.store().rows(); ++r)
+                    clusterOf.push_back(m_data.clusterOf(r));
+            m_alignSample = AlignmentLog::chooseSample(
+                m_data.train(), clusterOf,
+                m_cfg.alignClips > 0 ? m_cfg.alignClips : AlignmentLog::defaultClips(perEpoch),
+                std::uint64_t(m_cfg.seed));
+            log.saveSample(m_alignSample);
+        }
+    }
+    m_student->eval();
+    m_head->eval();
+    torch::NoGradGuard ng;
+    std::unordered_map<std::int64_t, std::int64_t> slot; // dataset position → row of the snapshot
+    for (std::size_t i = 0; i < m_alignSample.size(); ++i)
+        slot[m_alignSample[i]] = std::int64_t(i);
+    at::Tensor mapped = at::full({std::int64_t(m_alignSample.size()), m_data.store().dim()}, NAN);
+    m_pipeline->start(chunk(m_alignSample, m_cfg.batchSize));
+    while (auto batch = m_pipeline->next()) {
+        if (batch->items.empty())
+            continue;
+        const at::Tensor pred =
+            m_head->forward(m_student->forward(batch->mel.to(torch::Device(m_device)))).cpu();
+        for (std::size_t i = 0; i < batch->items.size(); ++i)
+            mapped[slot[batch->items[i]]].copy_(pred[std::int64_t(i)]);
+    }
+    m_pipeline->stop();
+    log.save(epoch, mapped);
+    const double seconds = secondsSince(start);
+    emit("align_seconds", seconds);
+    if (m_epochSeconds > 0)
+        emit("align_share", seconds / m_epochSeconds);
 }
 
 /// This rank's validation sums over its share of the validation clips.

@@ -78,6 +78,7 @@ private:
     void openRun(std::int64_t resumeRunId);
     void openData();
     void fitTargetNorm();
+    void snapshotAlignment(std::int64_t epoch);
     void computeBaseline();
     void trainEpoch();
     void trainStep(TrainBatch& batch);
@@ -114,6 +115,8 @@ private:
     double m_stepSeconds = 0, m_waitSeconds = 0, m_commSeconds = 0;
     std::int64_t m_clipsThisProcess = 0, m_emptyBatches = 0;
     double m_lossSum = 0;
+    double m_epochSeconds = 0; ///< wall time of the last epoch's training
+    std::vector<std::int64_t> m_alignSample;
     std::int64_t m_lossCount = 0;
 };
 

@@ -89,28 +89,17 @@ ModelProfileRecord profileTeacher(const std::string& file, const ProfileConfig& 
 AgreementRecord agreementOf(Workspace& ws, RunModels& m, const ProfileConfig& cfg, ProgressSink& sink,
                             const StopToken& stop)
 {
-    Database& db = ws.database();
-    const EmbeddingSetRecord es = EmbeddingCatalog(db).get(m.config.embeddings);
-    const auto store = EmbeddingStore::open((fs::path(ws.dir()) / es.path).string());
-    DatasetCatalog datasets(db);
-    const DatasetRecord ds = datasets.get(es.datasetName);
-    if (ds.version != es.datasetVersion)
-        throw InputError("dataset '" + ds.name + "' changed since the run's embeddings were extracted");
-    std::vector<std::string> paths;
-    for (const auto& c : datasets.clips(ds.id))
-        paths.push_back((fs::path(ds.root) / c.path).string());
-    const auto split =
-        splitTrainVal(store->rowsIn(EmbeddingStore::RowState::Done), m.config.seed, m.config.valFraction);
-    if (split.val.size() < 2)
-        throw InputError("run " + std::to_string(m.run.id) + " held out " + std::to_string(split.val.size()) +
+    const RunData data = loadRunData(ws, m);
+    if (data.val.size() < 2)
+        throw InputError("run " + std::to_string(m.run.id) + " held out " + std::to_string(data.val.size()) +
                          " clip(s); agreement needs at least 2 (train with a larger val_fraction)");
     const int workers = cfg.workers > 0 ? cfg.workers : std::max(1, logicalCores() - 1);
-    DataPipeline pipeline({paths, store.get(), nullptr, m.config.clipSeconds}, LogMelOptions{}, workers,
-                          &sink);
+    DataPipeline pipeline({data.paths, data.store.get(), nullptr, m.config.clipSeconds}, LogMelOptions{},
+                          workers, &sink);
     std::vector<std::vector<std::int64_t>> batches;
-    for (std::size_t i = 0; i < split.val.size(); i += 16)
-        batches.emplace_back(split.val.begin() + long(i),
-                             split.val.begin() + long(std::min(split.val.size(), i + 16)));
+    for (std::size_t i = 0; i < data.val.size(); i += 16)
+        batches.emplace_back(data.val.begin() + long(i),
+                             data.val.begin() + long(std::min(data.val.size(), i + 16)));
     torch::NoGradGuard ng;
     std::vector<at::Tensor> preds, targets;
     pipeline.start(batches);
@@ -121,7 +110,7 @@ AgreementRecord agreementOf(Workspace& ws, RunModels& m, const ProfileConfig& cf
         preds.push_back(m.head->forward(m.student->forward(b->mel)));
         targets.push_back(b->target);
         done += std::int64_t(b->items.size());
-        sink.progress("agreement", done, std::int64_t(split.val.size()));
+        sink.progress("agreement", done, std::int64_t(data.val.size()));
     }
     pipeline.stop();
     if (stop.requested())

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "jobs/RunModels.h"
 
+#include "data/DatasetCatalog.h"
 #include "data/EmbeddingCatalog.h"
+#include "data/EmbeddingStore.h"
 #include "distill/Checkpoint.h"
+#include "distill/TrainingData.h"
+#include "experiments/Database.h"
 #include "students/StudentRegistry.h"
 #include "util/Error.h"
 #include "workspace/Workspace.h"
@@ -34,6 +38,25 @@ RunModels loadRunModels(Workspace& ws, std::int64_t runId)
     m.student->eval();
     m.head->eval();
     return m;
+}
+
+RunData loadRunData(Workspace& ws, const RunModels& m)
+{
+    Database& db = ws.database();
+    const EmbeddingSetRecord es = EmbeddingCatalog(db).get(m.config.embeddings);
+    RunData d;
+    d.store = EmbeddingStore::open((fs::path(ws.dir()) / es.path).string());
+    DatasetCatalog datasets(db);
+    const DatasetRecord ds = datasets.get(es.datasetName);
+    if (ds.version != es.datasetVersion)
+        throw InputError("dataset '" + ds.name + "' changed since the run's embeddings were extracted");
+    for (const auto& c : datasets.clips(ds.id))
+        d.paths.push_back((fs::path(ds.root) / c.path).string());
+    const auto split =
+        splitTrainVal(d.store->rowsIn(EmbeddingStore::RowState::Done), m.config.seed, m.config.valFraction);
+    d.train = split.train;
+    d.val = split.val;
+    return d;
 }
 
 } // namespace ssondo

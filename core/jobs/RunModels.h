@@ -7,9 +7,12 @@
 #include "students/StudentBackbone.h"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace ssondo {
 
+class EmbeddingStore;
 class Workspace;
 
 /// A run's trained student and mapping head, rebuilt from its config and loaded from its last
@@ -26,5 +29,16 @@ struct RunModels
 
 /// Throws InputError when the run has no checkpoint yet or its files are damaged.
 RunModels loadRunModels(Workspace& workspace, std::int64_t runId);
+
+/// What a run was trained on, opened again: its teacher's embedding store, the clips' paths (by
+/// dataset position) and its train / validation split.
+struct RunData
+{
+    std::shared_ptr<EmbeddingStore> store;
+    std::vector<std::string> paths;
+    std::vector<std::int64_t> train, val;
+};
+/// Throws InputError when the dataset changed since the embeddings were extracted.
+RunData loadRunData(Workspace& workspace, const RunModels& models);
 
 } // namespace ssondo

@@ -29,6 +29,7 @@ private Q_SLOTS:
     void killNineResumesOnSameCurve();
     void runsCommands();
     void fullDiskIsReported();
+    void alignFollowsTraining();
 
 private:
     QString makeWorkspace(const QString& name);
@@ -247,6 +248,68 @@ void tst_CliTrain::fullDiskIsReported()
     auto w = Workspace::open(ws.toStdString(), true);
     QCOMPARE(runStatuses().nameOf(RunLog(w->database()).get(1).status), std::string("done"));
     QVERIFY(QFileInfo(ws + "/runs/1/checkpoint.pt").size() > 20000 * 1024);
+}
+
+void tst_CliTrain::alignFollowsTraining()
+{
+    // Snapshots at step 0 and after each of 2 epochs on a 12-clip sample; `ssondo align` reads them.
+    const QString ws = makeWorkspace("align");
+    QStringList args = trainArgs(ws);
+    args << "--epochs"
+         << "2"
+         << "--set"
+         << "train.align_clips=12"
+         << "--set"
+         << "data.cache=false";
+    QByteArray err;
+    QVERIFY2(run(args, &err) == 0, err.constData());
+    auto json = [&](const QStringList& a) {
+        QProcess p;
+        p.start(QStringLiteral(SSONDO_CLI_PATH), QStringList{"-w", ws, "--json"} + a);
+        p.waitForFinished(300000);
+        const QList<QByteArray> lines = p.readAllStandardOutput().trimmed().split('\n');
+        return QJsonDocument::fromJson(lines.last()).object(); // the "result" line
+    };
+    QJsonObject r = json({"align", "--run", "1"});
+    QCOMPARE(r["clips"].toInt(), 12);
+    QVERIFY(!r["snapshot_made"].toBool());
+    const QJsonArray epochs = r["epochs"].toArray();
+    QCOMPARE(epochs.size(), 3);
+    for (int e = 0; e < 3; ++e) {
+        const QJsonObject o = epochs.at(e).toObject();
+        QCOMPARE(o["epoch"].toInt(), e);
+        QCOMPARE(o["clips"].toInt(), 12);
+        QVERIFY(std::abs(o["mean_cosine"].toDouble()) <= 1);
+        QVERIFY(o["knn_overlap"].toDouble() >= 0 && o["knn_overlap"].toDouble() <= 1);
+        QCOMPARE(o["k"].toInt(), 10);
+    }
+    const double trained = epochs.at(2).toObject()["mean_cosine"].toDouble();
+    // The same from the checkpoint, on demand: remove the snapshots (the sample stays) and align
+    // again. Both embed the same clips with the same weights; the training-time snapshot went
+    // through float16 (each component within 2^-11 of its row's norm), which moves a cosine by
+    // less than 1e-3.
+    for (const QString& f : QDir(ws + "/runs/1/align").entryList({"epoch-*"}, QDir::Files))
+        QVERIFY(QFile::remove(ws + "/runs/1/align/" + f));
+    r = json({"align", "--run", "1"});
+    QVERIFY(r["snapshot_made"].toBool());
+    QCOMPARE(r["epochs"].toArray().size(), 1);
+    const QJsonObject last = r["epochs"].toArray().at(0).toObject();
+    QCOMPARE(last["epoch"].toInt(), 2);
+    QVERIFY2(std::abs(last["mean_cosine"].toDouble() - trained) < 1e-3,
+             qPrintable(QString("%1 vs %2").arg(last["mean_cosine"].toDouble()).arg(trained)));
+    // The cost of the snapshots is recorded with the run.
+    QProcess p;
+    p.start(QStringLiteral(SSONDO_CLI_PATH), {"-w", ws, "--json", "runs", "show", "1"});
+    p.waitForFinished(60000);
+    const QJsonObject metrics =
+        QJsonDocument::fromJson(p.readAllStandardOutput()).object()["metrics"].toObject();
+    QCOMPARE(metrics["align_seconds"].toObject()["points"].toInt(), 3);
+    QCOMPARE(metrics["align_share"].toObject()["points"].toInt(), 2);
+    // A run without a checkpoint cannot be aligned: said, exit 1.
+    QProcess bad;
+    bad.start(QStringLiteral(SSONDO_CLI_PATH), {"-w", ws, "align", "--run", "99"});
+    bad.waitForFinished(60000);
+    QCOMPARE(bad.exitCode(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_CliTrain)

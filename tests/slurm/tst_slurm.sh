@@ -77,27 +77,18 @@ grep -q "2 data-parallel processes" "$ws"/slurm/train-*/train-*.out || fail "the
 [[ $("$ssondo" -w "$ws" --json slurm status | field 2 done) == 4 ]] ||
   fail "training progress (4 of 4 steps) not read from the workspace: $("$ssondo" -w "$ws" slurm status)"
 
-# A sweep as one job array: 2 losses x 2 seeds, each array task one run with its metric.
-cat > "$tmp/sweep.toml" <<'TOML'
-name = "on-slurm"
-seeds = [1, 2]
-[base]
-data.dataset = "tiny"
-student.width = 0.4
-data.clip_seconds = 1.0
-train.batch_size = 8
-train.epochs = 1
-train.samples_per_epoch = 8
-[vary]
-loss.kind = ["cosine", "mse"]
-TOML
+# The demo sweep (docs/examples/demo-sweep.toml: 3 losses x 2 samplers x 2 seeds) as one job array,
+# on this workspace's dataset and a k-means clustering of it; each array task one run with its metric.
+"$ssondo" -w "$ws" -q cluster --embeddings 1 --k 4 >/dev/null
+sed -e 's/^data.dataset = "demo"/data.dataset = "tiny"/' -e 's/^train.epochs = 3/train.epochs = 1/' \
+  "$here/../../docs/examples/demo-sweep.toml" > "$tmp/sweep.toml"
 "$ssondo" -w "$ws" slurm sweep -c "$tmp/sweep.toml" --partition ci --time 00:10:00 --parallel 2
 state=$(wait_done 3)
 "$ssondo" -w "$ws" slurm status
 "$ssondo" -w "$ws" sweeps show 1
 [[ "$state" == COMPLETED ]] || fail "the sweep array ended $state"
-[[ $("$ssondo" -w "$ws" --json sweeps show 1 | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["status"], j["counts"].get("done", 0), len(j["effects"]), all(r["metric"] is not None for r in j["runs"]))') == "done 4 2 True" ]] ||
-  fail "the sweep's 4 runs are not done with a metric: $("$ssondo" -w "$ws" sweeps show 1)"
-[[ $("$ssondo" -w "$ws" --json slurm status | field 3 done) == 4 ]] || fail "sweep progress (4 of 4 runs) not read"
-ls "$ws"/slurm/sweep-1-*/sweep-*_3.out >/dev/null || fail "no log per sweep array task"
-echo "PASS: Slurm extraction array + merge, 2-rank training and a 4-run sweep array in $(( $(date +%s) - start )) s"
+[[ $("$ssondo" -w "$ws" --json sweeps show 1 | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["status"], j["counts"].get("done", 0), len(j["effects"]), all(r["metric"] is not None for r in j["runs"]))') == "done 12 5 True" ]] ||
+  fail "the sweep's 12 runs are not done with a metric: $("$ssondo" -w "$ws" sweeps show 1)"
+[[ $("$ssondo" -w "$ws" --json slurm status | field 3 done) == 12 ]] || fail "sweep progress (12 of 12 runs) not read"
+ls "$ws"/slurm/sweep-1-*/sweep-*_11.out >/dev/null || fail "no log per sweep array task"
+echo "PASS: Slurm extraction array + merge, 2-rank training and the 12-run demo sweep as a job array in $(( $(date +%s) - start )) s"

@@ -197,7 +197,7 @@ static TrainConfig everyKeyChanged(const testing::DemoWorkspace& demo)
         "grad_clip = 1.0\n"
         "[train]\nepochs = 3\nbatch_size = 8\nsamples_per_epoch = 32\nseed = 7\ndevice = 'cpu'\n"
         "mixup = 0.3\nspecaugment = true\nfreq_mask = 10\ntime_mask = 20\ncheckpoint_every = 50\n"
-        "log_every = 2\nprecise_bn = 16\n";
+        "log_every = 2\nprecise_bn = 16\nalign_clips = 8\n";
     return TrainConfig::fromToml(toml, "every-key.toml");
 }
 
