@@ -46,16 +46,18 @@ MainWindow::MainWindow(QWidget* parent)
             << new ClustersPage(m_controller, this) << new TrainPage(m_controller, this)
             << new ExperimentsPage(m_controller, this);
 
+    const auto openClip = [this](const QString& dataset, const QString& clip) {
+        auto* data = qobject_cast<DataPage*>(page(QStringLiteral("data")));
+        if (!data)
+            return;
+        setCurrentPage(QStringLiteral("data"));
+        data->selectDataset(dataset);
+        data->selectClip(clip, true);
+    };
     if (auto* clusters = qobject_cast<ClustersPage*>(page(QStringLiteral("clusters"))))
-        connect(clusters, &ClustersPage::clipActivated, this,
-                [this](const QString& dataset, const QString& clip) {
-                    auto* data = qobject_cast<DataPage*>(page(QStringLiteral("data")));
-                    if (!data)
-                        return;
-                    setCurrentPage(QStringLiteral("data"));
-                    data->selectDataset(dataset);
-                    data->selectClip(clip, true);
-                });
+        connect(clusters, &ClustersPage::clipActivated, this, openClip);
+    if (auto* experiments = qobject_cast<ExperimentsPage*>(page(QStringLiteral("experiments"))))
+        connect(experiments, &ExperimentsPage::clipActivated, this, openClip);
 
     m_welcome = buildWelcome();
     m_stack->addWidget(m_welcome);

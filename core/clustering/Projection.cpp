@@ -9,17 +9,16 @@
 
 namespace ssondo {
 
-Projection2D pca2d(const EmbeddingStore& store, const std::vector<std::int64_t>& rows, bool normalize,
-                   std::uint64_t seed, int iterations)
+namespace {
+
+constexpr std::int64_t kBatch = 8192;
+
+/// PCA of n rows of dimension d given batch by batch: batch(s) is rows s … s + kBatch (float64).
+template <typename Batch>
+Projection2D pcaOfBatches(std::int64_t n, std::int64_t d, Batch batch, std::uint64_t seed, int iterations)
 {
-    const std::int64_t n = std::int64_t(rows.size()), d = store.dim();
     if (n < 3)
         throw InputError("PCA needs at least 3 embedded clips");
-    constexpr std::int64_t kBatch = 8192;
-    auto batch = [&](std::int64_t s) {
-        const std::int64_t e = std::min(n, s + kBatch);
-        return clusteringView(store.rowsAt({rows.begin() + s, rows.begin() + e}), normalize).to(at::kDouble);
-    };
     at::Tensor mean = at::zeros({d}, at::kDouble);
     double total = 0; // Σ‖x − μ‖² for the explained-variance shares
     for (std::int64_t s = 0; s < n; s += kBatch)
@@ -56,11 +55,37 @@ Projection2D pca2d(const EmbeddingStore& store, const std::vector<std::int64_t>&
         }
     }
     Projection2D p;
+    p.mean = mean.to(at::kFloat);
     p.coords = at::matmul(b, v).to(at::kFloat).contiguous();
     p.components = components.to(at::kFloat).contiguous();
     for (int a = 0; a < 2; ++a)
         p.explained.push_back(total > 0 ? s[a].item<double>() * s[a].item<double>() / total : 0.0);
     return p;
+}
+
+} // namespace
+
+Projection2D pca2d(const EmbeddingStore& store, const std::vector<std::int64_t>& rows, bool normalize,
+                   std::uint64_t seed, int iterations)
+{
+    const std::int64_t n = std::int64_t(rows.size());
+    auto batch = [&](std::int64_t s) {
+        const std::int64_t e = std::min(n, s + kBatch);
+        return clusteringView(store.rowsAt({rows.begin() + s, rows.begin() + e}), normalize).to(at::kDouble);
+    };
+    return pcaOfBatches(n, store.dim(), batch, seed, iterations);
+}
+
+Projection2D pca2d(const at::Tensor& rows, std::uint64_t seed, int iterations)
+{
+    const at::Tensor x = rows.to(at::kDouble);
+    auto batch = [&](std::int64_t s) { return x.narrow(0, s, std::min(kBatch, x.size(0) - s)); };
+    return pcaOfBatches(x.size(0), x.size(1), batch, seed, iterations);
+}
+
+at::Tensor Projection2D::project(const at::Tensor& rows) const
+{
+    return at::matmul(rows.to(at::kFloat) - mean, components.t());
 }
 
 } // namespace ssondo

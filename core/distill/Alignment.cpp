@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "distill/Alignment.h"
 
+#include "clustering/Projection.h"
 #include "data/NpyFile.h"
 #include "eval/Agreement.h"
 #include "util/AtomicFile.h"
@@ -173,6 +174,26 @@ AlignmentScores alignmentScores(std::int64_t epoch, const at::Tensor& teacher, c
                   [](const auto& a1, const auto& b1) { return a1.meanCosine < b1.meanCosine; });
     }
     return out;
+}
+
+AlignmentMap alignmentMap(const at::Tensor& teacher, const std::vector<at::Tensor>& snapshots,
+                          std::uint64_t seed)
+{
+    // Unit rows: the view is about directions (a cosine-trained student never learns the teacher's
+    // norms; its early outputs are 1e-5 in size and would all sit at minus the teacher's mean).
+    auto unit = [](const at::Tensor& x) {
+        const at::Tensor f = x.to(at::kFloat);
+        return f / f.norm(2, 1, true).clamp_min(1e-30);
+    };
+    const at::Tensor t = unit(teacher);
+    const at::Tensor ok = at::isfinite(t).all(1);
+    const Projection2D p = pca2d(t.index({ok}), seed);
+    AlignmentMap m;
+    m.teacher = p.project(t);
+    for (const auto& s : snapshots)
+        m.students.push_back(p.project(unit(s)));
+    m.explained = p.explained;
+    return m;
 }
 
 } // namespace ssondo

@@ -58,4 +58,17 @@ struct AlignmentScores
 AlignmentScores alignmentScores(std::int64_t epoch, const at::Tensor& teacher, const at::Tensor& mapped,
                                 const std::vector<std::int64_t>& clusterOfRow, int k = 10);
 
+/// Teacher and student embeddings of the sample in one 2-D projection of their directions: PCA
+/// fitted on the teacher's unit rows (randomised subspace iteration, seeded; axes oriented so that
+/// their largest loading is positive), applied to every snapshot's unit rows, so that a student
+/// point sits where a teacher point with its direction would. Rows with NaN stay NaN.
+struct AlignmentMap
+{
+    at::Tensor teacher;               ///< [n, 2]
+    std::vector<at::Tensor> students; ///< per snapshot, [n, 2]
+    std::vector<double> explained;    ///< share of the teacher's variance on each axis
+};
+AlignmentMap alignmentMap(const at::Tensor& teacher, const std::vector<at::Tensor>& snapshots,
+                          std::uint64_t seed = 42);
+
 } // namespace ssondo

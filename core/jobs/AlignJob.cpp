@@ -72,7 +72,7 @@ at::Tensor mappedEmbeddings(RunModels& m, const RunData& d, const std::vector<st
 AlignResult AlignJob::run(Workspace& ws, const AlignConfig& cfg, ProgressSink& sink, const StopToken& stop)
 {
     RunModels m = loadRunModels(ws, cfg.runId);
-    const RunData d = loadRunData(ws, m);
+    const RunData d = loadRunData(ws, m.config);
     const std::string runDir = (fs::path(ws.dir()) / m.run.dir).string();
     const AlignmentLog log(runDir);
     const std::vector<std::int64_t> clusterOf = clustersOfRun(ws, m, d.store->rows());

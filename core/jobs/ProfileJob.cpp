@@ -89,7 +89,7 @@ ModelProfileRecord profileTeacher(const std::string& file, const ProfileConfig& 
 AgreementRecord agreementOf(Workspace& ws, RunModels& m, const ProfileConfig& cfg, ProgressSink& sink,
                             const StopToken& stop)
 {
-    const RunData data = loadRunData(ws, m);
+    const RunData data = loadRunData(ws, m.config);
     if (data.val.size() < 2)
         throw InputError("run " + std::to_string(m.run.id) + " held out " + std::to_string(data.val.size()) +
                          " clip(s); agreement needs at least 2 (train with a larger val_fraction)");

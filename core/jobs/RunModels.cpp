@@ -40,20 +40,24 @@ RunModels loadRunModels(Workspace& ws, std::int64_t runId)
     return m;
 }
 
-RunData loadRunData(Workspace& ws, const RunModels& m)
+RunData loadRunData(Workspace& ws, const TrainConfig& config)
 {
     Database& db = ws.database();
-    const EmbeddingSetRecord es = EmbeddingCatalog(db).get(m.config.embeddings);
+    const EmbeddingSetRecord es = EmbeddingCatalog(db).get(config.embeddings);
     RunData d;
     d.store = EmbeddingStore::open((fs::path(ws.dir()) / es.path).string());
     DatasetCatalog datasets(db);
     const DatasetRecord ds = datasets.get(es.datasetName);
     if (ds.version != es.datasetVersion)
         throw InputError("dataset '" + ds.name + "' changed since the run's embeddings were extracted");
-    for (const auto& c : datasets.clips(ds.id))
+    d.dataset = ds.name;
+    for (const auto& c : datasets.clips(ds.id)) {
         d.paths.push_back((fs::path(ds.root) / c.path).string());
+        d.relativePaths.push_back(c.path);
+        d.labels.push_back(c.label);
+    }
     const auto split =
-        splitTrainVal(d.store->rowsIn(EmbeddingStore::RowState::Done), m.config.seed, m.config.valFraction);
+        splitTrainVal(d.store->rowsIn(EmbeddingStore::RowState::Done), config.seed, config.valFraction);
     d.train = split.train;
     d.val = split.val;
     return d;

@@ -30,15 +30,16 @@ struct RunModels
 /// Throws InputError when the run has no checkpoint yet or its files are damaged.
 RunModels loadRunModels(Workspace& workspace, std::int64_t runId);
 
-/// What a run was trained on, opened again: its teacher's embedding store, the clips' paths (by
-/// dataset position) and its train / validation split.
+/// What a run was trained on, opened again: its teacher's embedding store, the dataset, the clips'
+/// paths (absolute) and labels by dataset position, and its train / validation split.
 struct RunData
 {
     std::shared_ptr<EmbeddingStore> store;
-    std::vector<std::string> paths;
+    std::string dataset;
+    std::vector<std::string> paths, relativePaths, labels;
     std::vector<std::int64_t> train, val;
 };
 /// Throws InputError when the dataset changed since the embeddings were extracted.
-RunData loadRunData(Workspace& workspace, const RunModels& models);
+RunData loadRunData(Workspace& workspace, const TrainConfig& config);
 
 } // namespace ssondo

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pages/ExperimentsPage.h"
+#include "pages/AlignmentView.h"
 #include "pages/SweepView.h"
 
 #include "WorkspaceController.h"
@@ -87,7 +88,7 @@ ExperimentsPage::ExperimentsPage(WorkspaceController* controller, QWidget* paren
       m_groupSeeds(new QCheckBox(tr("group seeds"), this)), m_curves(new CurvePlot(this)),
       m_config(new QTableWidget(this)), m_scores(new QTableWidget(this)), m_suite(new QComboBox(this)),
       m_paretoX(new QComboBox(this)), m_pareto(new QCustomPlot(this)), m_matrix(new QTableWidget(this)),
-      m_sweepView(new SweepView(controller, this))
+      m_sweepView(new SweepView(controller, this)), m_alignmentView(new AlignmentView(controller, this))
 {
     m_filter->setPlaceholderText(tr("Filter runs (name, student, tags, notes…)"));
     m_filter->setClearButtonEnabled(true);
@@ -179,6 +180,8 @@ ExperimentsPage::ExperimentsPage(WorkspaceController* controller, QWidget* paren
     m_tabs->addTab(paretoTab, tr("Pareto"));
     m_tabs->addTab(m_matrix, tr("Teacher × student"));
     m_tabs->addTab(m_sweepView, tr("Sweeps"));
+    m_tabs->addTab(m_alignmentView, tr("Alignment"));
+    connect(m_alignmentView, &AlignmentView::clipActivated, this, &ExperimentsPage::clipActivated);
     connect(m_sweepView, &SweepView::selectRuns, this, [this](const std::vector<std::int64_t>& ids) {
         selectRuns(ids);
         m_tabs->setCurrentIndex(0); // their curves
@@ -250,6 +253,7 @@ void ExperimentsPage::refresh()
 {
     fillRuns();
     m_sweepView->refresh();
+    m_alignmentView->refresh();
 }
 
 void ExperimentsPage::setCurrentTab(int index)

@@ -16,6 +16,7 @@ class QTableWidget;
 
 namespace ssondo::ui {
 
+class AlignmentView;
 class CurvePlot;
 class SweepView;
 
@@ -60,7 +61,13 @@ public:
     QComboBox* metricCombo() const { return m_metric; }
     QCheckBox* groupSeeds() const { return m_groupSeeds; }
     SweepView* sweepView() const { return m_sweepView; }
+    AlignmentView* alignmentView() const { return m_alignmentView; }
 
+Q_SIGNALS:
+    /// The user opened a clip (a click on the alignment map).
+    void clipActivated(const QString& dataset, const QString& clipPath);
+
+public:
 private:
     void fillRuns();
     void updateSelection();
@@ -88,6 +95,7 @@ private:
     QTableWidget* m_matrix;
     std::vector<std::int64_t> m_paretoRuns;
     SweepView* m_sweepView;
+    AlignmentView* m_alignmentView;
 };
 
 } // namespace ssondo::ui

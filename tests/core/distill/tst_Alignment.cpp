@@ -23,6 +23,7 @@ private Q_SLOTS:
     void sampleIsSeededAndStratified();
     void snapshotsKeepTinyOutputs();
     void scoresHandComputed();
+    void mapPutsEachStudentWhereItsEmbeddingIs();
 };
 
 void tst_Alignment::defaultSize()
@@ -113,6 +114,32 @@ void tst_Alignment::scoresHandComputed()
     QVERIFY(std::abs(b.meanCosine - 2.5 / 3) < 1e-6);
     QCOMPARE(b.clusters[0].clips, std::int64_t(1));
     QVERIFY_THROWS_EXCEPTION(InputError, alignmentScores(0, teacher, student.narrow(0, 0, 3), {}, 1));
+}
+
+void tst_Alignment::mapPutsEachStudentWhereItsEmbeddingIs()
+{
+    // Teacher rows spread mostly along two directions of a 16-d space, away from the origin. A
+    // student equal to the teacher lands on the teacher's points, and so does one 1e-5 times as
+    // large (the map is of directions: what a cosine-trained student learns); a student pointing
+    // elsewhere lands elsewhere; a NaN row stays NaN.
+    at::manual_seed(9);
+    const at::Tensor basis = std::get<0>(at::linalg_qr(at::randn({16, 16}, at::kDouble)));
+    at::Tensor scale = at::full({16}, 0.01, at::kDouble);
+    scale[0] = 5.0;
+    scale[1] = 3.0;
+    at::Tensor coeff = at::randn({200, 16}, at::kDouble) * scale;
+    coeff.select(1, 2).add_(10.0); // an offset along a third direction
+    const at::Tensor teacher = coeff.mm(basis.t()).to(at::kFloat);
+    at::Tensor broken = teacher.clone();
+    broken[5].fill_(NAN);
+    const AlignmentMap m = alignmentMap(teacher, {teacher, teacher * 1e-5f, -teacher, broken});
+    QCOMPARE(m.teacher.sizes(), (at::IntArrayRef{200, 2}));
+    QVERIFY(at::allclose(m.students[0], m.teacher, 1e-5, 1e-5));
+    QVERIFY(at::allclose(m.students[1], m.teacher, 1e-4, 1e-4));
+    QVERIFY((m.students[2] - m.teacher).norm(2, 1).mean().item<double>() > 0.2);
+    QVERIFY(at::isnan(m.students[3][5]).all().item<bool>());
+    QVERIFY(!at::isnan(m.students[3][4]).any().item<bool>());
+    QVERIFY(m.explained[0] > 0.3 && m.explained[0] + m.explained[1] <= 1.0 + 1e-9);
 }
 
 QTEST_GUILESS_MAIN(tst_Alignment)
