@@ -53,6 +53,17 @@ int exitCode(int status)
 
 } // namespace
 
+void execSelf(std::vector<std::string> args)
+{
+    std::vector<char*> cargs;
+    for (auto& a : args)
+        cargs.push_back(a.data());
+    cargs.push_back(nullptr);
+    ::execv("/proc/self/exe", cargs.data());
+    std::perror("ssondo: exec failed");
+    ::_exit(127);
+}
+
 std::vector<std::string> withoutNproc(const std::vector<std::string>& argv)
 {
     std::vector<std::string> out;
@@ -92,13 +103,7 @@ int launchLocal(const std::vector<std::string>& argv, int nproc, const StopToken
             ::setenv("MASTER_ADDR", "127.0.0.1", 1);
             ::setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
             ::setenv("OMP_NUM_THREADS", std::to_string(threads).c_str(), 1);
-            std::vector<char*> cargs;
-            for (auto& a : args)
-                cargs.push_back(a.data());
-            cargs.push_back(nullptr);
-            ::execv("/proc/self/exe", cargs.data());
-            std::perror("ssondo: exec failed");
-            ::_exit(127);
+            execSelf(args);
         }
         pids[std::size_t(r)] = pid;
     }

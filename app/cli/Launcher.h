@@ -15,6 +15,10 @@ namespace cli {
 /// succeed, else the first failure's.
 int launchLocal(const std::vector<std::string>& argv, int nproc, const StopToken& stop);
 
+/// In a forked child: runs this executable with `args` (args[0] as its name); never returns (exit
+/// 127 when the exec fails).
+[[noreturn]] void execSelf(std::vector<std::string> args);
+
 /// The arguments without `--nproc N` / `--nproc=N`.
 std::vector<std::string> withoutNproc(const std::vector<std::string>& argv);
 

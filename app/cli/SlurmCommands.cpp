@@ -139,6 +139,61 @@ std::vector<SlurmJobRecord> refreshed(SlurmCatalog& catalog)
     return list;
 }
 
+/// `slurm sweep`: a sweep file as one job array, task I running run I of the sweep.
+void addSlurmSweep(CLI::App* slurm, CliContext& ctx)
+{
+    auto wa = std::make_shared<SlurmArgs>();
+    auto sweepFile = std::make_shared<std::string>();
+    auto sweepParallel = std::make_shared<int>(0);
+    auto* sw =
+        slurm->add_subcommand("sweep", "Submit a sweep as one job array: task I trains run I of the sweep "
+                                       "file (resubmitting it continues with the runs not done)");
+    sw->add_option("-c,--config", *sweepFile, "Sweep file (TOML)")->required()->check(CLI::ExistingFile);
+    sw->add_option("--parallel", *sweepParallel, "Array tasks at a time (0: as the cluster allows)")
+        ->check(CLI::Range(0, 100000));
+    addResourceOptions(sw, *wa, false);
+    sw->allow_extras(false); // no job arguments: the sweep file says everything
+    sw->callback([&ctx, wa, sweepFile, sweepParallel]() {
+        const SweepSpec spec = SweepSpec::fromFile(*sweepFile);
+        const auto trials = spec.expand();
+        auto ws = ctx.openWorkspace();
+        const auto [sweep, fresh] = SweepLog(ws->database()).openOrCreate(spec, trials);
+        const std::string wsDir = fs::absolute(ws->dir()).string();
+        const std::string ssondo = wa->ssondo.empty() ? selfPath() : wa->ssondo;
+        const std::string rel = "slurm/sweep-" + std::to_string(sweep.id) + "-" + stamp();
+        const fs::path dir = fs::path(wsDir) / rel;
+        fs::create_directories(dir);
+        const std::string script = (dir / "sweep.sbatch").string();
+        const std::string file = fs::absolute(*sweepFile).string();
+        writeFileAtomic(script,
+                        Slurm::sweepArrayScript(ssondo, wsDir, file, int(trials.size()), *sweepParallel,
+                                                wa->res, dir.string(), "ssondo-sweep"));
+        if (wa->dryRun) {
+            std::cout << "# " << script << "\n" << readFile(script);
+            return;
+        }
+        SlurmJobRecord r;
+        r.slurmJobId = Slurm::submit(script);
+        r.kind = "sweep";
+        r.target = "sweep:" + std::to_string(sweep.id);
+        r.command = ctx.commandLine;
+        r.jobCommand = ssondo + " -w " + Slurm::quote(wsDir) + " sweep -c " + Slurm::quote(file) +
+                       " --run-index $SLURM_ARRAY_TASK_ID";
+        r.scriptPath = rel + "/sweep.sbatch";
+        r.tasks = int(trials.size());
+        r.id = SlurmCatalog(ws->database()).add(r);
+        if (ctx.json) {
+            ctx.printJson(
+                {{"id", r.id}, {"slurm_job_id", r.slurmJobId}, {"sweep", sweep.id}, {"script", script}});
+            return;
+        }
+        std::printf("Submitted sweep %lld '%s' (%s): job array %s of %zu runs\n", (long long)sweep.id,
+                    sweep.name.c_str(), fresh ? "new" : "continued", r.slurmJobId.c_str(), trials.size());
+        std::printf("Script and logs: %s\nFollow it with: ssondo -w %s sweeps show %lld\n", dir.c_str(),
+                    Slurm::quote(wsDir).c_str(), (long long)sweep.id);
+    });
+}
+
 } // namespace
 
 void addSlurmCommands(CLI::App& app, CliContext& ctx)
@@ -265,57 +320,7 @@ void addSlurmCommands(CLI::App& app, CliContext& ctx)
                     Slurm::quote(wsDir).c_str());
     });
 
-    // ---- sweep
-    auto wa = std::make_shared<SlurmArgs>();
-    auto sweepFile = std::make_shared<std::string>();
-    auto sweepParallel = std::make_shared<int>(0);
-    auto* sw =
-        slurm->add_subcommand("sweep", "Submit a sweep as one job array: task I trains run I of the sweep "
-                                       "file (resubmitting it continues with the runs not done)");
-    sw->add_option("-c,--config", *sweepFile, "Sweep file (TOML)")->required()->check(CLI::ExistingFile);
-    sw->add_option("--parallel", *sweepParallel, "Array tasks at a time (0: as the cluster allows)")
-        ->check(CLI::Range(0, 100000));
-    addResourceOptions(sw, *wa, false);
-    sw->allow_extras(false); // no job arguments: the sweep file says everything
-    sw->callback([&ctx, wa, sweepFile, sweepParallel]() {
-        const SweepSpec spec = SweepSpec::fromFile(*sweepFile);
-        const auto trials = spec.expand();
-        auto ws = ctx.openWorkspace();
-        const auto [sweep, fresh] = SweepLog(ws->database()).openOrCreate(spec, trials);
-        const std::string wsDir = fs::absolute(ws->dir()).string();
-        const std::string ssondo = wa->ssondo.empty() ? selfPath() : wa->ssondo;
-        const std::string rel = "slurm/sweep-" + std::to_string(sweep.id) + "-" + stamp();
-        const fs::path dir = fs::path(wsDir) / rel;
-        fs::create_directories(dir);
-        const std::string script = (dir / "sweep.sbatch").string();
-        const std::string file = fs::absolute(*sweepFile).string();
-        writeFileAtomic(script,
-                        Slurm::sweepArrayScript(ssondo, wsDir, file, int(trials.size()), *sweepParallel,
-                                                wa->res, dir.string(), "ssondo-sweep"));
-        if (wa->dryRun) {
-            std::cout << "# " << script << "\n" << readFile(script);
-            return;
-        }
-        SlurmJobRecord r;
-        r.slurmJobId = Slurm::submit(script);
-        r.kind = "sweep";
-        r.target = "sweep:" + std::to_string(sweep.id);
-        r.command = ctx.commandLine;
-        r.jobCommand = ssondo + " -w " + Slurm::quote(wsDir) + " sweep -c " + Slurm::quote(file) +
-                       " --run-index $SLURM_ARRAY_TASK_ID";
-        r.scriptPath = rel + "/sweep.sbatch";
-        r.tasks = int(trials.size());
-        r.id = SlurmCatalog(ws->database()).add(r);
-        if (ctx.json) {
-            ctx.printJson(
-                {{"id", r.id}, {"slurm_job_id", r.slurmJobId}, {"sweep", sweep.id}, {"script", script}});
-            return;
-        }
-        std::printf("Submitted sweep %lld '%s' (%s): job array %s of %zu runs\n", (long long)sweep.id,
-                    sweep.name.c_str(), fresh ? "new" : "continued", r.slurmJobId.c_str(), trials.size());
-        std::printf("Script and logs: %s\nFollow it with: ssondo -w %s sweeps show %lld\n", dir.c_str(),
-                    Slurm::quote(wsDir).c_str(), (long long)sweep.id);
-    });
+    addSlurmSweep(slurm, ctx);
 
     // ---- status
     auto* st = slurm->add_subcommand("status", "Submissions of this workspace: Slurm state and progress");

@@ -2,6 +2,7 @@
 // ssondo sweep (expand a sweep file and run it, N runs at a time, each in its own process) and
 // ssondo sweeps list|show (every run with its values and metric, and what each value did).
 #include "cli/CliContext.h"
+#include "cli/Launcher.h"
 
 #include "experiments/RunLog.h"
 #include "experiments/SweepLog.h"
@@ -162,13 +163,7 @@ pid_t startRun(const CliContext& ctx, const std::string& specFile, int index, in
             ::close(fd);
         }
         ::setenv("OMP_NUM_THREADS", std::to_string(threads).c_str(), 1);
-        std::vector<char*> cargs;
-        for (auto& a : args)
-            cargs.push_back(a.data());
-        cargs.push_back(nullptr);
-        ::execv("/proc/self/exe", cargs.data());
-        std::perror("ssondo: exec failed");
-        ::_exit(127);
+        execSelf(args);
     }
     return pid;
 }
@@ -188,15 +183,6 @@ std::string lastLine(const std::string& path)
     return nl == std::string::npos ? text : text.substr(nl + 1);
 }
 
-std::int64_t runOfConfig(RunLog& log, const std::string& hash)
-{
-    std::int64_t id = 0;
-    for (const auto& r : log.list())
-        if (r.configHash == hash)
-            id = std::max(id, r.id);
-    return id;
-}
-
 struct Child
 {
     int index = 0;
@@ -212,7 +198,7 @@ void finishChild(Workspace& ws, const SweepRecord& sweep, const Child& c, int co
     for (const auto& x : slog.runs(sweep.id))
         if (x.index == c.index)
             r = x;
-    const std::int64_t runId = r.runId ? r.runId : runOfConfig(rlog, c.hash);
+    const std::int64_t runId = r.runId ? r.runId : rlog.newestWithHash(c.hash);
     if (r.status == SweepRunStatus::Running) {
         const std::string why =
             "its process exited with code " + std::to_string(code) + ": " + lastLine(c.logPath);

@@ -160,6 +160,13 @@ std::optional<RunRecord> RunLog::resumable(const std::string& hash)
     return std::nullopt;
 }
 
+std::int64_t RunLog::newestWithHash(const std::string& hash)
+{
+    auto s = m_db.prepare("SELECT IFNULL(MAX(id), 0) FROM runs WHERE config_hash = ?1");
+    s.bind(1, hash);
+    return s.step() ? s.columnInt(0) : 0;
+}
+
 void RunLog::setTags(std::int64_t id, const std::string& tags)
 {
     get(id);

@@ -66,6 +66,8 @@ public:
     std::vector<RunRecord> list();
     /// The newest unfinished run (created, running, stopped, failed) with this config hash.
     std::optional<RunRecord> resumable(const std::string& configHash);
+    /// The id of the newest run with this config hash, whatever its status (0: none).
+    std::int64_t newestWithHash(const std::string& configHash);
 
     void setTags(std::int64_t id, const std::string& tags);
     void setNotes(std::int64_t id, const std::string& notes);

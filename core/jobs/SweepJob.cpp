@@ -97,15 +97,6 @@ private:
     std::thread m_relay;
 };
 
-std::int64_t runOfConfig(Workspace& ws, const std::string& hash)
-{
-    std::int64_t id = 0;
-    for (const auto& r : RunLog(ws.database()).list())
-        if (r.configHash == hash)
-            id = std::max(id, r.id);
-    return id;
-}
-
 } // namespace
 
 SweepRunOutcome SweepJob::runOne(Workspace& ws, const SweepRecord& sweep, const SweepRunRecord& run,
@@ -151,7 +142,7 @@ SweepRunOutcome SweepJob::runOne(Workspace& ws, const SweepRecord& sweep, const 
         out.status = SweepRunStatus::Failed;
         out.message = errorText(e);
         if (out.runId == 0)
-            out.runId = runOfConfig(ws, run.configHash);
+            out.runId = RunLog(ws.database()).newestWithHash(run.configHash);
     }
     log.setRun(sweep.id, run.index, out.status, out.runId, out.metric, out.message);
     return out;

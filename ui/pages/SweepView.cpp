@@ -175,12 +175,10 @@ void SweepView::reload()
         m_sweep = *s;
     m_runs = log.runs(m_sweep.id);
     // Runs not linked yet (still training) are found by their config's hash, for live curves.
-    const auto all = RunLog(ws->database()).list();
+    RunLog runs(ws->database());
     for (auto& r : m_runs)
         if (r.runId == 0)
-            for (const auto& run : all)
-                if (run.configHash == r.configHash)
-                    r.runId = std::max(r.runId, run.id);
+            r.runId = runs.newestWithHash(r.configHash);
     std::map<std::string, int> counts;
     for (const auto& r : m_runs)
         ++counts[sweepRunStatuses().nameOf(r.status)];
