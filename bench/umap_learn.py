@@ -5,11 +5,12 @@ min_dist 0.1, two components, Euclidean, random_state = seed (which makes umap-l
 optimisation single-threaded; --parallel drops random_state for the multi-threaded, non-deterministic
 path).
 
-usage: umap_learn.py MATRIX.npy [--threads 2] [--seed 42] [--parallel] [--out COORDS.npy]
+usage: umap_learn.py MATRIX.npy [--threads 2] [--seed 42] [--parallel] [--out COORDS.npy] [--also MAP.npy]
 Prints one JSON line: seconds (fit_transform, after numba's first-call compilation has been
 triggered on a small random warm-up set taking the same
 neighbour path, and excluded), warmup_seconds, trustworthiness (k = 10, against the
-input matrix) and trust_seconds (timed apart).
+input matrix) and trust_seconds (timed apart); with --also, trustworthiness_also: the same measure
+of another map of the matrix (ours, in bench_umap).
 """
 import os
 import sys
@@ -39,6 +40,7 @@ def main():
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--parallel", action="store_true", help="no random_state: multi-threaded, not reproducible")
     p.add_argument("--out", default="")
+    p.add_argument("--also", default="", help="another map of MATRIX to measure the same way")
     a = p.parse_args()
     t0 = time.perf_counter()
     import umap  # numba compiles lazily: import and a tiny fit below absorb the compilation
@@ -57,11 +59,12 @@ def main():
     t0 = time.perf_counter()
     trust = trustworthiness(x, y, n_neighbors=10)
     trust_s = time.perf_counter() - t0
+    also = float(trustworthiness(x, np.load(a.also), n_neighbors=10)) if a.also else None
     if a.out:
         np.save(a.out, y.astype(np.float32))
     import numba
     print(json.dumps({"rows": int(x.shape[0]), "dim": int(x.shape[1]), "seconds": seconds,
-                      "warmup_seconds": warmup_s, "trustworthiness": float(trust), "trust_seconds": trust_s,
+                      "warmup_seconds": warmup_s, "trustworthiness": float(trust), "trust_seconds": trust_s, "trustworthiness_also": also,
                       "threads": numba.get_num_threads(),
                       "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default"),
                       "seeded": not a.parallel, "umap": umap.__version__}))

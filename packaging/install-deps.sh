@@ -15,7 +15,7 @@ BUILD_PKGS=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 )
 TEST_PKGS=(
-  xvfb xauth python3 python3-numpy python3-torch python3-torchaudio python3-torchvision python3-sklearn
+  xvfb xauth python3 python3-numpy python3-torch python3-torchaudio python3-torchvision python3-sklearn umap-learn
   qt6-qpa-plugins fonts-dejavu-core slurm-wlm munge desktop-file-utils lintian appstream dpkg-dev
 )
 

@@ -159,16 +159,24 @@ void addClusterCommands(CLI::App& app, CliContext& ctx)
 
     auto mc = std::make_shared<MapConfig>();
     auto* mp = app.add_subcommand(
-        "map", "2-D map of an embedding set (t-SNE or PCA) for the Clusters page and scripts");
+        "map", "2-D map of an embedding set (t-SNE, UMAP or PCA) for the Clusters page and scripts");
     mp->add_option("--embeddings", mc->embeddings, "Embedding set id")->required();
-    mp->add_option("--method", mc->method, "tsne (Barnes-Hut) or pca")->check(CLI::IsMember({"tsne", "pca"}));
+    mp->add_option("--method", mc->method, "tsne (Barnes-Hut), umap or pca")
+        ->check(CLI::IsMember({"tsne", "umap", "pca"}));
     mp->add_option("--max-points", mc->maxPoints,
-                   "t-SNE on a seeded sample of at most this many clips (0: all)");
+                   "t-SNE/UMAP on a seeded sample of at most this many clips (0: all)");
     mp->add_flag("--normalize", mc->normalize, "L2-normalise the embeddings first (cosine geometry)");
     mp->add_option("--seed", mc->seed, "Seed (sample and initialisation jitter)");
     mp->add_option("--perplexity", mc->tsne.perplexity, "t-SNE perplexity")->check(CLI::Range(1.0, 1000.0));
     mp->add_option("--iterations", mc->tsne.iterations, "t-SNE iterations")->check(CLI::Range(10, 100000));
     mp->add_option("--theta", mc->tsne.theta, "Barnes-Hut accuracy (0: exact)")->check(CLI::Range(0.0, 2.0));
+    mp->add_option("--neighbours", mc->umap.neighbours, "UMAP neighbours, the clip itself included")
+        ->check(CLI::Range(2, 200));
+    mp->add_option("--min-dist", mc->umap.minDist, "UMAP min_dist")->check(CLI::Range(0.0, 1.0));
+    mp->add_option("--epochs", mc->umap.epochs, "UMAP epochs (0: 500 up to 10,000 clips, else 200)")
+        ->check(CLI::Range(0, 100000));
+    mp->add_option("--init", mc->umap.init, "UMAP initialisation: spectral or pca")
+        ->check(CLI::IsMember({"spectral", "pca"}));
     mp->callback([&ctx, mc]() {
         mc->commandLine = ctx.commandLine;
         auto ws = ctx.openWorkspace();

@@ -72,7 +72,25 @@ nlohmann::json toJson(const ModelProfileRecord& p)
             {"macs", p.macs},
             {"latency_ms", p.latencyMs},
             {"latency_runs", p.latencyRuns},
-            {"threads", p.threads}};
+            {"threads", p.threads},
+            {"layers", p.layersJson.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(p.layersJson)}};
+}
+
+/// The per-block table of `profile --layers`, with the sum of the rows against the whole model.
+void printLayers(const ModelProfileRecord& p)
+{
+    const nlohmann::json j = nlohmann::json::parse(p.layersJson);
+    double sum = 0;
+    for (const auto& b : j["blocks"])
+        sum += b["ms"].get<double>();
+    std::printf("  per block (median of %lld calls, %lld threads):\n  %-34s %10s %10s %9s %7s\n",
+                (long long)p.latencyRuns, (long long)p.threads, "block", "params", "MMACs", "ms", "time");
+    for (const auto& b : j["blocks"])
+        std::printf("  %-34s %10lld %10.2f %9.2f %6.1f%%\n", b["name"].get<std::string>().c_str(),
+                    (long long)b["params"].get<std::int64_t>(), double(b["macs"].get<std::int64_t>()) / 1e6,
+                    b["ms"].get<double>(), sum > 0 ? 100.0 * b["ms"].get<double>() / sum : 0.0);
+    std::printf("  sum of the blocks %.1f ms; the whole model %.1f ms (%+.1f%%)\n", sum, p.latencyMs,
+                p.latencyMs > 0 ? 100.0 * (sum - p.latencyMs) / p.latencyMs : 0.0);
 }
 
 void printProfile(const ModelProfileRecord& p)
@@ -84,6 +102,8 @@ void printProfile(const ModelProfileRecord& p)
                 double(p.macs) / 1e9);
     std::printf("  latency     %.1f ms per 10 s clip on the CPU (median of %lld, %lld threads)\n",
                 p.latencyMs, (long long)p.latencyRuns, (long long)p.threads);
+    if (!p.layersJson.empty())
+        printLayers(p);
 }
 
 } // namespace
@@ -177,6 +197,9 @@ void addEvaluateCommands(CLI::App& app, CliContext& ctx)
     pr->add_option("--threads", pc->threads, "Intra-op threads while timing (0: every core)")
         ->check(CLI::Range(0, 1024));
     pr->add_flag("--no-agreement", *noAgreement, "Skip the teacher-student agreement on held-out clips");
+    pr->add_flag(
+        "--layers", pc->layers,
+        "Also time, count the MACs and the parameters of each block of the student (stored with the run)");
     pr->add_option("--k", pc->k, "Neighbours of the kNN overlap")->check(CLI::Range(1, 1000));
     pr->add_option("--workers", pc->workers, "Decoding threads (0: cores - 1)")->check(CLI::Range(0, 256));
     pr->callback([&ctx, pc, noAgreement]() {

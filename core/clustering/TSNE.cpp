@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "clustering/TSNE.h"
 
+#include "clustering/Neighbours.h"
 #include "util/Error.h"
 #include "util/ProgressSink.h"
 #include "util/StopToken.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <faiss/IndexFlat.h>
 
 #include <algorithm>
 #include <cmath>
@@ -193,43 +193,16 @@ private:
     std::int64_t m_inserted = 0;
 };
 
-/// The k + 1 exact nearest neighbours (L2) of every row of x, the row itself among them.
-struct Neighbours
+/// Point i's k nearest other points into ci[0..k) and their squared distances into d (∞ where
+/// there are fewer).
+void otherNeighbours(const NeighbourLists& nb, std::int64_t i, std::int64_t* ci, std::vector<double>& d)
 {
-    std::vector<float> dist;             ///< [n, k + 1] squared distances
-    std::vector<faiss::Index::idx_t> nn; ///< [n, k + 1] row indices (-1: none)
-};
-
-/// FAISS search of x's k + 1 nearest neighbours among its own rows.
-Neighbours nearest(const at::Tensor& x, std::int64_t k)
-{
-    const std::int64_t n = x.size(0);
-    faiss::IndexFlatL2 index(int(x.size(1)));
-    index.add(faiss::Index::idx_t(n), x.data_ptr<float>());
-    Neighbours nb;
-    nb.dist.resize(size_t(n * (k + 1)));
-    nb.nn.resize(nb.dist.size());
-    index.search(faiss::Index::idx_t(n), x.data_ptr<float>(), faiss::Index::idx_t(k + 1), nb.dist.data(),
-                 nb.nn.data());
-    return nb;
-}
-
-/// Point i's k nearest other points into ci[0..k) and their distances into d (∞ where there are fewer).
-void otherNeighbours(const Neighbours& nb, std::int64_t i, std::int64_t k, std::int64_t* ci,
-                     std::vector<double>& d)
-{
-    // The k nearest other points (skip the point itself wherever FAISS placed it).
-    std::int64_t m = 0;
-    for (std::int64_t j = 0; j <= k && m < k; ++j) {
-        const auto o = nb.nn[size_t(i * (k + 1) + j)];
-        if (o == i || o < 0)
-            continue;
-        ci[m] = o;
-        d[size_t(m)] = std::max(0.0, double(nb.dist[size_t(i * (k + 1) + j)]));
-        ++m;
+    for (std::int64_t m = 0; m < nb.k; ++m) {
+        const std::int64_t o = nb.of(i)[m];
+        ci[m] = o < 0 ? i : o; // fewer neighbours than k: zero weight
+        d[size_t(m)] =
+            o < 0 ? std::numeric_limits<double>::infinity() : std::max(0.0, double(nb.valuesOf(i)[m]));
     }
-    for (; m < k; ++m) // fewer neighbours than k: zero weight
-        ci[m] = i, d[size_t(m)] = std::numeric_limits<double>::infinity();
 }
 
 /// Unnormalised p_j ∝ exp(−β (d_j − min d)), β found by bisection so that the entropy is `target`.
@@ -294,14 +267,14 @@ Sparse symmetrise(std::int64_t n, std::int64_t k, const std::vector<std::int64_t
 Sparse affinities(const at::Tensor& x, double perplexity, std::int64_t k)
 {
     const std::int64_t n = x.size(0);
-    const Neighbours nb = nearest(x, k);
+    const NeighbourLists nb = nearestOthers(x, k);
     const double target = std::log(perplexity);
     std::vector<std::int64_t> ci(size_t(n * k));
     std::vector<double> cp(size_t(n * k));
     at::parallel_for(0, n, 64, [&](std::int64_t b, std::int64_t e) {
         std::vector<double> d(static_cast<std::size_t>(k)), p(static_cast<std::size_t>(k));
         for (std::int64_t i = b; i < e; ++i) {
-            otherNeighbours(nb, i, k, ci.data() + i * k, d);
+            otherNeighbours(nb, i, ci.data() + i * k, d);
             bisectBandwidth(d, target, p);
             double sum = 0;
             for (std::int64_t j = 0; j < k; ++j)

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "eval/Agreement.h"
 
+#include "clustering/Neighbours.h"
 #include "util/Error.h"
 
 #include <ATen/ATen.h>
-#include <faiss/IndexFlat.h>
 
 #include <algorithm>
 #include <vector>
@@ -19,23 +19,15 @@ at::Tensor unitRows(const at::Tensor& x)
     return (f / f.norm(2, {1}, true).clamp_min(1e-12)).contiguous();
 }
 
-/// The k nearest other rows of each row by cosine.
-std::vector<std::vector<faiss::Index::idx_t>> neighbours(const at::Tensor& unit, std::int64_t k)
+/// The k nearest other rows of each row by cosine, sorted by row index.
+std::vector<std::vector<std::int64_t>> neighbours(const at::Tensor& unit, std::int64_t k)
 {
-    const std::int64_t n = unit.size(0);
-    faiss::IndexFlatIP index(int(unit.size(1)));
-    index.add(faiss::Index::idx_t(n), unit.data_ptr<float>());
-    std::vector<float> d(size_t(n * (k + 1)));
-    std::vector<faiss::Index::idx_t> I(d.size());
-    index.search(faiss::Index::idx_t(n), unit.data_ptr<float>(), faiss::Index::idx_t(k + 1), d.data(),
-                 I.data());
-    std::vector<std::vector<faiss::Index::idx_t>> out(static_cast<std::size_t>(n));
-    for (std::int64_t i = 0; i < n; ++i) {
-        for (std::int64_t j = 0; j <= k && std::int64_t(out[size_t(i)].size()) < k; ++j) {
-            const auto m = I[size_t(i * (k + 1) + j)];
-            if (m != i && m >= 0)
-                out[size_t(i)].push_back(m);
-        }
+    const NeighbourLists nb = nearestOthers(unit, k, NeighbourMetric::InnerProduct);
+    std::vector<std::vector<std::int64_t>> out(static_cast<std::size_t>(unit.size(0)));
+    for (std::int64_t i = 0; i < unit.size(0); ++i) {
+        for (std::int64_t m = 0; m < k; ++m)
+            if (nb.of(i)[m] >= 0)
+                out[size_t(i)].push_back(nb.of(i)[m]);
         std::sort(out[size_t(i)].begin(), out[size_t(i)].end());
     }
     return out;
@@ -61,7 +53,7 @@ AgreementScores embeddingAgreement(const at::Tensor& teacher, const at::Tensor& 
     const auto nt = neighbours(t, s.k), np = neighbours(p, s.k);
     double total = 0;
     for (std::int64_t i = 0; i < n; ++i) {
-        std::vector<faiss::Index::idx_t> common;
+        std::vector<std::int64_t> common;
         std::set_intersection(nt[size_t(i)].begin(), nt[size_t(i)].end(), np[size_t(i)].begin(),
                               np[size_t(i)].end(), std::back_inserter(common));
         total += double(common.size()) / double(s.k);

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <sstream>
+#include <string>
 #include <vector>
 
 namespace ssondo {
@@ -20,6 +21,19 @@ struct MacState
 {
     int depth = 0; // counted operators currently open
     std::int64_t macs = 0;
+    std::vector<std::string> scopes;                           // open user scopes, outermost first
+    std::vector<std::pair<std::string, std::int64_t>> byBlock; // in first-run order
+    void add(std::int64_t m)
+    {
+        macs += m;
+        const std::string& block = scopes.empty() ? std::string(BlockProfile::kOutside) : scopes.front();
+        auto it =
+            std::find_if(byBlock.begin(), byBlock.end(), [&](const auto& b) { return b.first == block; });
+        if (it == byBlock.end())
+            byBlock.emplace_back(block, m);
+        else
+            it->second += m;
+    }
 };
 thread_local MacState* t_state = nullptr;
 
@@ -99,12 +113,91 @@ void onEnd(const at::RecordFunction& fn, at::ObserverContext* ctx)
     if (!c->outer)
         return;
     if (c->fixed >= 0) {
-        t_state->macs += c->fixed;
+        t_state->add(c->fixed);
         return;
     }
     const auto& out = fn.outputs();
     if (!out.empty() && out[0].isTensor())
-        t_state->macs += out[0].toTensor().numel() * c->perOutput;
+        t_state->add(out[0].toTensor().numel() * c->perOutput);
+}
+
+std::unique_ptr<at::ObserverContext> onScopeStart(const at::RecordFunction& fn)
+{
+    if (t_state)
+        t_state->scopes.emplace_back(fn.name());
+    return nullptr;
+}
+
+void onScopeEnd(const at::RecordFunction&, at::ObserverContext*)
+{
+    if (t_state && !t_state->scopes.empty())
+        t_state->scopes.pop_back();
+}
+
+/// Runs fn with the MAC observers installed; state receives the counts.
+void observeMacs(const std::function<void()>& fn, MacState& state)
+{
+    t_state = &state;
+    const auto ops = at::addThreadLocalCallback(at::RecordFunctionCallback(onStart, onEnd)
+                                                    .needsInputs(true)
+                                                    .needsOutputs(true)
+                                                    .scopes({at::RecordScope::FUNCTION}));
+    const auto blocks = at::addThreadLocalCallback(
+        at::RecordFunctionCallback(onScopeStart, onScopeEnd).scopes({at::RecordScope::USER_SCOPE}));
+    auto done = [&] {
+        at::removeCallback(ops);
+        at::removeCallback(blocks);
+        t_state = nullptr;
+    };
+    try {
+        at::RecordFunctionGuard enable(true);
+        fn();
+    } catch (...) {
+        done();
+        throw;
+    }
+    done();
+}
+
+/// Wall time per outermost user scope during one call.
+struct BlockTimer
+{
+    using Clock = std::chrono::steady_clock;
+    int depth = 0;
+    Clock::time_point start;
+    std::string open;
+    std::vector<std::pair<std::string, double>> ms; // this call, in first-run order
+};
+thread_local BlockTimer* t_timer = nullptr;
+
+std::unique_ptr<at::ObserverContext> onTimedStart(const at::RecordFunction& fn)
+{
+    if (t_timer && t_timer->depth++ == 0) {
+        t_timer->open = fn.name();
+        t_timer->start = BlockTimer::Clock::now();
+    }
+    return nullptr;
+}
+
+void onTimedEnd(const at::RecordFunction&, at::ObserverContext*)
+{
+    if (!t_timer || --t_timer->depth != 0)
+        return;
+    const double ms =
+        std::chrono::duration<double, std::milli>(BlockTimer::Clock::now() - t_timer->start).count();
+    auto& rows = t_timer->ms;
+    auto it = std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return r.first == t_timer->open; });
+    if (it == rows.end())
+        rows.emplace_back(t_timer->open, ms);
+    else
+        it->second += ms;
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n == 0 ? 0.0 : n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 } // namespace
@@ -112,22 +205,79 @@ void onEnd(const at::RecordFunction& fn, at::ObserverContext* ctx)
 std::int64_t countMacs(const std::function<void()>& fn)
 {
     MacState state;
-    t_state = &state;
-    const auto handle = at::addThreadLocalCallback(at::RecordFunctionCallback(onStart, onEnd)
-                                                       .needsInputs(true)
-                                                       .needsOutputs(true)
-                                                       .scopes({at::RecordScope::FUNCTION}));
+    observeMacs(fn, state);
+    return state.macs;
+}
+
+BlockProfile profileBlocks(const std::function<void()>& fn, int runs, int warmup)
+{
+    BlockProfile out;
+    MacState macs;
+    observeMacs(fn, macs);
+    for (const auto& [name, m] : macs.byBlock)
+        out.blocks.push_back({name, 0.0, m});
+    // The timing pass observes only the block scopes: the operators run unobserved.
+    BlockTimer timer;
+    t_timer = &timer;
+    const auto handle = at::addThreadLocalCallback(
+        at::RecordFunctionCallback(onTimedStart, onTimedEnd).scopes({at::RecordScope::USER_SCOPE}));
+    std::vector<std::vector<std::pair<std::string, double>>> calls;
+    std::vector<double> totals, plains;
     try {
         at::RecordFunctionGuard enable(true);
-        fn();
+        for (int i = 0; i < warmup + std::max(1, runs); ++i) {
+            // A plain call, no observer at all, alternated with an observed one: both see the same
+            // state of the machine (caches, clock, other load), so the rows can be compared with it.
+            auto t0 = BlockTimer::Clock::now();
+            {
+                at::RecordFunctionGuard off(false);
+                fn();
+            }
+            const double plain =
+                std::chrono::duration<double, std::milli>(BlockTimer::Clock::now() - t0).count();
+            timer.ms.clear();
+            t0 = BlockTimer::Clock::now();
+            fn();
+            const double total =
+                std::chrono::duration<double, std::milli>(BlockTimer::Clock::now() - t0).count();
+            if (i < warmup)
+                continue;
+            plains.push_back(plain);
+            double inBlocks = 0;
+            for (const auto& r : timer.ms)
+                inBlocks += r.second;
+            timer.ms.emplace_back(BlockProfile::kOutside, std::max(0.0, total - inBlocks));
+            calls.push_back(timer.ms);
+            totals.push_back(total);
+        }
     } catch (...) {
         at::removeCallback(handle);
-        t_state = nullptr;
+        t_timer = nullptr;
         throw;
     }
     at::removeCallback(handle);
-    t_state = nullptr;
-    return state.macs;
+    t_timer = nullptr;
+    for (const auto& call : calls) // blocks that ran but counted no MACs
+        for (const auto& r : call)
+            if (std::none_of(out.blocks.begin(), out.blocks.end(),
+                             [&](const BlockCost& b) { return b.name == r.first; }))
+                out.blocks.push_back({r.first, 0.0, 0});
+    // "(outside blocks)" last, whatever order it was first met in.
+    std::stable_partition(out.blocks.begin(), out.blocks.end(),
+                          [](const BlockCost& b) { return b.name != BlockProfile::kOutside; });
+    for (BlockCost& b : out.blocks) {
+        std::vector<double> ms;
+        for (const auto& call : calls) {
+            double v = 0;
+            for (const auto& r : call)
+                v += r.first == b.name ? r.second : 0.0;
+            ms.push_back(v);
+        }
+        b.milliseconds = median(ms);
+    }
+    out.callMilliseconds = median(totals);
+    out.wholeMilliseconds = median(plains);
+    return out;
 }
 
 double medianMilliseconds(const std::function<void()>& fn, int runs, int warmup)
@@ -141,9 +291,26 @@ double medianMilliseconds(const std::function<void()>& fn, int runs, int warmup)
         ms.push_back(
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
-    std::sort(ms.begin(), ms.end());
-    const std::size_t n = ms.size();
-    return n % 2 ? ms[n / 2] : 0.5 * (ms[n / 2 - 1] + ms[n / 2]);
+    return median(ms);
+}
+
+std::vector<std::int64_t> blockParameters(torch::nn::Module& student, const std::vector<BlockCost>& blocks)
+{
+    std::vector<std::int64_t> counts(blocks.size(), 0);
+    if (blocks.empty())
+        return counts;
+    auto owner = [&](const std::string& param) {
+        for (std::size_t b = 0; b < blocks.size(); ++b) {
+            std::stringstream names(blocks[b].name);
+            for (std::string prefix; std::getline(names, prefix, '+');)
+                if (param.rfind(prefix + ".", 0) == 0)
+                    return b;
+        }
+        return blocks.size() - 1; // BlockProfile::kOutside is last
+    };
+    for (const auto& p : student.named_parameters(/*recurse=*/true))
+        counts[owner(p.key())] += p.value().numel();
+    return counts;
 }
 
 std::int64_t serializedBytes(torch::nn::Module& module)

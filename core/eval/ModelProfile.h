@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <vector>
 
 namespace torch::nn {
 class Module;
@@ -18,6 +20,33 @@ namespace ssondo {
 /// Element-wise operations, normalisation and activations are not counted (as in the usual
 /// MAC tables of EfficientAT and the paper).
 std::int64_t countMacs(const std::function<void()>& fn);
+
+/// The cost of one named block of a model (a RecordFunction user scope, students/BlockScope.h).
+struct BlockCost
+{
+    std::string name;
+    double milliseconds = 0; ///< median over the timed calls
+    std::int64_t macs = 0;
+};
+
+/// Per-block time and MACs of `fn`: blocks are the outermost user scopes it opens, in the order
+/// they first run; what runs outside every block is the last row, "(outside blocks)". The MACs of
+/// the rows add up to countMacs(fn) exactly; each row's time is the median over `runs` calls of
+/// its share of the call, callMilliseconds the median of the calls' totals, and wholeMilliseconds
+/// the median of as many plain calls (no observer), each run just before an observed one.
+struct BlockProfile
+{
+    static constexpr const char* kOutside = "(outside blocks)";
+    std::vector<BlockCost> blocks;
+    double callMilliseconds = 0;
+    double wholeMilliseconds = 0;
+};
+BlockProfile profileBlocks(const std::function<void()>& fn, int runs, int warmup = 2);
+
+/// Parameters of each block of `module` (the same order as blocks), found by the blocks' names:
+/// parameter prefixes joined by '+' (students/BlockScope.h). Parameters of no block go to the
+/// last row, BlockProfile::kOutside.
+std::vector<std::int64_t> blockParameters(torch::nn::Module& module, const std::vector<BlockCost>& blocks);
 
 /// Median wall time of `fn` in milliseconds over `runs` calls, after `warmup` calls.
 double medianMilliseconds(const std::function<void()>& fn, int runs, int warmup = 2);

@@ -38,7 +38,7 @@ EvaluationRecord readEval(const Statement& s)
 
 constexpr const char* kSelectProfile =
     "SELECT id, run_id, subject, backbone_params, head_params, file_bytes, macs, latency_ms, latency_runs, "
-    "threads, created_at FROM model_profiles";
+    "threads, created_at, layers FROM model_profiles";
 
 ModelProfileRecord readProfile(const Statement& s)
 {
@@ -54,6 +54,7 @@ ModelProfileRecord readProfile(const Statement& s)
     r.latencyRuns = s.columnInt(8);
     r.threads = s.columnInt(9);
     r.createdAt = s.columnText(10);
+    r.layersJson = s.columnText(11);
     return r;
 }
 
@@ -163,8 +164,8 @@ std::int64_t EvaluationLog::addProfile(const ModelProfileRecord& r)
 {
     auto s = m_db.prepare(
         "INSERT INTO model_profiles(run_id, subject, backbone_params, head_params, file_bytes, macs, "
-        "latency_ms, latency_runs, threads, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-        "?10)");
+        "latency_ms, latency_runs, threads, created_at, layers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10, ?11)");
     s.bind(1, optId(r.runId));
     s.bind(2, r.subject);
     s.bind(3, r.backboneParams);
@@ -175,8 +176,19 @@ std::int64_t EvaluationLog::addProfile(const ModelProfileRecord& r)
     s.bind(8, r.latencyRuns);
     s.bind(9, r.threads);
     s.bind(10, utcNow());
+    s.bind(11, r.layersJson);
     s.run();
     return m_db.lastInsertId();
+}
+
+std::optional<ModelProfileRecord> EvaluationLog::latestLayerProfile(std::int64_t runId)
+{
+    auto s = m_db.prepare(std::string(kSelectProfile) +
+                          " WHERE run_id = ?1 AND layers != '' ORDER BY id DESC LIMIT 1");
+    s.bind(1, runId);
+    if (!s.step())
+        return std::nullopt;
+    return readProfile(s);
 }
 
 std::optional<ModelProfileRecord> EvaluationLog::latestProfile(std::int64_t runId, const std::string& subject)

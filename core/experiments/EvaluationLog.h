@@ -37,6 +37,8 @@ struct ModelProfileRecord
     std::int64_t backboneParams = 0, headParams = 0, fileBytes = 0, macs = 0;
     double latencyMs = 0;
     std::int64_t latencyRuns = 0, threads = 0;
+    /// `profile --layers`: {"call_ms", "blocks": [{"name", "ms", "macs", "params"}]} (JSON), else empty
+    std::string layersJson;
     std::string createdAt;
 };
 
@@ -87,6 +89,8 @@ public:
 
     std::int64_t addProfile(const ModelProfileRecord& r);
     std::optional<ModelProfileRecord> latestProfile(std::int64_t runId, const std::string& subject = {});
+    /// The run's latest profile that has a per-block breakdown (`profile --layers`).
+    std::optional<ModelProfileRecord> latestLayerProfile(std::int64_t runId);
     std::vector<ModelProfileRecord> profiles();
 
     std::int64_t addAgreement(const AgreementRecord& r);

@@ -324,6 +324,24 @@ INSERT INTO slurm_jobs_v10 SELECT id, slurm_job_id, merge_job_id, kind, target, 
 DROP TABLE slurm_jobs;
 ALTER TABLE slurm_jobs_v10 RENAME TO slurm_jobs;
 )SQL",
+        // v11: a student's per-block profile (`profile --layers`) kept with its model profile; maps
+        // rebuilt (SQLite cannot alter a CHECK) to accept method 'umap'. No table references maps.
+        R"SQL(
+ALTER TABLE model_profiles ADD COLUMN layers TEXT NOT NULL DEFAULT '';
+CREATE TABLE maps_v11 (
+  id               INTEGER PRIMARY KEY,
+  embedding_set_id INTEGER NOT NULL REFERENCES embedding_sets(id) ON DELETE CASCADE,
+  method           TEXT NOT NULL CHECK (method IN ('pca', 'tsne', 'umap')),
+  params_json      TEXT NOT NULL,
+  rows             INTEGER NOT NULL,
+  path             TEXT NOT NULL,
+  seconds          REAL NOT NULL DEFAULT 0,
+  created_at       TEXT NOT NULL
+);
+INSERT INTO maps_v11 SELECT id, embedding_set_id, method, params_json, rows, path, seconds, created_at FROM maps;
+DROP TABLE maps;
+ALTER TABLE maps_v11 RENAME TO maps;
+)SQL",
     };
     return m;
 }

@@ -2,6 +2,7 @@
 #include "jobs/MapJob.h"
 
 #include "clustering/KMeans.h"
+#include "clustering/MapQuality.h"
 #include "clustering/Projection.h"
 #include "data/EmbeddingCatalog.h"
 #include "data/EmbeddingStore.h"
@@ -20,16 +21,45 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <numeric>
 #include <random>
 
 namespace fs = std::filesystem;
 
 namespace ssondo {
 
+namespace {
+
+/// The map's trustworthiness (k = 10) on a seeded sample of at most 2,000 of its rows, against the
+/// rows it was computed from (normalised when the map was): a number to compare methods by.
+void addTrustworthiness(const EmbeddingStore& store, const std::vector<std::int64_t>& rows,
+                        const at::Tensor& coords, const MapConfig& cfg, nlohmann::json& params)
+{
+    constexpr std::int64_t kSample = 2000, kNeighbours = 10;
+    std::vector<std::int64_t> pick(rows.size());
+    std::iota(pick.begin(), pick.end(), 0);
+    if (std::int64_t(pick.size()) > kSample) {
+        std::shuffle(pick.begin(), pick.end(), std::mt19937_64(mixSeed(cfg.seed, 0x7e5)));
+        pick.resize(size_t(kSample));
+        std::sort(pick.begin(), pick.end());
+    }
+    if (std::int64_t(pick.size()) <= 2 * kNeighbours)
+        return;
+    std::vector<std::int64_t> storeRows;
+    for (std::int64_t i : pick)
+        storeRows.push_back(rows[size_t(i)]);
+    const at::Tensor x = clusteringView(store.rowsAt(storeRows), cfg.normalize);
+    const at::Tensor y = coords.index_select(0, at::tensor(pick, at::kLong));
+    params["trustworthiness"] = trustworthiness(x, y, kNeighbours);
+    params["trustworthiness_rows"] = std::int64_t(pick.size());
+}
+
+} // namespace
+
 MapRecord MapJob::run(Workspace& ws, const MapConfig& cfg, ProgressSink& sink, const StopToken& stop)
 {
-    if (cfg.method != "tsne" && cfg.method != "pca")
-        throw InputError("--method must be tsne or pca (got '" + cfg.method + "')");
+    if (cfg.method != "tsne" && cfg.method != "umap" && cfg.method != "pca")
+        throw InputError("--method must be tsne, umap or pca (got '" + cfg.method + "')");
     if (cfg.maxPoints < 0)
         throw InputError("--max-points must be >= 0");
     const auto t0 = std::chrono::steady_clock::now();
@@ -37,12 +67,12 @@ MapRecord MapJob::run(Workspace& ws, const MapConfig& cfg, ProgressSink& sink, c
     const EmbeddingSetRecord es = EmbeddingCatalog(db).getUsable(cfg.embeddings, "map");
     const auto store = EmbeddingStore::open((fs::path(ws.dir()) / es.path).string());
     std::vector<std::int64_t> rows = store->rowsIn(EmbeddingStore::RowState::Done);
-    if (cfg.method == "tsne" && cfg.maxPoints > 0 && std::int64_t(rows.size()) > cfg.maxPoints) {
+    if (cfg.method != "pca" && cfg.maxPoints > 0 && std::int64_t(rows.size()) > cfg.maxPoints) {
         std::shuffle(rows.begin(), rows.end(), std::mt19937_64(mixSeed(cfg.seed, 0x7a9)));
         rows.resize(size_t(cfg.maxPoints));
         std::sort(rows.begin(), rows.end());
-        sink.info("t-SNE on a seeded sample of " + std::to_string(cfg.maxPoints) + " of " +
-                  std::to_string(store->rows()) + " clips");
+        sink.info(std::string(cfg.method == "umap" ? "UMAP" : "t-SNE") + " on a seeded sample of " +
+                  std::to_string(cfg.maxPoints) + " of " + std::to_string(store->rows()) + " clips");
     }
     JobLog jobs(db);
     const std::int64_t jobId = jobs.start(
@@ -50,26 +80,41 @@ MapRecord MapJob::run(Workspace& ws, const MapConfig& cfg, ProgressSink& sink, c
     try {
         nlohmann::json params{{"seed", cfg.seed}, {"normalized", cfg.normalize}};
         at::Tensor coords;
+        int ran = 0, asked = 0; // iterations or epochs
         if (cfg.method == "pca") {
             const Projection2D p = pca2d(*store, rows, cfg.normalize, cfg.seed);
             coords = p.coords;
             params["explained"] = p.explained;
+        } else if (cfg.method == "umap") {
+            UmapOptions o = cfg.umap;
+            o.seed = cfg.seed;
+            const UmapResult r = umap2d(clusteringView(store->rowsAt(rows), cfg.normalize), o, &sink, &stop);
+            coords = r.coords;
+            ran = r.epochsRun, asked = r.epochs;
+            params.update({{"neighbours", o.neighbours},
+                           {"min_dist", o.minDist},
+                           {"epochs", r.epochsRun},
+                           {"init", r.initUsed},
+                           {"a", r.a},
+                           {"b", r.b},
+                           {"components", r.components}});
         } else {
             TsneOptions o = cfg.tsne;
             o.seed = cfg.seed;
-            const at::Tensor x = clusteringView(store->rowsAt(rows), cfg.normalize);
-            const TsneResult r = tsne2d(x, o, &sink, &stop);
-            if (stop.requested()) {
-                jobs.finish(jobId, JobState::Stopped,
-                            "stopped after " + std::to_string(r.iterationsRun) + " iterations");
-                return {};
-            }
+            const TsneResult r = tsne2d(clusteringView(store->rowsAt(rows), cfg.normalize), o, &sink, &stop);
             coords = r.coords;
-            params["perplexity"] = r.perplexityUsed;
-            params["iterations"] = r.iterationsRun;
-            params["theta"] = o.theta;
-            params["kl_divergence"] = r.klDivergence;
+            ran = r.iterationsRun, asked = o.iterations;
+            params.update({{"perplexity", r.perplexityUsed},
+                           {"iterations", r.iterationsRun},
+                           {"theta", o.theta},
+                           {"kl_divergence", r.klDivergence}});
         }
+        if (stop.requested() && ran < asked) {
+            jobs.finish(jobId, JobState::Stopped,
+                        "stopped after " + std::to_string(ran) + " of " + std::to_string(asked));
+            return {};
+        }
+        addTrustworthiness(*store, rows, coords, cfg, params);
         // One row per store row so that the map joins the clip table directly; NaN off the map.
         at::Tensor full = at::full({store->rows(), 2}, std::nanf(""), at::kFloat);
         full.index_copy_(0, at::tensor(rows, at::kLong), coords.to(at::kFloat));

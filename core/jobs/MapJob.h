@@ -3,6 +3,7 @@
 
 #include "clustering/ClusteringCatalog.h"
 #include "clustering/TSNE.h"
+#include "clustering/UMAP.h"
 
 #include <ATen/core/Tensor.h>
 
@@ -17,11 +18,12 @@ class Workspace;
 struct MapConfig
 {
     std::int64_t embeddings = 0;    ///< embedding set id
-    std::string method = "tsne";    ///< "tsne" or "pca"
+    std::string method = "tsne";    ///< "tsne", "umap" or "pca"
     std::int64_t maxPoints = 20000; ///< seeded sample of the embedded rows beyond this (0: all)
     bool normalize = false;         ///< L2-normalise rows first (cosine geometry)
     std::uint64_t seed = 42;
     TsneOptions tsne;
+    UmapOptions umap;
     std::string commandLine;
 };
 
@@ -32,8 +34,9 @@ struct MapData
     at::Tensor coords;
 };
 
-/// 2-D maps of embedding sets for the Clusters page and for scripts: PCA (streamed, every row) or
-/// Barnes–Hut t-SNE (on a seeded sample of up to maxPoints rows), stored in the workspace.
+/// 2-D maps of embedding sets for the Clusters page and for scripts: PCA (streamed, every row),
+/// Barnes–Hut t-SNE or UMAP (on a seeded sample of up to maxPoints rows), stored in the workspace
+/// with their trustworthiness (k = 10, on a seeded sample of at most 2,000 of the mapped rows).
 class MapJob
 {
 public:

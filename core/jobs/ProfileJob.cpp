@@ -14,6 +14,7 @@
 #include "experiments/JobLog.h"
 #include "jobs/RunModels.h"
 #include "jobs/TrainJob.h"
+#include "students/BlockScope.h"
 #include "teachers/Teacher.h"
 #include "util/Error.h"
 #include "util/ErrorText.h"
@@ -25,7 +26,10 @@
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -36,6 +40,24 @@ namespace {
 
 constexpr double kClipSeconds = 10.0; // profiles are per 10 s clip, as in the paper
 
+/// Per-block time, MACs and parameters of `embed` (which runs the student on a 10 s clip) as JSON.
+std::string layerProfile(RunModels& m, const std::function<at::Tensor()>& embed, const ProfileConfig& cfg,
+                         ProgressSink& sink, double& wholeMs)
+{
+    sink.info("Timing each block and the whole model, alternately (" + std::to_string(cfg.latencyRuns) +
+              " runs each)");
+    const BlockProfile bp = profileBlocks([&] { embed(); }, cfg.latencyRuns);
+    wholeMs = bp.wholeMilliseconds;
+    const std::vector<std::int64_t> params = blockParameters(*m.student, bp.blocks);
+    nlohmann::json blocks = nlohmann::json::array();
+    for (std::size_t b = 0; b < bp.blocks.size(); ++b)
+        blocks.push_back({{"name", bp.blocks[b].name},
+                          {"ms", bp.blocks[b].milliseconds},
+                          {"macs", bp.blocks[b].macs},
+                          {"params", params[b]}});
+    return nlohmann::json{{"call_ms", bp.callMilliseconds}, {"blocks", blocks}}.dump();
+}
+
 ModelProfileRecord profileStudent(RunModels& m, const ProfileConfig& cfg, ProgressSink& sink)
 {
     torch::NoGradGuard ng;
@@ -45,7 +67,10 @@ ModelProfileRecord profileStudent(RunModels& m, const ProfileConfig& cfg, Progre
     // 10 s clips, several (the last zero-padded) otherwise.
     const Segmenter seg(m.config.clipSeconds, frontEnd.sampleRate());
     const at::Tensor batch = seg.split(wav[0].contiguous());
-    auto embed = [&] { return m.student->forward(frontEnd.forward(batch)).mean(0); };
+    auto embed = [&] {
+        const at::Tensor mel = studentBlock("front end", [&] { return frontEnd.forward(batch); });
+        return m.student->forward(mel).mean(0);
+    };
     ModelProfileRecord r;
     r.runId = m.run.id;
     r.subject = m.config.arch + " (run " + std::to_string(m.run.id) + ")";
@@ -57,7 +82,10 @@ ModelProfileRecord profileStudent(RunModels& m, const ProfileConfig& cfg, Progre
     r.threads = at::get_num_threads();
     sink.info("Timing " + r.subject + " on a 10 s clip (" + std::to_string(cfg.latencyRuns) + " runs, " +
               std::to_string(r.threads) + " threads)");
-    r.latencyMs = medianMilliseconds([&] { embed(); }, cfg.latencyRuns);
+    if (cfg.layers) // the whole model is timed between the observed calls (BlockProfile)
+        r.layersJson = layerProfile(m, embed, cfg, sink, r.latencyMs);
+    else
+        r.latencyMs = medianMilliseconds([&] { embed(); }, cfg.latencyRuns);
     return r;
 }
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "students/DyMN.h"
+
+#include "students/BlockScope.h"
 #include "students/SyncBatchNorm.h"
 
 #include "students/MobileNetV3.h"
@@ -191,6 +193,8 @@ DyMNImpl::DyMNImpl(DyMNOptions options) : m_options(options)
             torch::nn::Conv2d(torch::nn::Conv2dOptions(1, ch(16), 3).stride(2).padding(1).bias(false)),
             bn(ch(16)), torch::nn::Functional([](const at::Tensor& x) { return at::hardswish(x); })));
     m_embeddingDim = 6 * ch(160);
+    for (std::size_t i = 0; i < layers->size(); ++i)
+        m_blockNames.push_back("layers." + std::to_string(i));
     out_c = register_module(
         "out_c",
         torch::nn::Sequential(
@@ -224,10 +228,11 @@ std::string DyMNImpl::architecture() const
 at::Tensor DyMNImpl::forward(at::Tensor mel)
 {
     TORCH_CHECK(mel.dim() == 4 && mel.size(1) == 1, "DyMN expects [B, 1, mels, frames], got ", mel.sizes());
-    at::Tensor x = in_c->forward(mel);
+    at::Tensor x = studentBlock("in_c", [&] { return in_c->forward(mel); });
+    std::size_t i = 0;
     for (const auto& layer : *layers)
-        x = layer->as<DyBlock>()->forward(x);
-    return out_c->forward(x).mean({2, 3});
+        x = studentBlock(m_blockNames[i++], [&] { return layer->as<DyBlock>()->forward(x); });
+    return studentBlock("out_c", [&] { return out_c->forward(x).mean({2, 3}); });
 }
 
 } // namespace ssondo

@@ -7,6 +7,9 @@
 #include <torch/nn/modules/container/modulelist.h>
 #include <torch/nn/modules/container/sequential.h>
 
+#include <string>
+#include <vector>
+
 namespace ssondo {
 
 struct DyMNOptions
@@ -41,6 +44,7 @@ public:
 private:
     DyMNOptions m_options;
     std::int64_t m_embeddingDim = 0;
+    std::vector<std::string> m_blockNames; ///< profile names of the blocks (their parameter prefixes)
 };
 TORCH_MODULE(DyMN);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "students/ERes2Net.h"
 
+#include "students/BlockScope.h"
+
 #include <torch/torch.h>
 
 #include <cmath>
@@ -8,6 +10,8 @@
 namespace ssondo {
 
 namespace {
+
+const char* const kFuseNames[] = {"fuse_mode12", "fuse_mode123", "fuse_mode1234", "fuse_mode12345"};
 
 at::Tensor relu20(const at::Tensor& x)
 {
@@ -112,10 +116,9 @@ ERes2NetImpl::ERes2NetImpl(ERes2NetOptions options) : m_options(options)
     for (int d = 0; d < 4; ++d)
         m_downsample.push_back(
             register_module("layer" + std::to_string(d + 1) + "_downsample", conv(dsIn[d], dsOut[d], 3, 2)));
-    const char* fuseNames[] = {"fuse_mode12", "fuse_mode123", "fuse_mode1234", "fuse_mode12345"};
     const std::int64_t fuseCh[] = {4 * m, 8 * m, 16 * m, 4 * m};
     for (int f = 0; f < 4; ++f)
-        m_fuse.push_back(register_module(fuseNames[f], AFF(fuseCh[f])));
+        m_fuse.push_back(register_module(kFuseNames[f], AFF(fuseCh[f])));
     // Temporal statistics pooling of the last fused map: 4m channels × feat/16 bins, mean and std.
     m_embeddingDim = 2 * (4 * m) * (options.feat_dim() / 16);
 }
@@ -132,20 +135,31 @@ at::Tensor ERes2NetImpl::forward(at::Tensor x)
     auto fuse = [&](int i, const at::Tensor& a, const at::Tensor& b) {
         return std::static_pointer_cast<AFFImpl>(m_fuse[size_t(i)])->forward(a, b);
     };
-    x = at::relu(bn1(conv1(x))); // plain ReLU in the stem, as the reference
-    const at::Tensor out1 = m_layers[0]->forward(x);
-    const at::Tensor out2 = m_layers[1]->forward(out1);
-    const at::Tensor f12 = fuse(0, out2, m_downsample[0]->forward(out1));
-    const at::Tensor out3 = m_layers[2]->forward(out2);
-    const at::Tensor f123 = fuse(1, out3, m_downsample[1]->forward(f12));
-    const at::Tensor out4 = m_layers[3]->forward(out3);
-    const at::Tensor f1234 = fuse(2, out4, m_downsample[2]->forward(f123));
-    const at::Tensor out5 = m_layers[4]->forward(out4);
-    const at::Tensor f12345 = fuse(3, out5, m_downsample[3]->forward(f1234));
+    x = studentBlock("conv1+bn1", [&] { return at::relu(bn1(conv1(x))); }); // plain ReLU, as the reference
+    auto layer = [&](int l, const at::Tensor& in) {
+        return studentBlock("layer" + std::to_string(l + 1),
+                            [&] { return m_layers[size_t(l)]->forward(in); });
+    };
+    // Each fusion with the downsampling of the previous fused map: one block.
+    auto fused = [&](int i, const at::Tensor& a, const at::Tensor& previous) {
+        const std::string name = "layer" + std::to_string(i + 1) + "_downsample+" + kFuseNames[i];
+        return studentBlock(name, [&] { return fuse(i, a, m_downsample[size_t(i)]->forward(previous)); });
+    };
+    const at::Tensor out1 = layer(0, x);
+    const at::Tensor out2 = layer(1, out1);
+    const at::Tensor f12 = fused(0, out2, out1);
+    const at::Tensor out3 = layer(2, out2);
+    const at::Tensor f123 = fused(1, out3, f12);
+    const at::Tensor out4 = layer(3, out3);
+    const at::Tensor f1234 = fused(2, out4, f123);
+    const at::Tensor out5 = layer(4, out4);
+    const at::Tensor f12345 = fused(3, out5, f1234);
     // TSTP: mean and std (unbiased, + 1e-8 under the root) over time, channel-major flatten.
-    const at::Tensor mean = f12345.mean(-1).flatten(1);
-    const at::Tensor std = at::sqrt(f12345.var(-1, /*unbiased=*/true) + 1e-8).flatten(1);
-    return at::cat({mean, std}, 1);
+    return studentBlock("pooling", [&] {
+        const at::Tensor mean = f12345.mean(-1).flatten(1);
+        const at::Tensor std = at::sqrt(f12345.var(-1, /*unbiased=*/true) + 1e-8).flatten(1);
+        return at::cat({mean, std}, 1);
+    });
 }
 
 } // namespace ssondo

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "students/MobileNetV3.h"
+
+#include "students/BlockScope.h"
 #include "students/SyncBatchNorm.h"
 
 #include <torch/torch.h>
@@ -171,6 +173,8 @@ MobileNetV3Impl::MobileNetV3Impl(MobileNetV3Options options) : m_options(options
     const std::int64_t last = 6 * ch(160);
     features->push_back(convNormAct(ch(160), last, 1, 1, 1, Act::Hardswish));
     m_embeddingDim = last;
+    for (std::size_t i = 0; i < features->size(); ++i)
+        m_blockNames.push_back("features." + std::to_string(i));
 
     // Initialisation as EfficientAT/torchvision (He et al. 2015, fan-out for convolutions).
     torch::NoGradGuard ng;
@@ -191,7 +195,12 @@ at::Tensor MobileNetV3Impl::featureMap(at::Tensor mel)
 {
     TORCH_CHECK(mel.dim() == 4 && mel.size(1) == m_options.in_channels(), "MobileNetV3 expects [B, ",
                 m_options.in_channels(), ", mels, frames], got ", mel.sizes());
-    return features->forward(mel);
+    at::Tensor x = mel;
+    std::size_t i = 0;
+    for (auto& block : *features) {
+        x = studentBlock(m_blockNames[i++], [&] { return block.forward(x); });
+    }
+    return x;
 }
 
 at::Tensor MobileNetV3Impl::forward(at::Tensor mel)

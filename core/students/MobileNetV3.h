@@ -6,6 +6,9 @@
 #include <torch/arg.h>
 #include <torch/nn/modules/container/sequential.h>
 
+#include <string>
+#include <vector>
+
 namespace ssondo {
 
 /// Settings of the MobileNetV3 student (EfficientAT's "mn" models; mn10 = width 1.0).
@@ -43,6 +46,7 @@ public:
 private:
     MobileNetV3Options m_options;
     std::int64_t m_embeddingDim = 0;
+    std::vector<std::string> m_blockNames; ///< profile names of the blocks (their parameter prefixes)
 };
 TORCH_MODULE(MobileNetV3);
 

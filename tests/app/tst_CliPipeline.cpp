@@ -3,6 +3,7 @@
 // two students, probes, profiles), then `runs compare`, `evaluate --json`, `profile`, `map` and
 // `maps list`, and the errors of bad requests.
 
+#include "experiments/EvaluationLog.h"
 #include "jobs/MapJob.h"
 #include "workspace/Workspace.h"
 
@@ -55,6 +56,7 @@ private Q_SLOTS:
     void compareShowsPercentOfTeacher();
     void evaluateJsonOneObjectPerTask();
     void profileAndAgreement();
+    void profileLayers();
     void mapsOfEmbeddings();
     void benchmarkPrintsTable1();
     void badRequests();
@@ -135,6 +137,36 @@ void tst_CliPipeline::profileAndAgreement()
     const QJsonObject a = objs[0]["agreement"].toObject();
     QVERIFY(a["clips"].toInt() >= 2);
     QVERIFY(a["mean_cosine"].toDouble() > -1 && a["mean_cosine"].toDouble() < 1);
+    QVERIFY(s["layers"].isNull()); // only with --layers
+}
+
+void tst_CliPipeline::profileLayers()
+{
+    // One thread: on a shared 2-core machine two threads make single calls vary by 2-4x.
+    const Result r = run({"-w", m_ws, "--json", "profile", "--run", "2", "--layers", "--no-agreement",
+                          "--runs", "21", "--threads", "1"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QJsonObject s = results(r.out).at(0)["student"].toObject();
+    const QJsonArray blocks = s["layers"].toObject()["blocks"].toArray();
+    QCOMPARE(blocks.size(), 19); // front end, features.0 … features.16, outside
+    QCOMPARE(blocks.at(0).toObject()["name"].toString(), QStringLiteral("front end"));
+    double ms = 0, macs = 0, params = 0;
+    for (const auto& b : blocks) {
+        ms += b.toObject()["ms"].toDouble();
+        macs += b.toObject()["macs"].toDouble();
+        params += b.toObject()["params"].toDouble();
+    }
+    QCOMPARE(qint64(params), s["backbone_params"].toInteger());
+    QCOMPARE(qint64(macs), s["macs"].toInteger());
+    // The bound: the rows' medians add up to the whole model's median within 10 %.
+    const double whole = s["latency_ms"].toDouble();
+    QVERIFY2(std::abs(ms - whole) < 0.1 * whole,
+             qPrintable(QStringLiteral("blocks %1 ms, whole %2 ms").arg(ms).arg(whole)));
+    // Stored with the run, where the Experiments page reads it back.
+    auto ws = Workspace::open(m_ws.toStdString());
+    const auto stored = EvaluationLog(ws->database()).latestLayerProfile(2);
+    QVERIFY(stored && !stored->layersJson.empty());
+    QCOMPARE(stored->id, qint64(s["id"].toInteger()));
 }
 
 void tst_CliPipeline::mapsOfEmbeddings()
@@ -146,8 +178,23 @@ void tst_CliPipeline::mapsOfEmbeddings()
     const auto id = objs[0]["id"].toInteger();
     QCOMPARE(objs[0]["points"].toInt(), 39);
     QVERIFY(run({"-w", m_ws, "-q", "map", "--embeddings", "1", "--method", "pca"}).code == 0);
+    const Result u =
+        run({"-w", m_ws, "--json", "map", "--embeddings", "1", "--method", "umap", "--epochs", "100"});
+    QVERIFY2(u.code == 0, u.err.constData());
+    const QJsonObject up = results(u.out).at(0)["params"].toObject();
+    QCOMPARE(up["epochs"].toInt(), 100);
+    QCOMPARE(up["neighbours"].toInt(), 15);
+    QVERIFY(up["init"].toString().contains(QStringLiteral("spectral")) ||
+            up["init"].toString().startsWith("pca"));
     const QJsonArray maps = QJsonDocument::fromJson(run({"-w", m_ws, "--json", "maps", "list"}).out).array();
-    QCOMPARE(maps.size(), 2);
+    QCOMPARE(maps.size(), 3);
+    for (const auto& mp : maps) { // every map is measured, on all 39 rows (under 2,000)
+        const QJsonObject p = mp.toObject()["params"].toObject();
+        QCOMPARE(p["trustworthiness_rows"].toInt(), 39);
+        QVERIFY2(p["trustworthiness"].toDouble() > 0.5 && p["trustworthiness"].toDouble() <= 1.0,
+                 qPrintable(mp.toObject()["method"].toString()));
+    }
+    QVERIFY(run({"-w", m_ws, "map", "--embeddings", "1", "--method", "umap", "--init", "random"}).code != 0);
     auto ws = Workspace::open(m_ws.toStdString());
     const MapData m = MapJob::load(*ws, id);
     QCOMPARE(m.coords.size(0), std::int64_t(39));

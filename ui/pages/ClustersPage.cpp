@@ -18,6 +18,8 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -42,6 +44,20 @@ QString firstLabel(const std::string& label)
 {
     const QString l = QString::fromStdString(label);
     return l.section(QLatin1Char(';'), 0, 0).trimmed();
+}
+
+/// A map's entry in the Map list: its method, size and trustworthiness (when it was measured).
+QString mapEntry(const MapRecord& m)
+{
+    const QString method = m.method == "tsne"   ? QStringLiteral("t-SNE")
+                           : m.method == "umap" ? QStringLiteral("UMAP")
+                                                : QStringLiteral("PCA");
+    QString text = QStringLiteral("#%1 · %2 · %3 points").arg(m.id).arg(method).arg(m.rows);
+    const QJsonObject params = QJsonDocument::fromJson(QByteArray::fromStdString(m.paramsJson)).object();
+    if (params.contains(QStringLiteral("trustworthiness")))
+        text += QStringLiteral(" · trust %1")
+                    .arg(params.value(QStringLiteral("trustworthiness")).toDouble(), 0, 'f', 3);
+    return text;
 }
 
 } // namespace
@@ -77,6 +93,7 @@ ClustersPage::ClustersPage(WorkspaceController* controller, QWidget* parent)
     m_seed->setRange(0, 1 << 30);
     m_seed->setValue(42);
     m_mapMethod->addItem(QStringLiteral("t-SNE"), QStringLiteral("tsne"));
+    m_mapMethod->addItem(QStringLiteral("UMAP"), QStringLiteral("umap"));
     m_mapMethod->addItem(QStringLiteral("PCA"), QStringLiteral("pca"));
     auto* actions = new QGroupBox(tr("New clustering or map"), this);
     auto* al = new QHBoxLayout(actions);
@@ -344,11 +361,7 @@ void ClustersPage::fillMaps()
     const auto set = currentEmbeddingSet();
     if (ws && set > 0)
         for (const auto& m : ClusteringCatalog(ws->database()).maps(set))
-            m_maps->addItem(tr("#%1 · %2 · %3 points")
-                                .arg(m.id)
-                                .arg(m.method == "tsne" ? QStringLiteral("t-SNE") : QStringLiteral("PCA"))
-                                .arg(m.rows),
-                            qlonglong(m.id));
+            m_maps->addItem(mapEntry(m), qlonglong(m.id));
     const int i = m_maps->findData(keep);
     m_maps->setCurrentIndex(i >= 0 ? i : (m_maps->count() ? 0 : -1));
 }

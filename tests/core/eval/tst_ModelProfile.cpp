@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // MAC counting from the operators as they run, against hand-computed counts; a TorchScript file is
-// counted like a C++ module; a student's MACs scale with the clip length; serialised sizes.
+// counted like a C++ module; a student's MACs scale with the clip length; serialised sizes; the
+// per-block profile of each student (its blocks by name, MACs and parameters adding up exactly).
 
 #include "eval/ModelProfile.h"
 #include "students/StudentRegistry.h"
 
 #include <QtTest/QtTest>
+#include <numeric>
 #include <torch/script.h>
 #include <torch/torch.h>
 
@@ -22,6 +24,8 @@ private Q_SLOTS:
     void torchScriptTeacherIsCounted();
     void studentMacsScaleWithLength();
     void sizeAndLatency();
+    void blocksOfEachStudent_data();
+    void blocksOfEachStudent();
 };
 
 void tst_ModelProfile::convAndLinearMacs_data()
@@ -106,6 +110,56 @@ void tst_ModelProfile::sizeAndLatency()
     const double ms = medianMilliseconds([&] { ++calls; }, 7, 2);
     QCOMPARE(calls, 9);
     QVERIFY(ms >= 0 && ms < 5);
+}
+
+void tst_ModelProfile::blocksOfEachStudent_data()
+{
+    QTest::addColumn<QString>("arch");
+    QTest::addColumn<QStringList>("first");
+    QTest::addColumn<QString>("last");
+    QTest::addColumn<int>("blocks"); // with the outside row
+    // MobileNetV3: the stem, 15 inverted residuals, the last 1×1 conv (EfficientAT's features.N).
+    QTest::newRow("mn10") << "mn10" << QStringList{"features.0", "features.1"} << "features.16" << 18;
+    // DyMN: in_c, 15 dynamic blocks, out_c.
+    QTest::newRow("dymn10") << "dymn10" << QStringList{"in_c", "layers.0"} << "out_c" << 18;
+    // ERes2Net: stem, five layers, four downsample+fusion blocks, the statistics pooling.
+    QTest::newRow("eres2net") << "eres2net"
+                              << QStringList{"conv1+bn1", "layer1", "layer2", "layer1_downsample+fuse_mode12"}
+                              << "pooling" << 12;
+}
+
+void tst_ModelProfile::blocksOfEachStudent()
+{
+    QFETCH(QString, arch);
+    QFETCH(QStringList, first);
+    QFETCH(QString, last);
+    QFETCH(int, blocks);
+    auto student = StudentRegistry::instance().create(arch.toStdString(), StudentOptions{1.0, 16});
+    student->eval();
+    torch::NoGradGuard ng;
+    const at::Tensor mel = torch::randn({1, 1, 128, 200});
+    auto fn = [&] { student->forward(mel); };
+    const BlockProfile p = profileBlocks(fn, 3, 1);
+    QCOMPARE(int(p.blocks.size()), blocks);
+    for (int i = 0; i < first.size(); ++i)
+        QCOMPARE(QString::fromStdString(p.blocks[size_t(i)].name), first[i]);
+    QCOMPARE(QString::fromStdString(p.blocks[p.blocks.size() - 2].name), last);
+    QCOMPARE(p.blocks.back().name, std::string(BlockProfile::kOutside));
+    // Every counted operator runs in exactly one row: the rows add up to the whole, exactly.
+    std::int64_t macs = 0;
+    double ms = 0;
+    for (const BlockCost& b : p.blocks) {
+        macs += b.macs;
+        ms += b.milliseconds;
+        QVERIFY(b.milliseconds >= 0);
+    }
+    QCOMPARE(macs, countMacs(fn));
+    QCOMPARE(p.blocks.back().macs, std::int64_t(0)); // nothing counted runs between the blocks
+    // Every parameter belongs to a block: none is left outside, and they add up.
+    const std::vector<std::int64_t> params = blockParameters(*student, p.blocks);
+    QCOMPARE(params.back(), std::int64_t(0));
+    QCOMPARE(std::accumulate(params.begin(), params.end(), std::int64_t(0)), parameterCount(*student));
+    QVERIFY(p.callMilliseconds > 0 && p.wholeMilliseconds > 0 && ms > 0);
 }
 
 QTEST_GUILESS_MAIN(tst_ModelProfile)

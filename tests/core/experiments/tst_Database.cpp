@@ -196,6 +196,14 @@ void tst_Database::everyStateOfTheTablesIsStorable()
             .bind(1, std::string(s.name))
             .run();
     QCOMPARE(int(EmbeddingCatalog(db).list().size()), int(embeddingSetStates().entries().size()));
+    for (const char* method : {"pca", "tsne", "umap"}) // every `ssondo map --method`
+        db.prepare("INSERT INTO maps(embedding_set_id, method, params_json, rows, path, created_at) "
+                   "VALUES (1, ?1, '{}', 0, 'p', 'now')")
+            .bind(1, std::string(method))
+            .run();
+    QVERIFY_THROWS_EXCEPTION(std::exception,
+                             db.exec("INSERT INTO maps(embedding_set_id, method, params_json, "
+                                     "rows, path, created_at) VALUES (1, 'isomap', '{}', 0, 'p', 'now')"));
 }
 
 QTEST_GUILESS_MAIN(tst_Database)
