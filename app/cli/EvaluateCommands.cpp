@@ -83,7 +83,7 @@ void printLayers(const ModelProfileRecord& p)
     double sum = 0;
     for (const auto& b : j["blocks"])
         sum += b["ms"].get<double>();
-    std::printf("  per block (median of %lld calls, %lld threads):\n  %-34s %10s %10s %9s %7s\n",
+    std::printf("  per block (the middle half of %lld calls, %lld threads):\n  %-34s %10s %10s %9s %7s\n",
                 (long long)p.latencyRuns, (long long)p.threads, "block", "params", "MMACs", "ms", "time");
     for (const auto& b : j["blocks"])
         std::printf("  %-34s %10lld %10.2f %9.2f %6.1f%%\n", b["name"].get<std::string>().c_str(),

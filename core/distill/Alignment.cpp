@@ -2,6 +2,8 @@
 #include "distill/Alignment.h"
 
 #include "clustering/Projection.h"
+#include "clustering/TSNE.h"
+#include "clustering/UMAP.h"
 #include "data/NpyFile.h"
 #include "eval/Agreement.h"
 #include "util/AtomicFile.h"
@@ -176,23 +178,83 @@ AlignmentScores alignmentScores(std::int64_t epoch, const at::Tensor& teacher, c
     return out;
 }
 
-AlignmentMap alignmentMap(const at::Tensor& teacher, const std::vector<at::Tensor>& snapshots,
-                          std::uint64_t seed)
+namespace {
+
+at::Tensor unitRows(const at::Tensor& x)
 {
+    const at::Tensor f = x.to(at::kFloat);
+    return f / f.norm(2, 1, true).clamp_min(1e-30);
+}
+
+/// Evenly spaced snapshot indices, the first and the last among them, at most `count`.
+std::vector<int> spread(int snapshots, std::int64_t count)
+{
+    std::vector<int> out;
+    if (snapshots <= 0)
+        return out;
+    const std::int64_t m = std::clamp<std::int64_t>(count, 1, snapshots);
+    for (std::int64_t i = 0; i < m; ++i) {
+        const int s = m == 1 ? snapshots - 1 : int(std::llround(double(i) * (snapshots - 1) / double(m - 1)));
+        if (out.empty() || out.back() != s)
+            out.push_back(s);
+    }
+    return out;
+}
+
+/// UMAP or t-SNE of the teacher's and the chosen snapshots' unit rows together.
+void unionMap(const at::Tensor& t, const std::vector<at::Tensor>& snapshots, AlignmentMap& m,
+              std::uint64_t seed)
+{
+    std::vector<at::Tensor> parts{t};
+    for (int s : m.snapshots)
+        parts.push_back(unitRows(snapshots[size_t(s)]));
+    const at::Tensor all = at::cat(parts);
+    const at::Tensor ok = at::isfinite(all).all(1);
+    const at::Tensor rows = all.index({ok}).contiguous();
+    at::Tensor coords;
+    if (m.method == "umap") {
+        UmapOptions o;
+        o.seed = seed;
+        coords = umap2d(rows, o).coords;
+    } else {
+        TsneOptions o;
+        o.seed = seed;
+        coords = tsne2d(rows, o).coords;
+    }
+    at::Tensor full = at::full({all.size(0), 2}, std::nanf(""), at::kFloat);
+    full.index_put_({ok}, coords);
+    const std::int64_t n = t.size(0);
+    m.teacher = full.narrow(0, 0, n).clone();
+    for (std::size_t i = 0; i < m.snapshots.size(); ++i)
+        m.students.push_back(full.narrow(0, std::int64_t(i + 1) * n, n).clone());
+}
+
+} // namespace
+
+AlignmentMap alignmentMap(const at::Tensor& teacher, const std::vector<at::Tensor>& snapshots,
+                          const std::string& method, std::uint64_t seed, std::int64_t maxRows)
+{
+    if (method != "pca" && method != "umap" && method != "tsne")
+        throw InputError("alignment map: the method must be pca, umap or tsne (got '" + method + "')");
     // Unit rows: the view is about directions (a cosine-trained student never learns the teacher's
     // norms; its early outputs are 1e-5 in size and would all sit at minus the teacher's mean).
-    auto unit = [](const at::Tensor& x) {
-        const at::Tensor f = x.to(at::kFloat);
-        return f / f.norm(2, 1, true).clamp_min(1e-30);
-    };
-    const at::Tensor t = unit(teacher);
-    const at::Tensor ok = at::isfinite(t).all(1);
-    const Projection2D p = pca2d(t.index({ok}), seed);
+    const at::Tensor t = unitRows(teacher);
     AlignmentMap m;
-    m.teacher = p.project(t);
-    for (const auto& s : snapshots)
-        m.students.push_back(p.project(unit(s)));
-    m.explained = p.explained;
+    m.method = method;
+    if (method == "pca") {
+        const at::Tensor ok = at::isfinite(t).all(1);
+        const Projection2D p = pca2d(t.index({ok}), seed);
+        m.teacher = p.project(t);
+        for (std::size_t s = 0; s < snapshots.size(); ++s) {
+            m.snapshots.push_back(int(s));
+            m.students.push_back(p.project(unitRows(snapshots[s])));
+        }
+        m.explained = p.explained;
+        return m;
+    }
+    const std::int64_t n = std::max<std::int64_t>(1, t.size(0));
+    m.snapshots = spread(int(snapshots.size()), maxRows / n - 1);
+    unionMap(t, snapshots, m, seed);
     return m;
 }
 

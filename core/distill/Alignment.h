@@ -58,17 +58,23 @@ struct AlignmentScores
 AlignmentScores alignmentScores(std::int64_t epoch, const at::Tensor& teacher, const at::Tensor& mapped,
                                 const std::vector<std::int64_t>& clusterOfRow, int k = 10);
 
-/// Teacher and student embeddings of the sample in one 2-D projection of their directions: PCA
-/// fitted on the teacher's unit rows (randomised subspace iteration, seeded; axes oriented so that
-/// their largest loading is positive), applied to every snapshot's unit rows, so that a student
-/// point sits where a teacher point with its direction would. Rows with NaN stay NaN.
+/// Teacher and student embeddings of the sample in one 2-D map of their directions (unit rows).
+/// "pca": PCA fitted on the teacher's unit rows (randomised subspace iteration, seeded; axes
+/// oriented so that their largest loading is positive), applied to every snapshot, so that a
+/// student point sits where a teacher point with its direction would. "umap" / "tsne": one map of
+/// the union of the teacher's and the snapshots' unit rows, so that the same place means the same
+/// direction for all of them; when the union would exceed maxRows, evenly spaced snapshots (the
+/// first and the last among them) are mapped. Rows with NaN stay NaN.
 struct AlignmentMap
 {
+    std::string method;               ///< pca | umap | tsne
     at::Tensor teacher;               ///< [n, 2]
-    std::vector<at::Tensor> students; ///< per snapshot, [n, 2]
-    std::vector<double> explained;    ///< share of the teacher's variance on each axis
+    std::vector<int> snapshots;       ///< the snapshots on the map (indices into the input)
+    std::vector<at::Tensor> students; ///< one per entry of `snapshots`, [n, 2]
+    std::vector<double> explained;    ///< PCA: share of the teacher's variance on each axis
 };
 AlignmentMap alignmentMap(const at::Tensor& teacher, const std::vector<at::Tensor>& snapshots,
-                          std::uint64_t seed = 42);
+                          const std::string& method = "pca", std::uint64_t seed = 42,
+                          std::int64_t maxRows = 40000);
 
 } // namespace ssondo

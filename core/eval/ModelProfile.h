@@ -25,15 +25,16 @@ std::int64_t countMacs(const std::function<void()>& fn);
 struct BlockCost
 {
     std::string name;
-    double milliseconds = 0; ///< median over the timed calls
+    double milliseconds = 0; ///< mean over the middle half of the timed calls
     std::int64_t macs = 0;
 };
 
 /// Per-block time and MACs of `fn`: blocks are the outermost user scopes it opens, in the order
 /// they first run; what runs outside every block is the last row, "(outside blocks)". The MACs of
-/// the rows add up to countMacs(fn) exactly; each row's time is the median over `runs` calls of
-/// its share of the call, callMilliseconds the median of the calls' totals, and wholeMilliseconds
-/// the median of as many plain calls (no observer), each run just before an observed one.
+/// the rows add up to countMacs(fn) exactly. Times come from `runs` observed calls: each row is its
+/// mean over the middle half of the calls (by total), so the rows add up to callMilliseconds, those
+/// calls' mean; wholeMilliseconds is the median of as many plain calls (no observer), each run
+/// just before an observed one, for the whole-model figure.
 struct BlockProfile
 {
     static constexpr const char* kOutside = "(outside blocks)";

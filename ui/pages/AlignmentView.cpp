@@ -14,6 +14,7 @@
 
 #include <ATen/ATen.h>
 
+#include <QApplication>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -55,20 +56,28 @@ QColor binColor(int bin)
 
 AlignmentView::AlignmentView(WorkspaceController* controller, QWidget* parent)
     : QWidget(parent), m_controller(controller), m_runs(new QComboBox(this)), m_colorBy(new QComboBox(this)),
-      m_slider(new QSlider(Qt::Horizontal, this)), m_play(new QToolButton(this)),
-      m_epochLabel(new QLabel(this)), m_plot(new QCustomPlot(this)), m_bars(new HistogramPlot(this)),
-      m_timer(new QTimer(this))
+      m_method(new QComboBox(this)), m_slider(new QSlider(Qt::Horizontal, this)),
+      m_play(new QToolButton(this)), m_epochLabel(new QLabel(this)), m_plot(new QCustomPlot(this)),
+      m_bars(new HistogramPlot(this)), m_timer(new QTimer(this))
 {
     m_runs->setObjectName(QStringLiteral("alignRun"));
     m_colorBy->addItem(tr("cosine"), QStringLiteral("cosine"));
     m_colorBy->addItem(tr("cluster"), QStringLiteral("cluster"));
     m_colorBy->addItem(tr("label"), QStringLiteral("label"));
+    m_method->addItem(tr("PCA of the teacher"), QStringLiteral("pca"));
+    m_method->addItem(tr("UMAP of teacher + student"), QStringLiteral("umap"));
+    m_method->addItem(tr("t-SNE of teacher + student"), QStringLiteral("tsne"));
+    m_method->setToolTip(
+        tr("PCA: the teacher's axes, students projected on them. UMAP / t-SNE: one map of the "
+           "teacher's and every snapshot's directions together"));
     m_play->setText(tr("Play"));
     m_play->setCheckable(true);
     m_slider->setObjectName(QStringLiteral("alignEpoch"));
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("run"), this));
     top->addWidget(m_runs, 1);
+    top->addWidget(new QLabel(tr("map"), this));
+    top->addWidget(m_method);
     top->addWidget(new QLabel(tr("colour points by"), this));
     top->addWidget(m_colorBy);
     top->addWidget(m_play);
@@ -93,6 +102,8 @@ AlignmentView::AlignmentView(WorkspaceController* controller, QWidget* parent)
             showRun(m_runs->currentData().toLongLong());
     });
     connect(m_colorBy, &QComboBox::currentIndexChanged, this, [this] { draw(); });
+    connect(m_method, &QComboBox::currentIndexChanged, this,
+            [this] { setMapMethod(m_method->currentData().toString()); });
     connect(m_slider, &QSlider::valueChanged, this, [this](int v) { setSnapshot(v); });
     m_timer->setInterval(600);
     connect(m_play, &QToolButton::toggled, this, [this](bool on) {
@@ -180,12 +191,33 @@ void AlignmentView::load()
             m_epochs.push_back(e);
             m_snapshots.push_back(std::move(s));
         }
-        m_map = alignmentMap(m_teacher, m_snapshots);
+        m_map = alignmentMap(m_teacher, m_snapshots, m_method->currentData().toString().toStdString());
     } catch (const std::exception& e) {
         m_epochLabel->setText(QString::fromUtf8(e.what()));
         m_epochs.clear();
         m_snapshots.clear();
     }
+}
+
+void AlignmentView::setMapMethod(const QString& method)
+{
+    if (m_method->currentData().toString() != method) {
+        const QSignalBlocker block(m_method);
+        m_method->setCurrentIndex(std::max(0, m_method->findData(method)));
+    }
+    if (m_snapshots.empty())
+        return;
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    try {
+        m_map = alignmentMap(m_teacher, m_snapshots, m_method->currentData().toString().toStdString());
+    } catch (const std::exception& e) {
+        m_epochLabel->setText(QString::fromUtf8(e.what()));
+    }
+    QApplication::restoreOverrideCursor();
+    const QSignalBlocker block(m_slider);
+    m_slider->setRange(0, std::max(0, snapshotCount() - 1));
+    m_slider->setValue(m_slider->maximum());
+    setSnapshot(m_slider->maximum());
 }
 
 void AlignmentView::setSnapshot(int index)
@@ -196,8 +228,9 @@ void AlignmentView::setSnapshot(int index)
         return;
     }
     m_shown = index;
+    const std::size_t snapshot = std::size_t(m_map.snapshots[std::size_t(index)]);
     const at::Tensor c =
-        at::cosine_similarity(m_teacher, m_snapshots[std::size_t(index)], 1).to(at::kDouble).contiguous();
+        at::cosine_similarity(m_teacher, m_snapshots[snapshot], 1).to(at::kDouble).contiguous();
     m_cos.assign(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
     double sum = 0;
     int n = 0;
@@ -205,7 +238,7 @@ void AlignmentView::setSnapshot(int index)
         if (std::isfinite(x))
             sum += x, ++n;
     m_epochLabel->setText(tr("epoch %1 of %2 · mean cosine %3 · %4 clips")
-                              .arg(m_epochs[std::size_t(index)])
+                              .arg(m_epochs[snapshot])
                               .arg(m_epochs.back())
                               .arg(n ? sum / n : 0.0, 0, 'f', 3)
                               .arg(m_cos.size()));
@@ -225,7 +258,7 @@ void AlignmentView::setColorBy(const QString& what)
 void AlignmentView::draw()
 {
     m_plot->clearPlottables();
-    if (m_cos.empty() || m_snapshots.empty()) {
+    if (m_cos.empty() || m_snapshots.empty() || m_map.students.empty()) {
         m_plot->replot();
         m_bars->setData({}, {});
         return;
@@ -281,9 +314,18 @@ void AlignmentView::draw()
         sg->setData(studentPts[g].first, studentPts[g].second);
         sg->setName(QStringLiteral("student"));
     }
-    m_plot->xAxis->setLabel(tr("PC 1 of the teacher's directions (%1 % of their variance)")
-                                .arg(100 * m_map.explained.at(0), 0, 'f', 1));
-    m_plot->yAxis->setLabel(tr("PC 2 (%1 %)").arg(100 * m_map.explained.at(1), 0, 'f', 1));
+    if (m_map.method == "pca") {
+        m_plot->xAxis->setLabel(tr("PC 1 of the teacher's directions (%1 % of their variance)")
+                                    .arg(100 * m_map.explained.at(0), 0, 'f', 1));
+        m_plot->yAxis->setLabel(tr("PC 2 (%1 %)").arg(100 * m_map.explained.at(1), 0, 'f', 1));
+    } else {
+        const QString name = m_map.method == "umap" ? QStringLiteral("UMAP") : QStringLiteral("t-SNE");
+        m_plot->xAxis->setLabel(
+            tr("%1 1 of the teacher's and the student's directions together (%2 snapshots)")
+                .arg(name)
+                .arg(m_map.snapshots.size()));
+        m_plot->yAxis->setLabel(tr("%1 2").arg(name));
+    }
     m_plot->rescaleAxes();
     for (QCPAxis* a : {m_plot->xAxis, m_plot->yAxis}) // points on the edge stay inside
         a->setRange(a->range().lower - 0.05 * a->range().size(), a->range().upper + 0.05 * a->range().size());

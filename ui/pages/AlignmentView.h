@@ -23,7 +23,8 @@ class HistogramPlot;
 class WorkspaceController;
 
 /// The alignment map of a run: its alignment sample's teacher embeddings and the mapped student
-/// embeddings of the same clips in one projection (PCA fitted on the teacher), each clip a teacher
+/// embeddings of the same clips in one projection (PCA fitted on the teacher, or UMAP / t-SNE of
+/// both together), each clip a teacher
 /// point with a line to its student point coloured by their cosine; an epoch slider (and Play)
 /// moves the student points through training; points coloured by cosine, cluster or label; hover
 /// says the clip, its cluster, label and cosine; a click opens the clip (Data page); the mean cosine
@@ -41,8 +42,11 @@ public:
     std::int64_t shownRun() const { return m_run; }
     /// Shows snapshot `index` (0: step 0) of the run.
     void setSnapshot(int index);
-    int snapshotCount() const { return int(m_epochs.size()); }
+    /// Snapshots on the map (every one with PCA; evenly spaced ones when a union map would be too large).
+    int snapshotCount() const { return int(m_map.students.size()); }
     void setColorBy(const QString& what); ///< cosine | cluster | label
+    /// pca (fitted on the teacher) | umap | tsne (of the teacher's and the snapshots' rows together)
+    void setMapMethod(const QString& method);
 
     QCustomPlot* plot() const { return m_plot; }
     HistogramPlot* clusterBars() const { return m_bars; }
@@ -67,6 +71,7 @@ private:
     WorkspaceController* m_controller;
     QComboBox* m_runs;
     QComboBox* m_colorBy;
+    QComboBox* m_method;
     QSlider* m_slider;
     QToolButton* m_play;
     QLabel* m_epochLabel;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pages/ExperimentsPage.h"
 #include "pages/AlignmentView.h"
+#include "pages/LayerProfileView.h"
 #include "pages/SweepView.h"
 
 #include "WorkspaceController.h"
@@ -88,7 +89,8 @@ ExperimentsPage::ExperimentsPage(WorkspaceController* controller, QWidget* paren
       m_groupSeeds(new QCheckBox(tr("group seeds"), this)), m_curves(new CurvePlot(this)),
       m_config(new QTableWidget(this)), m_scores(new QTableWidget(this)), m_suite(new QComboBox(this)),
       m_paretoX(new QComboBox(this)), m_pareto(new QCustomPlot(this)), m_matrix(new QTableWidget(this)),
-      m_sweepView(new SweepView(controller, this)), m_alignmentView(new AlignmentView(controller, this))
+      m_sweepView(new SweepView(controller, this)), m_alignmentView(new AlignmentView(controller, this)),
+      m_layerView(new LayerProfileView(controller, this))
 {
     m_filter->setPlaceholderText(tr("Filter runs (name, student, tags, notes…)"));
     m_filter->setClearButtonEnabled(true);
@@ -182,6 +184,14 @@ ExperimentsPage::ExperimentsPage(WorkspaceController* controller, QWidget* paren
     m_tabs->addTab(m_sweepView, tr("Sweeps"));
     m_tabs->addTab(m_alignmentView, tr("Alignment"));
     connect(m_alignmentView, &AlignmentView::clipActivated, this, &ExperimentsPage::clipActivated);
+    m_tabs->addTab(m_layerView, tr("Layers"));
+    connect(
+        m_layerView, &LayerProfileView::profileRequested, this, [this](const std::vector<std::int64_t>& ids) {
+            for (std::int64_t id : ids)
+                Q_EMIT runCommand({QStringLiteral("profile"), QStringLiteral("--run"), QString::number(id),
+                                   QStringLiteral("--layers"), QStringLiteral("--no-agreement")},
+                                  QStringLiteral("profile"), tr("run %1").arg(id));
+        });
     connect(m_sweepView, &SweepView::selectRuns, this, [this](const std::vector<std::int64_t>& ids) {
         selectRuns(ids);
         m_tabs->setCurrentIndex(0); // their curves
@@ -363,6 +373,7 @@ void ExperimentsPage::updateSelection()
     fillScores();
     fillPareto();
     fillMatrix();
+    m_layerView->showRuns(selectedRuns());
 }
 
 QColor ExperimentsPage::runColor(std::int64_t runId)

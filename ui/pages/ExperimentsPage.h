@@ -17,6 +17,7 @@ class QTableWidget;
 namespace ssondo::ui {
 
 class AlignmentView;
+class LayerProfileView;
 class CurvePlot;
 class SweepView;
 
@@ -62,6 +63,7 @@ public:
     QCheckBox* groupSeeds() const { return m_groupSeeds; }
     SweepView* sweepView() const { return m_sweepView; }
     AlignmentView* alignmentView() const { return m_alignmentView; }
+    LayerProfileView* layerView() const { return m_layerView; }
 
 Q_SIGNALS:
     /// The user opened a clip (a click on the alignment map).
@@ -96,6 +98,7 @@ private:
     std::vector<std::int64_t> m_paretoRuns;
     SweepView* m_sweepView;
     AlignmentView* m_alignmentView;
+    LayerProfileView* m_layerView;
 };
 
 } // namespace ssondo::ui

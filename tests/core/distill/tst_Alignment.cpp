@@ -24,6 +24,7 @@ private Q_SLOTS:
     void snapshotsKeepTinyOutputs();
     void scoresHandComputed();
     void mapPutsEachStudentWhereItsEmbeddingIs();
+    void unionMapsShareOnePlane();
 };
 
 void tst_Alignment::defaultSize()
@@ -140,6 +141,41 @@ void tst_Alignment::mapPutsEachStudentWhereItsEmbeddingIs()
     QVERIFY(at::isnan(m.students[3][5]).all().item<bool>());
     QVERIFY(!at::isnan(m.students[3][4]).any().item<bool>());
     QVERIFY(m.explained[0] > 0.3 && m.explained[0] + m.explained[1] <= 1.0 + 1e-9);
+}
+
+void tst_Alignment::unionMapsShareOnePlane()
+{
+    // Four groups of directions; snapshot 0 is the teacher itself, snapshot 1 the teacher scaled
+    // (the same directions), snapshot 2 the opposite directions.
+    at::manual_seed(4);
+    const at::Tensor centres = at::randn({4, 12}) * 3;
+    const at::Tensor teacher = (centres.repeat_interleave(40, 0) + 0.3 * at::randn({160, 12})).contiguous();
+    at::Tensor broken = teacher.clone();
+    broken[7].fill_(NAN);
+    const std::vector<at::Tensor> snaps{teacher, teacher * 1e-5f, -teacher, broken};
+    const AlignmentMap m = alignmentMap(teacher, snaps, "umap");
+    QCOMPARE(m.snapshots, (std::vector<int>{0, 1, 2, 3}));
+    QCOMPARE(int(m.students.size()), 4);
+    QVERIFY(m.explained.empty());
+    auto meanGap = [&](const at::Tensor& s) {
+        const at::Tensor ok = at::isfinite(s).all(1);
+        return (s.index({ok}) - m.teacher.index({ok})).norm(2, 1).mean().item<double>();
+    };
+    const double spreadOfMap = (m.teacher - m.teacher.mean(0)).norm(2, 1).mean().item<double>();
+    // A student with the teacher's directions sits on the teacher's points; the opposite one does not.
+    QVERIFY2(meanGap(m.students[0]) < 0.1 * spreadOfMap && meanGap(m.students[1]) < 0.1 * spreadOfMap,
+             qPrintable(QStringLiteral("%1 %2 of %3")
+                            .arg(meanGap(m.students[0]))
+                            .arg(meanGap(m.students[1]))
+                            .arg(spreadOfMap)));
+    QVERIFY2(meanGap(m.students[2]) > 0.5 * spreadOfMap, qPrintable(QString::number(meanGap(m.students[2]))));
+    QVERIFY(at::isnan(m.students[3][7]).all().item<bool>());
+    QVERIFY(at::isfinite(m.students[3][6]).all().item<bool>());
+    // Too many rows for one map: evenly spaced snapshots, the first and the last among them.
+    const AlignmentMap few = alignmentMap(teacher, snaps, "tsne", 42, 3 * 160);
+    QCOMPARE(few.snapshots, (std::vector<int>{0, 3}));
+    QCOMPARE(int(few.students.size()), 2);
+    QVERIFY_THROWS_EXCEPTION(InputError, alignmentMap(teacher, snaps, "isomap"));
 }
 
 QTEST_GUILESS_MAIN(tst_Alignment)

@@ -113,6 +113,20 @@ void tst_AlignmentView::showsTheRunThroughTraining()
         v->epochSlider()->setValue(2);
         page.grab().save(QString::fromLocal8Bit(dir) + "/experiments-alignment-last.png");
     }
+    // One UMAP of the teacher's and every snapshot's directions: the same snapshots, the same
+    // cosines (they do not depend on the map), new axes.
+    const std::vector<double> before = v->cosines();
+    v->setMapMethod(QStringLiteral("umap"));
+    QCOMPARE(v->map().method, std::string("umap"));
+    QCOMPARE(v->snapshotCount(), 3);
+    QCOMPARE(v->epochSlider()->value(), 2);
+    QCOMPARE(v->cosines(), before);
+    QVERIFY(v->plot()->xAxis->label().startsWith(QStringLiteral("UMAP 1")));
+    QVERIFY(at::isfinite(v->map().students[2]).all().item<bool>());
+    if (const QByteArray dir = qgetenv("SSONDO_SCREENSHOT_DIR"); !dir.isEmpty())
+        page.grab().save(QString::fromLocal8Bit(dir) + "/experiments-alignment-umap.png");
+    v->setMapMethod(QStringLiteral("pca"));
+    QVERIFY(v->plot()->xAxis->label().startsWith(QStringLiteral("PC 1")));
 }
 
 QTEST_MAIN(tst_AlignmentView)

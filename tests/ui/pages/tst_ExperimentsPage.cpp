@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Experiments page on a log with known content: the runs table, only the differing config keys,
 // students against teachers with % of teacher, the Pareto front, seeds grouped into a mean with a
-// min–max band, and the CSV export read back.
+// min–max band, the CSV export read back, and the per-block profiles of runs side by side.
 
 #include "WorkspaceController.h"
 #include "distill/TrainConfig.h"
@@ -9,6 +9,7 @@
 #include "experiments/EvaluationLog.h"
 #include "experiments/RunLog.h"
 #include "pages/ExperimentsPage.h"
+#include "pages/LayerProfileView.h"
 #include "plots/CurvePlot.h"
 #include "plots/QCustomPlotInclude.h"
 #include "workspace/Workspace.h"
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void seedsGrouped();
     void csvRoundTrips();
     void teacherStudentMatrixAndColours();
+    void layersSideBySide();
 
 private:
     std::int64_t addRun(RunLog& log, EvaluationLog& evals, const std::string& name, TrainConfig cfg,
@@ -312,5 +314,67 @@ void tst_ExperimentsPage::teacherStudentMatrixAndColours()
     QSettings().remove(QStringLiteral("runColors"));
 }
 
-QTEST_MAIN(tst_ExperimentsPage)
+void tst_ExperimentsPage::layersSideBySide()
+{
+    {
+        auto ws = Workspace::open(m_ws.toStdString());
+        EvaluationLog evals(ws->database());
+        auto layered = [&](std::int64_t run, const char* json) {
+            ModelProfileRecord p = *evals.latestProfile(run);
+            p.layersJson = json;
+            evals.addProfile(p);
+        };
+        layered(m_ids[0], R"J({"call_ms": 10, "blocks": [{"name": "front end", "ms": 2, "macs": 5e6, "params": 0},
+            {"name": "features.0", "ms": 7.5, "macs": 3e7, "params": 176},
+            {"name": "(outside blocks)", "ms": 0.5, "macs": 0, "params": 0
+        }]
+        })J");
+        layered(m_ids[3], R"J({"call_ms": 14, "blocks": [{"name": "front end", "ms": 2, "macs": 5e6, "params": 0},
+            {"name": "conv1+bn1", "ms": 3, "macs": 1e7, "params": 176},
+            {"name": "pooling", "ms": 8, "macs": 0, "params": 0},
+            {"name": "(outside blocks)", "ms": 1, "macs": 0, "params": 0
+        }]
+        })J");
+        }
+        WorkspaceController w;
+        QVERIFY(w.open(m_ws));
+        ExperimentsPage page(&w);
+        page.refresh(); // every run selected
+        LayerProfileView* v = page.layerView();
+        QCOMPARE(v->shownRuns(), (std::vector<std::int64_t>{m_ids[0], m_ids[3]}));
+        QCOMPARE(v->missingRuns(), (std::vector<std::int64_t>{m_ids[1], m_ids[2]}));
+        // The union of the blocks, in order, what runs between them last.
+        QCOMPARE(v->blocks(),
+                 (QStringList{"front end", "features.0", "conv1+bn1", "pooling", "(outside blocks)"}));
+        QCOMPARE(v->table()->rowCount(), 5);
+        QCOMPARE(v->table()->columnCount(), 7); // block + (ms, MMACs, params) per run
+        QCOMPARE(v->table()->item(1, 1)->text(), QStringLiteral("7.50"));
+        QCOMPARE(v->table()->item(1, 2)->text(), QStringLiteral("30.00"));
+        QVERIFY(!v->table()->item(1, 4)); // eres2net has no features.0
+        QCOMPARE(v->table()->item(3, 4)->text(), QStringLiteral("8.00"));
+        QCOMPARE(v->plot()->plottableCount(), 2);
+        auto* bars = qobject_cast<QCPBars*>(v->plot()->plottable(1));
+        QVERIFY(bars);
+        QCOMPARE(bars->data()->size(), 4);
+        QCOMPARE(bars->data()->at(3)->key, 4.0); // its outside row at the common last position
+        QVERIFY(v->summary()->text().contains(QStringLiteral("blocks 10.0 ms")));
+        v->setMeasure(QStringLiteral("params"));
+        QCOMPARE(qobject_cast<QCPBars*>(v->plot()->plottable(0))->data()->at(1)->value, 176.0);
+        // The runs without one are profiled on request, one job each.
+        QSignalSpy jobs(&page, &Page::runCommand);
+        for (auto* b : v->findChildren<QPushButton*>())
+            if (b->text() == QStringLiteral("Profile them"))
+                b->click();
+        QCOMPARE(jobs.size(), 2);
+        QCOMPARE(jobs.at(0).at(0).toStringList(),
+                 (QStringList{"profile", "--run", QString::number(m_ids[1]), "--layers", "--no-agreement"}));
+        if (const QByteArray dir = qgetenv("SSONDO_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            page.resize(1500, 900);
+            page.setCurrentTab(7);
+            v->setMeasure(QStringLiteral("ms"));
+            page.grab().save(QString::fromUtf8(dir) + QStringLiteral("/experiments-layers-test.png"));
+        }
+        }
+
+        QTEST_MAIN(tst_ExperimentsPage)
 #include "tst_ExperimentsPage.moc"
