@@ -37,8 +37,13 @@ LayerProfileView::LayerProfileView(WorkspaceController* controller, QWidget* par
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->setVisible(false);
     m_plot->yAxis->setLabel(m_measure->currentText());
+    // The legend in a row of its own under the chart: bars fill the whole axis rect.
     m_plot->legend->setVisible(true);
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
+    m_plot->plotLayout()->addElement(1, 0, m_plot->legend);
+    m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
+    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_plot->legend->setWrap(3);
 
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Chart:"), this));
