@@ -10,6 +10,7 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -27,13 +28,120 @@ struct Sparse
     std::vector<double> val;
 };
 
+/// Quadtree nodes and the inserts that grow them (one cell's subtree, or the whole tree).
+class Cells
+{
+public:
+    struct Node // what the traversal reads
+    {
+        float comX = 0, comY = 0;
+        float width2 = 0; // (2 · half-width)²
+        std::int32_t count = 0;
+        std::int32_t child = -1; // first of four children
+    };
+    struct Build // what only the build reads
+    {
+        double cx, cy, half;
+        double px = 0, py = 0;     // the point of a leaf
+        double sumX = 0, sumY = 0; // Σ of the points' coordinates (the centre of mass × count)
+        std::int64_t head = -1;    // a leaf's first point; the others follow in next
+    };
+
+    std::vector<Node> nodes;
+    std::vector<Build> build;
+
+    void addNode(double cx, double cy, double half)
+    {
+        Node nd;
+        nd.width2 = float((2 * half) * (2 * half));
+        nodes.push_back(nd);
+        build.push_back(Build{cx, cy, half, 0, 0, 0, 0, -1});
+    }
+
+    void subdivide(std::int32_t idx)
+    {
+        const Build p = build[size_t(idx)];
+        const double h = p.half / 2;
+        const std::int32_t first = std::int32_t(nodes.size());
+        addNode(p.cx - h, p.cy - h, h);
+        addNode(p.cx + h, p.cy - h, h);
+        addNode(p.cx - h, p.cy + h, h);
+        addNode(p.cx + h, p.cy + h, h);
+        nodes[size_t(idx)].child = first;
+    }
+
+    std::int32_t quadrant(std::int32_t idx, double x, double y) const
+    {
+        const Build& b = build[size_t(idx)];
+        return nodes[size_t(idx)].child + (x >= b.cx ? 1 : 0) + (y >= b.cy ? 2 : 0);
+    }
+
+    /// Inserts point (x, y) under node 0, which sits `depth` levels below the tree's root; next and
+    /// leafOf are per point (this subtree's points only are written; leafOf in this subtree's indices).
+    void insert(std::int64_t point, double x, double y, int depth, std::vector<std::int64_t>& next,
+                std::vector<std::int32_t>& leafOf)
+    {
+        std::int32_t idx = 0;
+        for (;;) {
+            Node& nd = nodes[size_t(idx)];
+            Build& b = build[size_t(idx)];
+            b.sumX += x;
+            b.sumY += y;
+            ++nd.count;
+            if (nd.child < 0) {
+                if (nd.count == 1) {
+                    b.px = x, b.py = y;
+                    next[size_t(point)] = -1, b.head = point;
+                    leafOf[size_t(point)] = idx;
+                    return;
+                }
+                // Duplicates (or too deep): keep several points in one leaf.
+                if ((b.px == x && b.py == y) || depth > 48) {
+                    next[size_t(point)] = b.head, b.head = point;
+                    leafOf[size_t(point)] = idx;
+                    return;
+                }
+                pushDown(idx, next, leafOf);
+            }
+            idx = quadrant(idx, x, y);
+            ++depth;
+        }
+    }
+
+private:
+    /// Splits leaf idx and moves its point (and that point's duplicates) one level down.
+    void pushDown(std::int32_t idx, std::vector<std::int64_t>& next, std::vector<std::int32_t>& leafOf)
+    {
+        subdivide(idx);
+        const Build old = build[size_t(idx)];
+        const std::int32_t q = quadrant(idx, old.px, old.py);
+        Node& ch = nodes[size_t(q)];
+        Build& cb = build[size_t(q)];
+        ch.count = nodes[size_t(idx)].count - 1; // the old point and its duplicates
+        cb.sumX = old.px * double(ch.count), cb.sumY = old.py * double(ch.count);
+        cb.px = old.px, cb.py = old.py;
+        cb.head = old.head;
+        for (std::int64_t p = old.head; p >= 0; p = next[size_t(p)])
+            leafOf[size_t(p)] = q;
+        build[size_t(idx)].head = -1;
+    }
+};
+
 /// Quadtree over 2-D points: every node keeps its centre of mass and point count. The fields the
-/// force traversal reads (centre of mass, squared width, count, first child) are packed in 32 bytes
-/// per node; those only the build needs are kept apart.
+/// force traversal reads (centre of mass, squared width, count, first child) are packed in 20 bytes
+/// per node, in float (the build sums in double and rounds once: 1e-7 of the layout's extent, far
+/// below what θ = 0.5 approximates); those only the build needs are kept apart.
+///
+/// The root and its first two levels are always split: the 16 cells two levels down grow their
+/// subtrees in parallel (each in the insertion order of its own points), and are then laid end to
+/// end. The tree is therefore the same whatever the thread count. An always-split node holding one
+/// point gives the same forces as the leaf it would otherwise be (its one child has its centre).
 class QuadTree
 {
 public:
-    explicit QuadTree(const std::vector<double>& y)
+    /// insertion: the order to insert the points in (the previous tree's leaf order: consecutive
+    /// inserts then walk the same path, which keeps the build in cache), or null for 0 … n − 1.
+    explicit QuadTree(const std::vector<double>& y, const std::vector<std::int64_t>* insertion = nullptr)
     {
         const std::int64_t n = std::int64_t(y.size() / 2);
         double minX = y[0], maxX = y[0], minY = y[1], maxY = y[1];
@@ -42,12 +150,21 @@ public:
             minY = std::min(minY, y[size_t(2 * i + 1)]), maxY = std::max(maxY, y[size_t(2 * i + 1)]);
         }
         const double half = 0.5 * std::max(maxX - minX, maxY - minY) * (1 + 1e-5) + 1e-9;
-        m_nodes.reserve(size_t(2 * n + 16));
-        m_build.reserve(size_t(2 * n + 16));
         m_next.assign(size_t(n), -1);
-        addNode(0.5 * (minX + maxX), 0.5 * (minY + maxY), half);
-        for (std::int64_t i = 0; i < n; ++i)
-            insert(0, y[size_t(2 * i)], y[size_t(2 * i + 1)], 0);
+        m_leafOf.assign(size_t(n), -1);
+        m_tree.nodes.reserve(size_t(2 * n + 32));
+        m_tree.build.reserve(size_t(2 * n + 32));
+        m_tree.addNode(0.5 * (minX + maxX), 0.5 * (minY + maxY), half);
+        m_tree.subdivide(0); // nodes 1–4
+        for (std::int32_t q = 1; q <= 4; ++q)
+            m_tree.subdivide(q); // nodes 5 + 4 (q − 1) + quadrant
+        std::vector<Cells> cells = growCells(y, insertion);
+        join(cells);
+        for (std::size_t i = 0; i < m_tree.nodes.size(); ++i) {
+            const double c = std::max(1.0, double(m_tree.nodes[i].count));
+            m_tree.nodes[i].comX = float(m_tree.build[i].sumX / c);
+            m_tree.nodes[i].comY = float(m_tree.build[i].sumY / c);
+        }
         order(0, y);
     }
 
@@ -55,9 +172,15 @@ public:
     /// this order, so the traversals of consecutive points touch the same nodes (cache locality).
     const std::vector<std::int64_t>& leafOrder() const { return m_order; }
 
-    /// Σ_j q_ij² (y_i − y_j) (unnormalised) into f, returns Σ_j q_ij for point (px, py).
-    double repulsion(double px, double py, double theta, double& fx, double& fy) const
+    /// The leaf that holds point i.
+    std::int32_t leafOf(std::int64_t i) const { return m_leafOf[size_t(i)]; }
+
+    /// Σ_j q_ij² (y_i − y_j) (unnormalised) into f, returns Σ_j q_ij for point (px, py) held by
+    /// leaf `own` (the point itself is left out by its leaf, not by its distance: centres of mass
+    /// are stored rounded to float).
+    double repulsion(double px, double py, std::int32_t own, double theta, double& fx, double& fy) const
     {
+        const std::vector<Cells::Node>& nodes = m_tree.nodes;
         double z = 0;
         const double theta2 = theta * theta;
         // Explicit stack: recursion depth is bounded anyway, but this keeps it allocation-free.
@@ -65,107 +188,92 @@ public:
         int top = 0;
         stack[top++] = 0;
         while (top > 0) {
-            const Node& nd = m_nodes[size_t(stack[--top])];
+            const std::int32_t at = stack[--top];
+            const Cells::Node& nd = nodes[size_t(at)];
             if (nd.count == 0)
                 continue;
-            const double dx = px - nd.comX, dy = py - nd.comY;
+            const double dx = px - double(nd.comX), dy = py - double(nd.comY);
             const double d2 = dx * dx + dy * dy;
             const bool leaf = nd.child < 0;
-            if (leaf || nd.width2 < theta2 * d2) {
-                if (leaf && d2 < 1e-24 && nd.count == 1)
-                    continue; // the point itself
+            if (leaf || double(nd.width2) < theta2 * d2) {
+                // The query's own leaf contributes its other points (duplicates) only.
+                const double mult = double(at == own ? nd.count - 1 : nd.count);
+                if (mult == 0)
+                    continue;
                 const double q = 1.0 / (1.0 + d2);
-                // A leaf holding duplicates of the query point contributes its other copies.
-                const double mult = (leaf && d2 < 1e-24) ? double(nd.count - 1) : double(nd.count);
                 z += mult * q;
                 fx += mult * q * q * dx;
                 fy += mult * q * q * dy;
                 continue;
             }
-            for (int c = 0; c < 4 && top < 508; ++c)
-                stack[top++] = nd.child + c;
+            for (int c = 0; c < 4 && top < 508; ++c) // empty quadrants are not visited
+                if (nodes[size_t(nd.child + c)].count > 0)
+                    stack[top++] = nd.child + c;
         }
         return z;
     }
 
 private:
-    struct Node // what the traversal reads
-    {
-        double comX = 0, comY = 0;
-        double width2 = 0; // (2 · half-width)²
-        std::int32_t count = 0;
-        std::int32_t child = -1; // first of four children
-    };
-    struct Build // what only the build reads
-    {
-        double cx, cy, half;
-        double px = 0, py = 0;  // the point of a leaf
-        std::int64_t head = -1; // a leaf's first point; the others follow in m_next
-    };
+    static constexpr std::int32_t kFirstCell = 5, kCells = 16;
 
-    void addNode(double cx, double cy, double half)
+    /// Each point's cell two levels down, the cells grown in parallel.
+    std::vector<Cells> growCells(const std::vector<double>& y, const std::vector<std::int64_t>* insertion)
     {
-        Node nd;
-        nd.width2 = (2 * half) * (2 * half);
-        m_nodes.push_back(nd);
-        m_build.push_back(Build{cx, cy, half, 0, 0, -1});
-    }
-
-    void insert(std::int32_t idx, double x, double y, int depth)
-    {
-        const std::int64_t point = m_inserted++;
-        for (;;) {
-            Node& nd = m_nodes[size_t(idx)];
-            Build& b = m_build[size_t(idx)];
-            const double c = double(nd.count);
-            nd.comX = (nd.comX * c + x) / (c + 1);
-            nd.comY = (nd.comY * c + y) / (c + 1);
-            ++nd.count;
-            if (nd.child < 0) {
-                if (nd.count == 1) {
-                    b.px = x, b.py = y;
-                    m_next[size_t(point)] = -1, b.head = point;
-                    return;
-                }
-                // Duplicates (or too deep): keep several points in one leaf.
-                if ((b.px == x && b.py == y) || depth > 48) {
-                    m_next[size_t(point)] = b.head, b.head = point;
-                    return;
-                }
-                subdivide(idx);
-                // Push the leaf's old point down one level.
-                const Node& again = m_nodes[size_t(idx)];
-                Build& old = m_build[size_t(idx)];
-                const std::int32_t q = quadrant(idx, old.px, old.py);
-                Node& ch = m_nodes[size_t(q)];
-                Build& cb = m_build[size_t(q)];
-                ch.comX = old.px, ch.comY = old.py;
-                ch.count = again.count - 1; // the old point and its duplicates
-                cb.px = old.px, cb.py = old.py;
-                cb.head = old.head;
-                old.head = -1;
-            }
-            idx = quadrant(idx, x, y);
-            ++depth;
+        const std::int64_t n = std::int64_t(y.size() / 2);
+        std::vector<std::vector<std::int64_t>> members(kCells);
+        for (std::int64_t k = 0; k < n; ++k) {
+            const std::int64_t i = insertion ? (*insertion)[size_t(k)] : k;
+            const double px = y[size_t(2 * i)], py = y[size_t(2 * i + 1)];
+            members[size_t(m_tree.quadrant(m_tree.quadrant(0, px, py), px, py) - kFirstCell)].push_back(i);
         }
+        std::vector<Cells> cells(kCells);
+        std::atomic<std::int32_t> nextCell{0}; // taken as threads come free: the cells differ in size
+        at::parallel_for(0, at::get_num_threads(), 1, [&](std::int64_t, std::int64_t) {
+            for (std::int32_t c; (c = nextCell.fetch_add(1)) < kCells;) {
+                const Cells::Build& g = m_tree.build[size_t(kFirstCell + c)];
+                Cells& cell = cells[size_t(c)];
+                cell.nodes.reserve(2 * members[size_t(c)].size() + 1);
+                cell.build.reserve(2 * members[size_t(c)].size() + 1);
+                cell.addNode(g.cx, g.cy, g.half);
+                for (std::int64_t i : members[size_t(c)])
+                    cell.insert(i, y[size_t(2 * i)], y[size_t(2 * i + 1)], 2, m_next, m_leafOf);
+            }
+        });
+        return cells;
     }
 
-    void subdivide(std::int32_t idx)
+    /// Lays the cells' subtrees after the top 21 nodes (a cell's root takes its place among them),
+    /// renumbers children and leaves, and sums the top levels in a fixed order.
+    void join(const std::vector<Cells>& cells)
     {
-        const Build p = m_build[size_t(idx)];
-        const double h = p.half / 2;
-        const std::int32_t first = std::int32_t(m_nodes.size());
-        addNode(p.cx - h, p.cy - h, h);
-        addNode(p.cx + h, p.cy - h, h);
-        addNode(p.cx - h, p.cy + h, h);
-        addNode(p.cx + h, p.cy + h, h);
-        m_nodes[size_t(idx)].child = first;
-    }
-
-    std::int32_t quadrant(std::int32_t idx, double x, double y) const
-    {
-        const Build& b = m_build[size_t(idx)];
-        return m_nodes[size_t(idx)].child + (x >= b.cx ? 1 : 0) + (y >= b.cy ? 2 : 0);
+        for (std::int32_t c = 0; c < kCells; ++c) {
+            const Cells& cell = cells[size_t(c)];
+            const std::int32_t slot = kFirstCell + c;
+            const std::int32_t shift = std::int32_t(m_tree.nodes.size()) - 1; // local l > 0 → l + shift
+            for (std::size_t l = 0; l < cell.nodes.size(); ++l) {
+                Cells::Node nd = cell.nodes[l];
+                if (nd.child >= 0)
+                    nd.child += shift;
+                if (l == 0) {
+                    m_tree.nodes[size_t(slot)] = nd, m_tree.build[size_t(slot)] = cell.build[0];
+                } else {
+                    m_tree.nodes.push_back(nd), m_tree.build.push_back(cell.build[l]);
+                }
+            }
+            for (std::size_t l = 0; l < cell.nodes.size(); ++l)
+                if (cell.nodes[l].child < 0)
+                    for (std::int64_t p = cell.build[l].head; p >= 0; p = m_next[size_t(p)])
+                        m_leafOf[size_t(p)] = l == 0 ? slot : std::int32_t(l) + shift;
+        }
+        for (std::int32_t up = 4; up >= 0; --up) { // level 1 (nodes 1–4), then the root
+            Cells::Node& nd = m_tree.nodes[size_t(up)];
+            Cells::Build& b = m_tree.build[size_t(up)];
+            for (int q = 0; q < 4; ++q) {
+                nd.count += m_tree.nodes[size_t(nd.child + q)].count;
+                b.sumX += m_tree.build[size_t(nd.child + q)].sumX;
+                b.sumY += m_tree.build[size_t(nd.child + q)].sumY;
+            }
+        }
     }
 
     void order(std::int32_t root, const std::vector<double>& y)
@@ -175,9 +283,9 @@ private:
         while (!stack.empty()) {
             const std::int32_t idx = stack.back();
             stack.pop_back();
-            const Node& nd = m_nodes[size_t(idx)];
+            const Cells::Node& nd = m_tree.nodes[size_t(idx)];
             if (nd.child < 0) {
-                for (std::int64_t i = m_build[size_t(idx)].head; i >= 0; i = m_next[size_t(i)])
+                for (std::int64_t i = m_tree.build[size_t(idx)].head; i >= 0; i = m_next[size_t(i)])
                     m_order.push_back(i);
                 continue;
             }
@@ -186,11 +294,10 @@ private:
         }
     }
 
-    std::vector<Node> m_nodes;
-    std::vector<Build> m_build;
-    std::vector<std::int64_t> m_next; // per point: the next point of its leaf (-1: last)
+    Cells m_tree;
+    std::vector<std::int64_t> m_next;   // per point: the next point of its leaf (-1: last)
+    std::vector<std::int32_t> m_leafOf; // per point: its leaf
     std::vector<std::int64_t> m_order;
-    std::int64_t m_inserted = 0;
 };
 
 /// Point i's k nearest other points into ci[0..k) and their squared distances into d (∞ where
@@ -368,7 +475,8 @@ void pointForces(const Sparse& P, const QuadTree& tree, double theta, std::int64
     const std::vector<double>& y = s.y;
     double fx = 0, fy = 0;
     s.zPart[size_t(i)] =
-        theta > 0 ? tree.repulsion(y[size_t(2 * i)], y[size_t(2 * i + 1)], theta, fx, fy) : 0.0;
+        theta > 0 ? tree.repulsion(y[size_t(2 * i)], y[size_t(2 * i + 1)], tree.leafOf(i), theta, fx, fy)
+                  : 0.0;
     if (theta == 0)
         s.zPart[size_t(i)] = exactRepulsion(y, i, fx, fy);
     s.rep[size_t(2 * i)] = fx, s.rep[size_t(2 * i + 1)] = fy;
@@ -448,6 +556,7 @@ TsneResult tsne2d(const at::Tensor& input, const TsneOptions& o, ProgressSink* s
     const Sparse P = affinities(reduced, res.perplexityUsed, k);
 
     Descent s(initialLayout(scores, n, o.seed));
+    std::vector<std::int64_t> previousOrder; // the last tree's leaf order: the next one's insertion order
     const double lr =
         o.learningRate > 0 ? o.learningRate : std::max(double(n) / o.earlyExaggeration / 4.0, 50.0);
     for (int it = 0; it < o.iterations; ++it) {
@@ -456,12 +565,13 @@ TsneResult tsne2d(const at::Tensor& input, const TsneOptions& o, ProgressSink* s
         const bool early = it < o.exaggerationIterations;
         const double exag = early ? o.earlyExaggeration : 1.0;
         const double momentum = early ? 0.5 : 0.8;
-        const QuadTree tree(s.y);
+        const QuadTree tree(s.y, previousOrder.empty() ? nullptr : &previousOrder);
         const std::vector<std::int64_t>& order = tree.leafOrder(); // each point's forces are its own
         at::parallel_for(0, n, 256, [&](std::int64_t b, std::int64_t e) {
             for (std::int64_t i = b; i < e; ++i)
                 pointForces(P, tree, o.theta, order[size_t(i)], s);
         });
+        previousOrder = order;
         double z = 0;
         for (double v : s.zPart) // fixed order: deterministic whatever the thread count
             z += v;
