@@ -21,6 +21,12 @@ endif()
 
 # FAISS's CMake config expects OpenMP and BLAS to be found first.
 find_package(OpenMP REQUIRED)
+# LibTorch's at::parallel_for is a header template: its OpenMP path exists only where the including
+# file is compiled with -fopenmp (ATen/ParallelOpenMP.h tests _OPENMP). Without the flag every
+# parallel_for in our own code runs on the calling thread alone (docs/decisions.md, "OpenMP").
+if(OpenMP_CXX_FOUND)
+  target_link_libraries(ssondo_torch INTERFACE OpenMP::OpenMP_CXX)
+endif()
 find_package(BLAS REQUIRED)
 find_package(faiss REQUIRED)
 

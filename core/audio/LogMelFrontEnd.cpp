@@ -4,6 +4,7 @@
 #include "util/Error.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 
 #include <string>
 
@@ -23,6 +24,47 @@ LogMelFrontEnd::LogMelFrontEnd(LogMelOptions options) : m_options(options)
     m_fb64 = melFilterBank(o.n_fft() / 2 + 1, o.f_min(), o.f_max(), o.n_mels(), o.sample_rate(),
                            o.mel_scale(), o.slaney_norm());
     m_fb = m_fb64.to(at::kFloat);
+    const at::Tensor fbT = m_fb.t().contiguous(); // [M, F]
+    const std::int64_t F = fbT.size(1);
+    for (std::int64_t k = 0; k < fbT.size(0); ++k) {
+        const float* w = fbT.data_ptr<float>() + k * F;
+        std::int64_t a = 0, b = F;
+        while (a < F && w[a] == 0.f)
+            ++a;
+        while (b > a && w[b - 1] == 0.f)
+            --b;
+        m_bands.first.push_back(std::int32_t(a));
+        m_bands.count.push_back(std::int32_t(b - a));
+        m_bands.offset.push_back(std::int32_t(m_bands.weights.size()));
+        m_bands.weights.insert(m_bands.weights.end(), w + a, w + b);
+    }
+}
+
+at::Tensor LogMelFrontEnd::melPowerCpu(const at::Tensor& spec) const
+{
+    const std::int64_t F = spec.size(2), rows = spec.size(0) * spec.size(1), M = m_options.n_mels();
+    at::Tensor mel = at::empty({spec.size(0), spec.size(1), M}, at::TensorOptions().dtype(at::kFloat));
+    const auto* z = reinterpret_cast<const float*>(spec.data_ptr());
+    float* out = mel.data_ptr<float>();
+    at::parallel_for(0, rows, 32, [&](std::int64_t begin, std::int64_t end) {
+        std::vector<float> power(static_cast<std::size_t>(F));
+        for (std::int64_t r = begin; r < end; ++r) {
+            const float* zr = z + 2 * r * F;
+            for (std::int64_t f = 0; f < F; ++f) // |z|²: at::abs would take a root only to square it
+                power[size_t(f)] = zr[2 * f] * zr[2 * f] + zr[2 * f + 1] * zr[2 * f + 1];
+            for (std::int64_t k = 0; k < M; ++k) {
+                const float* w = m_bands.weights.data() + m_bands.offset[size_t(k)];
+                const float* p = power.data() + m_bands.first[size_t(k)];
+                const std::int32_t n = m_bands.count[size_t(k)];
+                float sum = 0.f; // a sum of n terms in any order: within n·u of exact, as the dense product
+#pragma omp simd reduction(+ : sum)
+                for (std::int32_t j = 0; j < n; ++j)
+                    sum += w[j] * p[j];
+                out[r * M + k] = sum;
+            }
+        }
+    });
+    return mel;
 }
 
 std::int64_t LogMelFrontEnd::numFrames(std::int64_t samples) const
@@ -49,26 +91,19 @@ at::Tensor LogMelFrontEnd::forward(const at::Tensor& wavIn) const
     // torch.stft returns [B, F, frames] as a transposed view of [B, frames, F] storage; work in
     // that [B, frames, F] layout so nothing is copied before the mel projection.
     at::Tensor specT = spec.transpose(1, 2);
-    at::Tensor power; // [B, frames, F]
+    at::Tensor mel; // [B, frames, M]
     if (m_options.power() == 2.0 && specT.device().is_cpu() && wav.scalar_type() == at::kFloat) {
-        // |z|^2 = re^2 + im^2 in one pass: at::abs would take a square root (hypot) only to square it.
-        specT = specT.contiguous();
-        power = at::empty(specT.sizes(), wav.options());
-        const auto* z = reinterpret_cast<const float*>(specT.data_ptr());
-        float* p = power.data_ptr<float>();
-        const std::int64_t n = power.numel();
-        for (std::int64_t i = 0; i < n; ++i)
-            p[i] = z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1];
+        mel = melPowerCpu(specT.contiguous());
     } else {
-        power = at::abs(specT);
+        at::Tensor power = at::abs(specT);
         if (m_options.power() == 2.0)
             power = power.square();
         else if (m_options.power() != 1.0)
             power = power.pow(m_options.power());
+        const at::Tensor& fb = wav.scalar_type() == at::kDouble ? m_fb64 : m_fb;
+        mel = at::matmul(power, fb.to(wav.device())); // [B, frames, F] x [F, M]
     }
-    // [B, frames, F] x [F, M] -> [B, frames, M]; log in place; then [B, 1, M, frames].
-    const at::Tensor& fb = wav.scalar_type() == at::kDouble ? m_fb64 : m_fb;
-    at::Tensor mel = at::matmul(power, fb.to(wav.device()));
+    // log in place; then [B, 1, M, frames].
     mel.add_(m_options.log_offset()).log_();
     return mel.transpose(1, 2).unsqueeze(1).contiguous();
 }

@@ -7,6 +7,7 @@
 #include <torch/arg.h>
 
 #include <cstdint>
+#include <vector>
 
 namespace ssondo {
 
@@ -66,6 +67,19 @@ private:
     at::Tensor m_window; // [win_length] periodic Hann
     at::Tensor m_fb;     // [n_fft/2+1, n_mels]
     at::Tensor m_fb64;   // the same in float64
+
+    /// The float32 filter bank by bands: a triangle's weights are one run of bins, so a frame's
+    /// projection costs about 2 × F products instead of F × n_mels.
+    struct Bands
+    {
+        std::vector<std::int32_t> first, count, offset; // per band: first bin, bins, start in weights
+        std::vector<float> weights;
+    };
+    Bands m_bands;
+
+    /// spec: [B, frames, F] complex64 on the CPU, contiguous → [B, frames, n_mels] mel power, the
+    /// power of each bin and its bands computed in one pass over the frame.
+    at::Tensor melPowerCpu(const at::Tensor& spec) const;
 };
 
 } // namespace ssondo
