@@ -258,11 +258,22 @@ BlockProfile profileBlocks(const std::function<void()>& fn, int runs, int warmup
     }
     at::removeCallback(handle);
     t_timer = nullptr;
-    for (const auto& call : calls) // blocks that ran but counted no MACs
+    // Blocks in the order they ran (a block that counted no MACs, such as the front end's FFT and
+    // banded mel sums, is not in the MAC pass's list), then any only the MAC pass saw.
+    std::vector<BlockCost> ordered;
+    auto take = [&](const std::string& name) {
+        if (std::any_of(ordered.begin(), ordered.end(), [&](const BlockCost& b) { return b.name == name; }))
+            return;
+        const auto m = std::find_if(out.blocks.begin(), out.blocks.end(),
+                                    [&](const BlockCost& b) { return b.name == name; });
+        ordered.push_back({name, 0.0, m == out.blocks.end() ? 0 : m->macs});
+    };
+    for (const auto& call : calls)
         for (const auto& r : call)
-            if (std::none_of(out.blocks.begin(), out.blocks.end(),
-                             [&](const BlockCost& b) { return b.name == r.first; }))
-                out.blocks.push_back({r.first, 0.0, 0});
+            take(r.first);
+    for (const BlockCost& b : std::vector<BlockCost>(out.blocks))
+        take(b.name);
+    out.blocks = std::move(ordered);
     // "(outside blocks)" last, whatever order it was first met in.
     std::stable_partition(out.blocks.begin(), out.blocks.end(),
                           [](const BlockCost& b) { return b.name != BlockProfile::kOutside; });

@@ -7,6 +7,7 @@
 #include "util/ErrorText.h"
 #include "util/Hash.h"
 
+#include <c10/core/InferenceMode.h>
 #include <torch/torch.h>
 
 #include <fstream>
@@ -61,7 +62,7 @@ std::int64_t StudentTeacher::parameterCount() const
 
 at::Tensor StudentTeacher::embed(const at::Tensor& wav)
 {
-    torch::NoGradGuard ng;
+    c10::InferenceMode inference; // no autograd records or version counts: embeddings are only stored
     const at::Tensor x = wav.dim() == 1 ? wav.unsqueeze(0) : wav;
     try {
         const at::Tensor mel = m_frontEnd.forward(x.to(torch::Device(m_device)));
