@@ -271,7 +271,7 @@ BlockProfile profileBlocks(const std::function<void()>& fn, int runs, int warmup
     for (const auto& call : calls)
         for (const auto& r : call)
             take(r.first);
-    for (const BlockCost& b : std::vector<BlockCost>(out.blocks))
+    for (const BlockCost& b : out.blocks) // take() reads out.blocks and writes only `ordered`
         take(b.name);
     out.blocks = std::move(ordered);
     // "(outside blocks)" last, whatever order it was first met in.
