@@ -15,8 +15,8 @@ center False, then ln(x + 0.001)) → [S, 1, 128, 624], the mn student of tests/
 
 Probe, as core/eval/LinearProbe.cpp: folds renumbered in sorted order; for test fold f the
 validation fold is (f + 1) mod k, training the others. StandardScaler on the training rows, one
-multinomial LogisticRegression (lbfgs) per weight decay of the workbench grid {1e-1, 3e-2, 1e-2,
-3e-3, 1e-3, 3e-4, 1e-4, 0}, tried strongest first, best validation accuracy kept (ties keep the
+multinomial LogisticRegression (lbfgs) per weight decay of the workbench's grid (--grid, as
+`ssondo evaluate` reports it), tried strongest first, best validation accuracy kept (ties keep the
 stronger penalty); refit (new scaler) on train + validation, accuracy on the test fold.
 Weight decay → C: the workbench minimises mean(CE) + wd/2 |W|^2 (bias unpenalised); scikit-learn
 minimises C * sum(CE) + 1/2 |W|^2 (intercept unpenalised), the same optimum for C = 1 / (wd * n),
@@ -24,7 +24,7 @@ n = rows of that fit (training rows for the search, train + validation rows for 
 wd = 0 → C = 1e12. max_iter defaults to 1000 (the workbench runs 100 L-BFGS iterations: --max-iter 100).
 
 usage: evaluate_torch.py --clips LIST.csv --student-state backbone.pt [--width 1.0] [--threads 2]
-                         [--batch-size 16] [--max-iter 1000]
+                         --grid WD,WD,... [--batch-size 16] [--max-iter 1000]
 Prints one JSON line: seconds (total, after loading the model), embed_seconds (decode + front end +
 forward), forward_seconds (front end + student only), probe_seconds, per-fold accuracy, mean, ci95.
 """
@@ -57,7 +57,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from roundtrip_mn import MN  # noqa: E402
 
 SR, SEGMENT_SECONDS, MIN_TAIL_SECONDS = 32000, 10.0, 1.0
-GRID = [1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 0.0]
 T975 = [12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281]
 
 
@@ -99,7 +98,9 @@ def main():
     p.add_argument("--threads", type=int, default=2, help="torch and BLAS threads (Debian torch defaults to 1)")
     p.add_argument("--batch-size", type=int, default=16, help="segments per student forward")
     p.add_argument("--max-iter", type=int, default=1000, help="LogisticRegression max_iter")
+    p.add_argument("--grid", required=True, help="weight decays, comma-separated (the workbench's)")
     a = p.parse_args()
+    grid = sorted((float(v) for v in a.grid.split(",")), reverse=True)  # strongest first
     torch.set_num_threads(a.threads)
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
@@ -163,8 +164,8 @@ def main():
         tr, va, te, fitrows = (folds != f) & (folds != v), folds == v, folds == f, folds != f
         sc = StandardScaler().fit(x[tr])
         xt, xv = sc.transform(x[tr]), sc.transform(x[va])
-        best, best_wd = -1.0, GRID[0]
-        for wd in GRID:  # strongest first
+        best, best_wd = -1.0, grid[0]
+        for wd in grid:
             s = float((fit(xt, y[tr], wd, a.max_iter).predict(xv) == y[va]).mean())
             if s > best + 1e-12:
                 best, best_wd = s, wd

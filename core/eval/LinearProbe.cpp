@@ -122,35 +122,109 @@ at::Tensor dataLoss(const at::Tensor& logits, const at::Tensor& y, bool multiLab
     return (each * mask).sum() / mask.sum().clamp_min(1);
 }
 
-/// Full-batch L-BFGS on mean cross-entropy + wd/2 ‖W‖², from `init` when given.
-Logistic fit(const at::Tensor& x, const at::Tensor& y, const at::Tensor& mask, std::int64_t classes,
-             bool multiLabel, double wd, int maxIterations, const Logistic* init)
+/// The probe's objective at (w, b): mean cross-entropy + wd/2 ‖W‖² (the bias is not penalised);
+/// with `rowScale` [D, 1], the penalty is wd/2 ‖rowScale ⊙ W‖² (the preconditioned coordinates).
+at::Tensor objective(const at::Tensor& x, const at::Tensor& y, const at::Tensor& mask, bool multiLabel,
+                     double wd, const at::Tensor& w, const at::Tensor& b, const at::Tensor& rowScale = {})
 {
+    // The loss in float64: L-BFGS stops when it changes by less than 1e-9, which float32 cannot
+    // resolve near a loss of 4; in float32, fits stopped with gradients above kConvergedGrad.
+    const auto f64 = [](const at::Tensor& t) {
+        return t.defined() && t.is_floating_point() ? t.to(at::kDouble) : t;
+    };
+    const at::Tensor loss = dataLoss(f64(at::addmm(b, x, w)), f64(y), multiLabel, f64(mask));
+    if (wd <= 0)
+        return loss;
+    return loss + 0.5 * wd * f64(rowScale.defined() ? w * rowScale : w).pow(2).sum();
+}
+
+/// The largest entry of the objective's gradient (in W and b) at m.
+double steepestGradient(const at::Tensor& x, const at::Tensor& y, const at::Tensor& mask, bool multiLabel,
+                        double wd, const Logistic& m)
+{
+    const at::Tensor w = m.w.clone().set_requires_grad(true), b = m.b.clone().set_requires_grad(true);
+    objective(x, y, mask, multiLabel, wd, w, b).backward();
+    return std::max(w.grad().abs().max().item<double>(), b.grad().abs().max().item<double>());
+}
+
+/// The coordinates the probe's L-BFGS works in. Standardised embeddings are strongly correlated (a
+/// student's 960 features span far fewer directions), so the penalised loss is ill-conditioned in W
+/// and L-BFGS crawls: in bench_evaluate every fit ran to its iteration cap. At W = 0 the Hessian is
+/// c·Σ ⊗ (class coupling) + wd·I, with Σ = XᵀX/n = U·diag(s)·Uᵀ and c the curvature of the link
+/// there (1/C for a softmax over C classes, 1/4 for a sigmoid). L-BFGS searches V with
+/// W = U·diag(d)·V, d = (c·s + wd + floor)^-1/2, where that Hessian is the identity: the rows are
+/// rotated onto the principal axes once (xu = X·U) and each fit scales them by d. The penalty
+/// ‖W‖² = ‖d ⊙ V‖² (U's columns are orthonormal), so the problem and its optimum are those of the
+/// plain fit.
+struct Preconditioner
+{
+    at::Tensor u, s, xu; // float32 [D, r] principal axes, [r] their variances, [n, r] the rotated rows
+    double curvature, meanVariance;
+    Preconditioner(const at::Tensor& x, double curvature) : curvature(curvature)
+    {
+        // In float64, from the smaller Gram matrix: XᵀX/n (D × D) or, with fewer rows than
+        // features, XXᵀ/n = A·diag(s)·Aᵀ, whose axes X·A_i/√(n·s_i) span the rows (W has no part
+        // outside them at the optimum: there the loss is flat and the penalty pulls it to 0).
+        const at::Tensor x64 = x.to(at::kDouble);
+        const double n = double(x.size(0)), dim = double(x.size(1));
+        if (dim <= n) {
+            auto [values, vectors] = at::linalg_eigh(at::mm(x64.t(), x64) / n);
+            s = values.clamp_min(0);
+            u = vectors;
+        } else {
+            auto [values, vectors] = at::linalg_eigh(at::mm(x64, x64.t()) / n);
+            const at::Tensor keep = values > values.max() * 1e-10; // the rank of x
+            s = values.index({keep});
+            u = at::mm(x64.t(), vectors.index({at::indexing::Slice(), keep})) / (s * n).sqrt();
+        }
+        meanVariance = s.sum().item<double>() / dim;
+        s = s.to(at::kFloat);
+        u = u.to(at::kFloat).contiguous();
+        xu = at::mm(x, u);
+    }
+    /// d for weight decay wd, [r, 1]. The floor bounds the scale of directions the rows barely span
+    /// (and of every direction at wd = 0): 1e-4 of the mean curvature c·mean variance, which is c
+    /// for standardised features.
+    at::Tensor scale(double wd) const
+    {
+        const double floor = 1e-4 * curvature * meanVariance;
+        return (s * curvature + (wd + floor)).rsqrt().unsqueeze(1);
+    }
+};
+
+/// Full-batch L-BFGS on the objective, from `init` when given, in the coordinates of `pc` (whose
+/// rows are those of x).
+Logistic fit(const at::Tensor& x, const at::Tensor& y, const at::Tensor& mask, std::int64_t classes,
+             bool multiLabel, double wd, int maxIterations, const Logistic* init, const Preconditioner& pc)
+{
+    const at::Tensor d = pc.scale(wd), z = pc.xu * d.t(); // z·V = x·W for W = U·(d ⊙ V)
+    at::Tensor v = init ? at::mm(pc.u.t(), init->w) / d : at::zeros({pc.u.size(1), classes});
     Logistic m;
-    m.w = (init ? init->w.clone() : at::zeros({x.size(1), classes})).set_requires_grad(true);
+    v.set_requires_grad(true);
     m.b = (init ? init->b.clone() : at::zeros({classes})).set_requires_grad(true);
-    torch::optim::LBFGS opt(std::vector<at::Tensor>{m.w, m.b}, torch::optim::LBFGSOptions(1.0)
-                                                                   .max_iter(maxIterations)
-                                                                   .tolerance_grad(1e-6)
-                                                                   .tolerance_change(1e-9)
-                                                                   .history_size(20)
-                                                                   .line_search_fn("strong_wolfe"));
+    torch::optim::LBFGS opt(std::vector<at::Tensor>{v, m.b}, torch::optim::LBFGSOptions(1.0)
+                                                                 .max_iter(maxIterations)
+                                                                 .tolerance_grad(1e-6)
+                                                                 .tolerance_change(1e-9)
+                                                                 .history_size(20)
+                                                                 .line_search_fn("strong_wolfe"));
     auto closure = [&]() {
         opt.zero_grad();
-        at::Tensor loss = dataLoss(m.scores(x), y, multiLabel, mask);
-        if (wd > 0)
-            loss = loss + 0.5 * wd * m.w.pow(2).sum();
+        at::Tensor loss = objective(z, y, mask, multiLabel, wd, v, m.b, d);
         loss.backward();
         return loss;
     };
     opt.step(closure);
-    closure(); // the gradient where L-BFGS stopped
-    const double steepest =
-        std::max(m.w.grad().abs().max().item<double>(), m.b.grad().abs().max().item<double>());
-    m.converged = steepest <= kConvergedGrad;
-    m.w = m.w.detach();
+    m.w = at::mm(pc.u, v.detach() * d);
     m.b = m.b.detach();
+    m.converged = steepestGradient(x, y, mask, multiLabel, wd, m) <= kConvergedGrad;
     return m;
+}
+
+/// The curvature of the probe's link at W = 0 (see Preconditioner).
+double linkCurvature(const ProbeData& d)
+{
+    return d.multiLabel ? 0.25 : 1.0 / double(d.numClasses);
 }
 
 double scoreOf(const at::Tensor& scores, const RowLabels& y, bool multiLabel)
@@ -259,13 +333,14 @@ void chooseWeightDecay(const at::Tensor& x, const ProbeData& d, const std::vecto
 {
     const Standardizer st(index(x, train));
     const at::Tensor xt = st(index(x, train)), xv = st(index(x, val));
+    const Preconditioner pc(xt, linkCurvature(d));
     const at::Tensor yt = targetsOf(d, train), mt = maskOf(d, train);
     const auto yv = labelsOf(d, val);
     Logistic prev;
     double best = -1;
     for (std::size_t g = 0; g < grid.size(); ++g) {
         const Logistic m =
-            fit(xt, yt, mt, d.numClasses, d.multiLabel, grid[g], maxIterations, g ? &prev : nullptr);
+            fit(xt, yt, mt, d.numClasses, d.multiLabel, grid[g], maxIterations, g ? &prev : nullptr, pc);
         const double s = scoreOf(m.scores(xv), yv, d.multiLabel);
         pf.validationScores.push_back(s);
         pf.converged &= m.converged;
@@ -299,7 +374,8 @@ ProbeFold probeRound(const at::Tensor& x, const ProbeData& d, const FoldPlan& pl
     const at::Tensor xf = st(index(x, fitRows));
     const at::Tensor yf = targetsOf(d, fitRows);
     const Logistic m =
-        fit(xf, yf, maskOf(d, fitRows), d.numClasses, d.multiLabel, pf.weightDecay, o.maxIterations, nullptr);
+        fit(xf, yf, maskOf(d, fitRows), d.numClasses, d.multiLabel, pf.weightDecay, o.maxIterations, nullptr,
+            Preconditioner(xf, linkCurvature(d)));
     pf.converged &= m.converged;
     const auto yTest = labelsOf(d, test);
     pf.score = scoreOf(m.scores(st(index(x, test))), yTest, d.multiLabel);
