@@ -184,10 +184,10 @@ struct Preconditioner
     }
     /// d for weight decay wd, [r, 1]. The floor bounds the scale of directions the rows barely span
     /// (and of every direction at wd = 0): 1e-4 of the mean curvature c·mean variance, which is c
-    /// for standardised features.
+    /// for standardised features (and is taken as c when every feature is constant).
     at::Tensor scale(double wd) const
     {
-        const double floor = 1e-4 * curvature * meanVariance;
+        const double floor = 1e-4 * curvature * (meanVariance > 0 ? meanVariance : 1.0);
         return (s * curvature + (wd + floor)).rsqrt().unsqueeze(1);
     }
 };

@@ -95,6 +95,7 @@ private Q_SLOTS:
     void standardisingMakesTheProbeBlindToFeatureScale();
     void correlatedFeaturesConvergeWithinTheIterationCap();
     void moreFeaturesThanRowsSolveTheSameProblem();
+    void constantFeaturesLeaveOnlyTheBias();
     void multiLabelProbeUsesMap();
     void maskedAveragePrecisionIgnoresUnknownRows();
     void maskedProbeIgnoresUnknownLabels();
@@ -408,6 +409,26 @@ void tst_LinearProbe::moreFeaturesThanRowsSolveTheSameProblem()
     // The weight decay matters on this data: the grid's scores are not all the same.
     QVERIFY(a.folds[0].validationScores.front() != a.folds[0].validationScores.back() ||
             a.folds[1].validationScores.front() != a.folds[1].validationScores.back());
+}
+
+void tst_LinearProbe::constantFeaturesLeaveOnlyTheBias()
+{
+    // Every feature constant: standardised to 0, nothing spans the rows and only the bias can learn
+    // (the class shares). Without a penalty this is where a preconditioner's scale would be 1/0; the
+    // fit must still converge to the majority class (class 0 holds half of the rows).
+    ProbeData d;
+    d.features = at::full({60, 8}, 0.5);
+    for (int i = 0; i < 60; ++i)
+        d.labels.push_back({i % 2 ? 0 : 1 + (i / 2) % 2});
+    d.numClasses = 3;
+    ProbeOptions o;
+    o.weightDecays = {1e-2, 0.0};
+    o.knnK = 0;
+    const ProbeResult r = runLinearProbe(d, FoldPlan::stratified(primary(d), 5, 42), o);
+    for (const auto& f : r.folds) {
+        QVERIFY2(f.converged, qPrintable(QString("fold %1").arg(f.fold)));
+        QCOMPARE(f.score, 0.5);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_LinearProbe)
