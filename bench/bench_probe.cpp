@@ -5,8 +5,8 @@
 // L-BFGS iteration cap) in the same run, on two kinds of features:
 //   isotropic   class means on a 32-d subspace plus isotropic noise: well conditioned;
 //   correlated  48 latent factors whose scales fall from 1 to 1e-3, mixed into 960 features, plus
-//               1e-3 noise: after standardisation the covariance spans 2e2 … 1e-7, as a student's
-//               embeddings do; L-BFGS on the plain problem needs hundreds of iterations here.
+//               1e-3 noise: strongly correlated after standardisation (in a NumPy draw of this
+//               kind the covariance spans 2e2 … 1e-7 and scikit-learn needs 400 to 1,000+ iterations).
 //   bench_probe [rows=2000] [dim=960] [classes=50] [max_iterations=100]
 
 #include "data/NpyFile.h"
