@@ -83,9 +83,9 @@ struct ProbeResult
 /// Linear probe of frozen embeddings: per round, features standardised on the training rows, a
 /// multinomial logistic regression (softmax; independent sigmoids for multi-label) fitted with
 /// full-batch L-BFGS for each weight decay of the grid (warm-started along the path, in coordinates
-/// that whiten the training rows' covariance), the best on
-/// the validation fold refitted on train + validation and scored on the test fold; plus a cosine
-/// kNN classifier (FAISS inner product on L2-normalised rows, similarity-weighted votes).
+/// that whiten the training rows' covariance), the best on the validation fold refitted on train +
+/// validation and scored on the test fold; plus a cosine kNN classifier (FAISS inner product on
+/// L2-normalised rows, similarity-weighted votes).
 ProbeResult runLinearProbe(const ProbeData& data, const FoldPlan& plan, const ProbeOptions& options = {},
                            ProgressSink* sink = nullptr, const StopToken* stop = nullptr);
 
