@@ -16,6 +16,7 @@
 #include "jobs/ExtractJob.h"
 #include "students/MappingHead.h"
 #include "students/MobileNetV3.h"
+#include "students/StudentForms.h"
 #include "util/ProgressSink.h"
 #include "util/StopToken.h"
 #include "workspace/Workspace.h"
@@ -103,6 +104,9 @@ int main(int argc, char** argv)
     torch::optim::Adam opt(params, torch::optim::AdamOptions(8e-4));
     student->train();
     head->train();
+    const bool channelsLast = trainsChannelsLast("cpu"); // as the Trainer
+    if (channelsLast)
+        toChannelsLast(*student);
     auto step = [&](const at::Tensor& mel, const at::Tensor& target) {
         opt.zero_grad();
         at::Tensor loss = cosineLoss(head->forward(student->forward(mel)), target);
@@ -142,9 +146,27 @@ int main(int argc, char** argv)
     for (int s = 0; s < steps; ++s)
         step(b->mel, b->target);
     const double memStep = std::chrono::duration<double>(Clock::now() - t0).count() / steps;
+    // The layout's share: the same in-memory steps with the student's weights contiguous (NCHW).
+    auto contiguous = [&](at::Tensor& t) { t.set_data(t.contiguous()); };
+    {
+        torch::NoGradGuard ng;
+        for (auto& p : student->parameters())
+            contiguous(p);
+        for (auto& b : student->buffers())
+            contiguous(b);
+    }
+    opt.state().clear(); // Adam's moments again in the parameters' layout
+    step(b->mel, b->target);
+    t0 = Clock::now();
+    for (int s = 0; s < steps; ++s)
+        step(b->mel, b->target);
+    const double nchwStep = std::chrono::duration<double>(Clock::now() - t0).count() / steps;
     const double py = pythonClipsPerSecond(threads, batch, steps);
     std::printf("training mn10 + head, batch %d, %d intra-op threads, %d steps:\n", batch, threads, steps);
-    std::printf("  in memory            : %.2f s/step, %.1f clips/s\n", memStep, batch / memStep);
+    std::printf("  in memory            : %.2f s/step, %.1f clips/s (%s)\n", memStep, batch / memStep,
+                channelsLast ? "channels-last, as the Trainer" : "NCHW");
+    std::printf("  in memory, NCHW      : %.2f s/step, %.1f clips/s (channels-last / NCHW: %.2fx)\n", nchwStep,
+                batch / nchwStep, nchwStep / memStep);
     std::printf(
         "  pipeline, first epoch: %.2f s/step, %.1f clips/s (decoding on 1 worker), %.2f x in-memory step\n",
         cold.first, batch / cold.first, cold.first / memStep);

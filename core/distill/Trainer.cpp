@@ -14,6 +14,7 @@
 #include "distill/StudentInit.h"
 #include "distributed/DataParallel.h"
 #include "students/MappingHead.h"
+#include "students/StudentForms.h"
 #include "students/StudentRegistry.h"
 #include "util/Device.h"
 #include "util/Error.h"
@@ -69,6 +70,8 @@ Trainer::Trainer(Workspace& ws, TrainConfig cfg, std::string commandLine, Progre
     }
     // Every rank starts from rank 0's state, weights and buffers, with synchronised batch norm.
     m_dp->join(m_state, *m_student, *m_head, m_recorder->runDir());
+    if (trainsChannelsLast(m_device))
+        toChannelsLast(*m_student); // after loading: a checkpoint's tensors come in the layout saved
     if (m_dp->worldSize() > 1)
         sink.info("Data parallel: " + std::to_string(m_dp->worldSize()) + " processes, " +
                   std::to_string(m_cfg.batchSize / m_dp->worldSize()) +

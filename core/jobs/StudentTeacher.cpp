@@ -2,7 +2,10 @@
 #include "jobs/StudentTeacher.h"
 
 #include "jobs/RunModels.h"
+#include "students/StudentForms.h"
 #include "students/StudentBackbone.h"
+#include "students/StudentRegistry.h"
+#include "teachers/FormTrial.h"
 #include "util/Error.h"
 #include "util/ErrorText.h"
 #include "util/Hash.h"
@@ -10,7 +13,9 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <fstream>
+#include <tuple>
 
 namespace ssondo {
 
@@ -39,13 +44,15 @@ std::shared_ptr<StudentTeacher> StudentTeacher::fromRun(Workspace& ws, std::int6
         "student-" + m.config.arch + "-run" + std::to_string(runId) + "-" + fileHash(m.checkpointPath);
     const std::string description = m.config.arch + " student of run " + std::to_string(runId) + " '" +
                                     m.run.name + "' (mapping head dropped)";
-    return std::make_shared<StudentTeacher>(m.student, m.config.clipSeconds, identity, description);
+    const StudentOptions options{m.config.width, m.config.mChannels};
+    auto rebuild = [arch = m.config.arch, options] { return StudentRegistry::instance().create(arch, options); };
+    return std::make_shared<StudentTeacher>(m.student, m.config.clipSeconds, identity, description, rebuild);
 }
 
 StudentTeacher::StudentTeacher(std::shared_ptr<StudentBackbone> student, double windowSeconds,
-                               std::string identity, std::string description)
-    : m_student(std::move(student)), m_window(windowSeconds), m_identity(std::move(identity)),
-      m_description(std::move(description))
+                               std::string identity, std::string description, Rebuild rebuild)
+    : m_student(std::move(student)), m_rebuild(std::move(rebuild)), m_window(windowSeconds),
+      m_identity(std::move(identity)), m_description(std::move(description))
 {
     m_student->eval();
 }
@@ -65,7 +72,9 @@ at::Tensor StudentTeacher::embed(const at::Tensor& wav)
     c10::InferenceMode inference; // no autograd records or version counts: embeddings are only stored
     const at::Tensor x = wav.dim() == 1 ? wav.unsqueeze(0) : wav;
     try {
-        const at::Tensor mel = m_frontEnd.forward(x.to(torch::Device(m_device)));
+        at::Tensor mel = m_frontEnd.forward(x.to(torch::Device(m_device)));
+        if (m_channelsLast)
+            mel = mel.contiguous(at::MemoryFormat::ChannelsLast);
         return m_student->forward(mel).to(at::kFloat).cpu().contiguous();
     } catch (const std::exception& e) {
         // A student forward fails on inputs too short for its strides, for example.
@@ -78,6 +87,53 @@ void StudentTeacher::to(const std::string& device)
 {
     m_device = device;
     m_student->to(torch::Device(device));
+}
+
+std::string StudentTeacher::optimizeForInference()
+{
+    if (m_device != "cpu" || !m_rebuild)
+        return {};
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(2);
+    const auto samples = std::int64_t(std::llround(m_window * sampleRate()));
+    const at::Tensor mel = m_frontEnd.forward(at::randn({kFormTrialBatch, samples}, gen, at::kFloat) * 0.1);
+    auto trialOf = [&](std::string name, std::shared_ptr<StudentBackbone> s, bool channelsLast) {
+        return FormTrial{std::move(name),
+                         [s, channelsLast](const at::Tensor& m) {
+                             return s->forward(channelsLast ? m.contiguous(at::MemoryFormat::ChannelsLast) : m);
+                         },
+                         {}, 0};
+    };
+    std::vector<FormTrial> trials{trialOf("as trained", m_student, false)};
+    std::vector<std::pair<std::shared_ptr<StudentBackbone>, bool>> forms{{m_student, false}};
+    try {
+        measureForm(trials.back(), mel);
+    } catch (const std::exception& e) {
+        return "student kept as trained (a trial batch failed: " + errorText(e) + ")";
+    }
+    std::string notPossible;
+    for (const bool channelsLast : {false, true}) {
+        try {
+            auto copy = m_rebuild();
+            copyStudentState(*m_student, *copy);
+            copy->eval();
+            const int folded = foldBatchNorms(*copy);
+            if (channelsLast)
+                toChannelsLast(*copy);
+            FormTrial t = trialOf(std::to_string(folded) + " batch norms folded" +
+                                      (channelsLast ? ", channels-last" : ""),
+                                  copy, channelsLast);
+            measureForm(t, mel);
+            trials.push_back(std::move(t));
+            forms.emplace_back(copy, channelsLast);
+        } catch (const std::exception& e) {
+            notPossible = "; a form was not possible (" + errorText(e) + ")";
+        }
+    }
+    std::string times;
+    const std::size_t best = chooseForm(trials, times);
+    std::tie(m_student, m_channelsLast) = forms[best];
+    return "student " + trials[best].name + " (per batch of " + std::to_string(kFormTrialBatch) +
+           " windows: " + times + ")" + notPossible;
 }
 
 } // namespace ssondo

@@ -84,6 +84,10 @@ void setBatchNormSync(AllReduceSum sum)
 
 at::Tensor SyncBatchNorm2dImpl::forward(const at::Tensor& input)
 {
+    if (m_folded) {
+        TORCH_CHECK(!is_training(), "SyncBatchNorm2d: a batch norm folded into its convolution cannot train");
+        return input;
+    }
     if (!is_training() || !syncFunction())
         return torch::nn::BatchNorm2dImpl::forward(input);
     TORCH_CHECK(input.dim() == 4, "SyncBatchNorm2d: expected a 4-d input, got ", input.dim(), "-d");

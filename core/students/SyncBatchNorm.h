@@ -25,6 +25,14 @@ class SyncBatchNorm2dImpl : public torch::nn::BatchNorm2dImpl
 public:
     using torch::nn::BatchNorm2dImpl::BatchNorm2dImpl;
     at::Tensor forward(const at::Tensor& input);
+
+    /// Folded into the convolution before it (foldBatchNorms): forward then returns its input, and
+    /// throws in training mode.
+    void setFolded() { m_folded = true; }
+    bool folded() const { return m_folded; }
+
+private:
+    bool m_folded = false;
 };
 TORCH_MODULE(SyncBatchNorm2d);
 

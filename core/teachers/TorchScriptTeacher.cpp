@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "teachers/TorchScriptTeacher.h"
 
+#include "teachers/FormTrial.h"
 #include "util/Error.h"
 #include "util/ErrorText.h"
 #include "util/Hash.h"
@@ -8,8 +9,6 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/script.h>
 
-#include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -109,28 +108,17 @@ void TorchScriptTeacher::to(const std::string& device)
 
 namespace {
 
-/// A candidate form of the module: its output on the trial batch and its time (second call).
-struct Trial
+/// A form of the module as a trial: its forward, unwrapped from a tuple.
+FormTrial moduleTrial(std::string name, torch::jit::Module module)
 {
-    std::string name;
-    torch::jit::Module module;
-    at::Tensor out;
-    double seconds = 0;
-};
-
-void runTrial(Trial& t, const at::Tensor& x)
-{
-    c10::InferenceMode inference;
-    auto once = [&] {
-        c10::IValue r = t.module.forward({x});
-        if (r.isTuple() && !r.toTupleRef().elements().empty())
-            r = r.toTupleRef().elements()[0];
-        return r.toTensor().to(at::kDouble);
-    };
-    once(); // the profiling executor specialises on its first calls
-    const auto t0 = std::chrono::steady_clock::now();
-    t.out = once();
-    t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return {std::move(name),
+            [module](const at::Tensor& x) mutable {
+                c10::IValue r = module.forward({x});
+                if (r.isTuple() && !r.toTupleRef().elements().empty())
+                    r = r.toTupleRef().elements()[0];
+                return r.toTensor();
+            },
+            {}, 0};
 }
 
 } // namespace
@@ -141,49 +129,38 @@ std::string TorchScriptTeacher::optimizeForInference()
         return {};
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(2);
     const auto samples = std::int64_t(std::llround(m_windowSeconds * m_sampleRate));
-    const at::Tensor x = at::randn({8, samples}, gen, at::kFloat) * 0.1;
-    std::vector<Trial> trials;
+    const at::Tensor x = at::randn({kFormTrialBatch, samples}, gen, at::kFloat) * 0.1;
+    std::vector<FormTrial> trials;
+    std::vector<torch::jit::Module> modules;
     std::string line;
     try {
-        trials.push_back({"as exported", m_module->clone(), {}, 0});
-        runTrial(trials.back(), x);
+        modules.push_back(m_module->clone());
+        trials.push_back(moduleTrial("as exported", modules.back()));
+        measureForm(trials.back(), x);
     } catch (const std::exception& e) {
         return "teacher kept as exported (a trial batch failed: " + errorText(e) + ")";
     }
     auto candidate = [&](const char* name, auto make) {
         try {
             torch::jit::Module copy = m_module->clone();
-            trials.push_back({name, make(copy), {}, 0});
-            runTrial(trials.back(), x);
+            torch::jit::Module made = make(copy);
+            FormTrial t = moduleTrial(name, made);
+            measureForm(t, x);
+            trials.push_back(std::move(t));
+            modules.push_back(made);
         } catch (const std::exception& e) {
-            if (!trials.empty() && trials.back().name == name)
-                trials.pop_back();
             line += std::string(line.empty() ? "" : "; ") + name + " not possible (" + errorText(e) + ")";
         }
     };
     candidate("frozen", [](torch::jit::Module& m) { return torch::jit::freeze(m); });
     candidate("optimized for inference",
               [](torch::jit::Module& m) { return torch::jit::optimize_for_inference(m); });
-    // Equal to rounding: float32 reorderings (folded batch norm, blocked layouts) move the output
-    // by a few hundred ulps of its scale; 1e-4 of the scale is a thousand.
-    const Trial& ref = trials.front();
-    const double scale = std::max(1.0, ref.out.abs().max().item<double>());
-    const Trial* best = &ref;
     std::string times;
-    for (const auto& t : trials) {
-        const bool same =
-            t.out.sizes() == ref.out.sizes() && (t.out - ref.out).abs().max().item<double>() <= 1e-4 * scale;
-        char b[96];
-        std::snprintf(b, sizeof b, "%s%s %.1f ms%s", times.empty() ? "" : ", ", t.name.c_str(),
-                      1e3 * t.seconds, same ? "" : " (output differs: not used)");
-        times += b;
-        if (same && t.seconds < 0.9 * best->seconds) // a clear gain only
-            best = &t;
-    }
-    if (best != &ref)
-        *m_module = best->module;
-    return "teacher " + best->name + " (per batch of 8 windows: " + times + ")" +
-           (line.empty() ? "" : "; " + line);
+    const std::size_t best = chooseForm(trials, times);
+    if (best != 0)
+        *m_module = modules[best];
+    return "teacher " + trials[best].name + " (per batch of " + std::to_string(kFormTrialBatch) +
+           " windows: " + times + ")" + (line.empty() ? "" : "; " + line);
 }
 
 namespace {
